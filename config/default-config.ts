@@ -1,0 +1,38 @@
+import type { DeploymentConfigInput } from "../constructs/model";
+
+/**
+ * Used when there is no sparky.config.json: both blueprints on the local Docker engine with locally built
+ * images, and a `dgx` target for the real Spark. Needs no credentials to synthesize.
+ */
+export const DEFAULT_CONFIG: DeploymentConfigInput = {
+  github: { owner: "raibid-labs" },
+  hosts: {
+    local: {
+      dockerHost: "unix:///var/run/docker.sock",
+      gpus: false,
+      arch: "amd64",
+      projects: ["dgx-pixels", "sparky"],
+    },
+    dgx: {
+      dockerHost: "ssh://ubuntu@dgx-spark",
+      sshOpts: ["-o", "ControlMaster=auto", "-o", "ControlPath=~/.ssh/sparky-%C", "-o", "ControlPersist=10m"],
+      gpus: true,
+      arch: "arm64",
+      projects: ["dgx-pixels", "sparky"],
+    },
+  },
+  targets: {
+    local: {
+      description: "This machine's Docker engine with locally built stand-in images; GPU requests are dropped.",
+      hosts: ["local"],
+      images: "local",
+      allowGpuDowngrade: true,
+    },
+    dgx: {
+      description: "The DGX Spark over SSH with production images.",
+      hosts: ["dgx"],
+      images: "production",
+    },
+  },
+  defaultTarget: "local",
+};

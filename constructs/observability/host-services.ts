@@ -1,0 +1,101 @@
+import type { HostSpec, ServiceSpec } from "../model";
+import { ServiceSchema } from "../model";
+
+/** The shared network every scraped service joins; Prometheus reaches targets by container name on it. */
+export const OBSERVABILITY_NETWORK = "sparky-observability";
+
+/** Owner prefix of the host set's containers: "<host>-obs-prometheus". */
+export const observabilityOwner = (hostName: string) => `${hostName}-obs`;
+
+/**
+ * The observability services one host runs for all its projects, as model services, so port collisions and
+ * GPU checks treat them like any other service.
+ */
+export function hostObservabilityServices(hostName: string, host: HostSpec): Record<string, ServiceSpec> {
+  const bind = host.publicObservability && host.publicAddress ? host.publicAddress : "127.0.0.1";
+  const services: Record<string, unknown> = {
+    prometheus: {
+      role: "observability",
+      description: `Prometheus for every project on ${hostName}`,
+      image: { ref: "prom/prometheus:v2.48.0" },
+      command: [
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        "--storage.tsdb.retention.time=30d",
+        "--storage.tsdb.retention.size=50GB",
+        "--web.enable-lifecycle",
+      ],
+      ports: [{ container: 9090, bind, description: "Prometheus UI and API" }],
+      volumes: [{ volume: "prometheus-data", target: "/prometheus" }],
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "--spider", "http://localhost:9090/-/healthy"],
+        probe: { http: { port: 9090, path: "/-/healthy" } },
+        interval: "15s",
+        timeout: "5s",
+        startPeriod: "10s",
+      },
+      metrics: { port: 9090, interval: "30s", exposes: ["prometheus_tsdb_head_series"] },
+    },
+    grafana: {
+      role: "observability",
+      description: `Grafana dashboards for every project on ${hostName}`,
+      image: { ref: "grafana/grafana:10.2.2" },
+      ports: [{ container: 3000, bind, description: "Grafana UI" }],
+      env: {
+        GF_SECURITY_ADMIN_USER: "admin",
+        GF_USERS_ALLOW_SIGN_UP: "false",
+        GF_AUTH_ANONYMOUS_ENABLED: "false",
+        GF_ANALYTICS_REPORTING_ENABLED: "false",
+        GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+        GF_SERVER_ROOT_URL: `http://${bind}:3000`,
+      },
+      secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD" }],
+      volumes: [{ volume: "grafana-data", target: "/var/lib/grafana" }],
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "--spider", "http://localhost:3000/api/health"],
+        probe: { http: { port: 3000, path: "/api/health" } },
+        interval: "15s",
+        timeout: "5s",
+        startPeriod: "20s",
+      },
+      dependsOn: [{ service: "prometheus", condition: "healthy" }],
+    },
+    "node-exporter": {
+      role: "observability",
+      description: `Host metrics of ${hostName}`,
+      image: { ref: "prom/node-exporter:v1.7.0" },
+      command: ["--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(sys|proc|dev|host|etc)($|/)"],
+      ports: [{ container: 9100, bind, description: "node metrics" }],
+      volumes: [{ hostPath: "/", target: "/host", readOnly: true, propagation: "rslave" }],
+      healthcheck: {
+        test: ["CMD", "wget", "-q", "--spider", "http://localhost:9100/metrics"],
+        probe: { http: { port: 9100, path: "/metrics" } },
+        interval: "15s",
+        timeout: "5s",
+        startPeriod: "5s",
+      },
+      metrics: { port: 9100, exposes: ["node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "node_filesystem_size_bytes", "node_cpu_seconds_total", "node_boot_time_seconds"] },
+    },
+  };
+  if (host.gpus)
+    services["dcgm-exporter"] = {
+      role: "observability",
+      description: `GPU metrics of ${hostName}`,
+      image: { ref: "nvcr.io/nvidia/k8s/dcgm-exporter:3.1.7-3.1.4-ubuntu22.04" },
+      ports: [{ container: 9400, bind, description: "DCGM metrics" }],
+      env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false" },
+      gpu: { count: "all", capabilities: ["gpu", "utility"] },
+      healthcheck: {
+        test: ["CMD", "curl", "-sf", "http://localhost:9400/metrics"],
+        probe: { http: { port: 9400, path: "/metrics" } },
+        interval: "15s",
+        timeout: "5s",
+        startPeriod: "10s",
+      },
+      metrics: { port: 9400, exposes: [] },
+    };
+  return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, ServiceSchema.parse(s)]));
+}
+
+/** Volumes of the host set; metrics history and dashboards survive a destroy. */
+export const OBSERVABILITY_VOLUMES = { "prometheus-data": { keep: true }, "grafana-data": { keep: true } } as const;

@@ -1,0 +1,3 @@
+export * from "./host-services";
+export * from "./host-observability";
+export * from "./prometheus-config";

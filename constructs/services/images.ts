@@ -1,0 +1,66 @@
+import type { ProbeSpec, ServiceSpec } from "../model";
+
+/** What the container actually runs on a given target. */
+export interface ResolvedImage {
+  name: string;
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  /** Replaces the production healthcheck command (stand-ins cannot run it). */
+  healthcheckTest?: string[];
+  /** Added to the container's env, e.g. to tell a stand-in which ports and metrics to serve. */
+  env: Record<string, string>;
+  /** Replaces the production command when the image needs other arguments. */
+  command?: string[];
+}
+
+export type ImageSet = "production" | "local";
+
+export function productionImage(spec: ServiceSpec): ResolvedImage {
+  return "ref" in spec.image
+    ? { name: spec.image.ref, env: {} }
+    : { name: spec.image.tag, build: spec.image.build, env: {} };
+}
+
+/** Tags built by scripts/build-local-images.sh from Debian packages and a static stand-in binary. */
+export const LOCAL_IMAGES = {
+  prometheus: "sparky-local/prometheus:dev",
+  nodeExporter: "sparky-local/node-exporter:dev",
+  standin: "sparky-local/standin:dev",
+} as const;
+
+const probeUrl = (probe: ProbeSpec): string =>
+  "http" in probe ? `http://127.0.0.1:${probe.http.port}${probe.http.path}` : `tcp://127.0.0.1:${probe.tcp.port}`;
+
+/**
+ * Local images for machines that cannot pull: the real Prometheus and node-exporter from Debian, and a
+ * stand-in that serves the service's ports, health endpoints and declared metrics for everything else.
+ */
+export function localImage(spec: ServiceSpec): ResolvedImage {
+  const reference = "ref" in spec.image ? spec.image.ref : spec.image.tag;
+  const repository = reference.split("@")[0].replace(/:[^/]+$/, "");
+  const probe = spec.healthcheck?.probe;
+  const healthcheckTest = probe ? ["CMD", "/bin/probe", probeUrl(probe)] : undefined;
+
+  if (repository.endsWith("prometheus")) return { name: LOCAL_IMAGES.prometheus, healthcheckTest, env: {} };
+  if (repository.endsWith("node-exporter")) return { name: LOCAL_IMAGES.nodeExporter, healthcheckTest, env: {} };
+
+  const httpPorts = new Set<number>();
+  if (probe && "http" in probe) httpPorts.add(probe.http.port);
+  if (spec.metrics) httpPorts.add(spec.metrics.port);
+  const tcpPorts = spec.ports.map((p) => p.container).filter((p) => !httpPorts.has(p));
+  if (probe && "tcp" in probe && !tcpPorts.includes(probe.tcp.port)) tcpPorts.push(probe.tcp.port);
+  return {
+    name: LOCAL_IMAGES.standin,
+    healthcheckTest,
+    // The stand-in's own entrypoint serves everything; production commands (python3 -m ...) do not exist in it.
+    command: [],
+    env: {
+      STANDIN_HTTP_PORTS: [...httpPorts].sort((a, b) => a - b).join(","),
+      STANDIN_TCP_PORTS: [...new Set(tcpPorts)].sort((a, b) => a - b).join(","),
+      STANDIN_METRICS: (spec.metrics?.exposes ?? []).join(","),
+    },
+  };
+}
+
+export function resolveImage(imageSet: ImageSet, spec: ServiceSpec): ResolvedImage {
+  return imageSet === "local" ? localImage(spec) : productionImage(spec);
+}

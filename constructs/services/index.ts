@@ -1,0 +1,3 @@
+export * from "./docker-service";
+export * from "./images";
+export * from "./roles";

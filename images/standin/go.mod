@@ -1,0 +1,3 @@
+module sparky-infra/images/standin
+
+go 1.26

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Build the local images the e2e tests run, from scratch (no registry pulls):
+#
+#   sparky-local/standin:dev        images/standin (static Go stand-in, + /bin/probe)
+#   sparky-local/prometheus:dev     Debian's prometheus + promtool (+ /bin/probe)
+#   sparky-local/node-exporter:dev  Debian's prometheus-node-exporter (+ /bin/probe)
+#
+# Each image's build context is staged under .build/images/<name>/ and hashed;
+# the hash is stored as the image label sparky.input-hash, and an image is rebuilt
+# only when the hash of its staged context differs from the label of the
+# existing image. Usage: scripts/build-local-images.sh [name ...]  (default: all)
+# Env: SPARKY_IMAGE_BUILD_TIMEOUT (seconds per docker build, default 300).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STAGE="$ROOT/.build/images"
+TAG_PREFIX="sparky-local"
+TAG_SUFFIX="dev"
+BUILD_TIMEOUT="${SPARKY_IMAGE_BUILD_TIMEOUT:-300}"
+ALL=(standin prometheus node-exporter)
+
+say() { printf '[local-images] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+command -v docker >/dev/null || die "docker client missing"
+timeout 10 docker info >/dev/null 2>&1 || die "docker engine not answering (run scripts/docker-engine.sh)"
+command -v go >/dev/null || die "go missing"
+
+ensure_debian_pkgs() {
+  local missing=()
+  command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Installing starts the services on a systemd host; they are not needed here.
+  timeout 600 apt-get update -qq
+  timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Copy a dynamically linked binary plus every library ldd names into $2 (a rootfs).
+copy_with_libs() {
+  local bin="$1" rootfs="$2" dest="$3" lib
+  install -D -m 0755 "$bin" "$rootfs$dest"
+  while read -r lib; do
+    [ -n "$lib" ] && [ -e "$lib" ] || continue
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp -L "$lib" "$rootfs$lib"
+  done < <(ldd "$bin" 2>/dev/null | grep -oE '(/[^ ]+)' | sort -u)
+}
+
+STANDIN_BIN=""
+build_standin_binary() {
+  [ -n "$STANDIN_BIN" ] && return 0
+  STANDIN_BIN="$ROOT/.build/standin/standin"
+  mkdir -p "$(dirname "$STANDIN_BIN")"
+  (cd "$ROOT/images/standin" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-buildvcs=false \
+    go build -trimpath -ldflags='-s -w' -o "$STANDIN_BIN.tmp" .) || die "standin build failed"
+  mv -f "$STANDIN_BIN.tmp" "$STANDIN_BIN"
+}
+
+stage_common() { # $1 = context dir
+  rm -rf "$1"; mkdir -p "$1/rootfs/etc" "$1/rootfs/bin"
+  cp "$ROOT/images/rootfs/passwd" "$ROOT/images/rootfs/group" "$ROOT/images/rootfs/nsswitch.conf" "$1/rootfs/etc/"
+}
+
+stage() { # $1 = name, $2 = context dir
+  local name="$1" ctx="$2"
+  build_standin_binary
+  case "$name" in
+    standin)
+      rm -rf "$ctx"; mkdir -p "$ctx/rootfs" "$ctx/bin"
+      cp "$ROOT/images/rootfs/passwd" "$ROOT/images/rootfs/group" "$ROOT/images/rootfs/nsswitch.conf" "$ctx/rootfs/"
+      cp "$STANDIN_BIN" "$ctx/bin/standin"
+      ;;
+    prometheus)
+      ensure_debian_pkgs
+      stage_common "$ctx"
+      copy_with_libs "$(command -v prometheus)" "$ctx/rootfs" /bin/prometheus
+      copy_with_libs "$(command -v promtool)" "$ctx/rootfs" /bin/promtool
+      install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
+      install -D -m 0644 "$ROOT/images/prometheus/prometheus.yml" "$ctx/rootfs/etc/prometheus/prometheus.yml"
+      # Web UI assets and console templates (dereference Debian's symlinks; skip dangling ones).
+      for d in /usr/share/prometheus/web /etc/prometheus/consoles /etc/prometheus/console_libraries; do
+        [ -d "$d" ] || continue
+        mkdir -p "$ctx/rootfs$d"
+        # moment-timezone's data alone is >200 MB and only serves the old UI's tz picker.
+        (cd "$d" && tar -chf - --ignore-failed-read --exclude=./static/moment-timezone . 2>/dev/null) |
+          tar -C "$ctx/rootfs$d" -xf - || true
+      done
+      mkdir -p "$ctx/data"; touch "$ctx/data/.keep"
+      ;;
+    node-exporter)
+      ensure_debian_pkgs
+      stage_common "$ctx"
+      copy_with_libs "$(command -v prometheus-node-exporter)" "$ctx/rootfs" /bin/node_exporter
+      install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
+      ;;
+    *) die "unknown image $name (known: ${ALL[*]})" ;;
+  esac
+  cp "$ROOT/images/$name/Dockerfile" "$ctx/Dockerfile"
+}
+
+# Hash of a staged context: relative paths, modes and contents, in sorted order.
+context_hash() {
+  (cd "$1" && find . \( -type f -o -type l \) -print0 | LC_ALL=C sort -z |
+    while IFS= read -r -d '' f; do
+      printf '%s %s ' "$f" "$(stat -c '%a' "$f")"
+      if [ -L "$f" ]; then readlink "$f"; else sha256sum <"$f" | cut -d' ' -f1; fi
+    done) | sha256sum | cut -d' ' -f1
+}
+
+build_one() {
+  local name="$1" ctx="$STAGE/$1" tag="$TAG_PREFIX/$1:$TAG_SUFFIX" t0 hash current
+  t0=$(date +%s)
+  stage "$name" "$ctx"
+  hash="$(context_hash "$ctx")"
+  current="$(docker image inspect --format '{{ index .Config.Labels "sparky.input-hash" }}' "$tag" 2>/dev/null || true)"
+  if [ "$current" = "$hash" ]; then
+    say "$tag up to date (input ${hash:0:12})"
+    return 0
+  fi
+  say "building $tag (input ${hash:0:12}${current:+, was ${current:0:12}})"
+  # The legacy builder needs no buildx plugin and pulls nothing for FROM scratch.
+  local log="$STAGE/$name.build.log"
+  if ! DOCKER_BUILDKIT=0 timeout "$BUILD_TIMEOUT" docker build \
+    --label "sparky.input-hash=$hash" \
+    --label "org.opencontainers.image.source=sparky-infra/images/$name" \
+    -t "$tag" "$ctx" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    die "docker build of $tag failed (log: $log)"
+  fi
+  say "built $tag in $(( $(date +%s) - t0 ))s"
+}
+
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=("${ALL[@]}")
+for n in "${names[@]}"; do build_one "$n"; done
+docker image ls --filter "reference=$TAG_PREFIX/*" --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}' >&2

@@ -1,0 +1,56 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_CONFIG } from "../config/default-config";
+import { blueprints } from "../blueprints";
+import { hostObservabilityServices } from "../constructs/observability/host-services";
+import { validateModel, ValidatedModel, ModelValidationError } from "../constructs/model/validate";
+
+export const CONFIG_FILE = "sparky.config.json";
+
+export interface ConfigSource {
+  /** Where the config came from: a file path, or "embedded default". */
+  origin: string;
+  config: unknown;
+}
+
+/**
+ * The deployment config: $SPARKY_CONFIG, else ./sparky.config.json, else the embedded default; then the
+ * documented environment overrides (README "Configuration").
+ */
+export function readDeploymentConfig(env: NodeJS.ProcessEnv, projectRoot: string): ConfigSource {
+  const file = env.SPARKY_CONFIG ? path.resolve(projectRoot, env.SPARKY_CONFIG) : path.join(projectRoot, CONFIG_FILE);
+  let source: ConfigSource;
+  if (fs.existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new ModelValidationError([{ path: file, message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+    source = { origin: file, config: parsed };
+  } else if (env.SPARKY_CONFIG) {
+    throw new ModelValidationError([{ path: "SPARKY_CONFIG", message: `config file ${file} does not exist` }]);
+  } else {
+    source = { origin: "embedded default", config: structuredClone(DEFAULT_CONFIG) };
+  }
+  return { ...source, config: applyEnvironmentOverrides(source.config, env) };
+}
+
+function applyEnvironmentOverrides(input: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (!input || typeof input !== "object") return input;
+  const config = input as { github?: Record<string, unknown>; hosts?: Record<string, Record<string, unknown>> };
+  if (env.SPARKY_GITHUB_OWNER) config.github = { ...config.github, owner: env.SPARKY_GITHUB_OWNER };
+  if (env.SPARKY_GITHUB_BASE_URL) config.github = { ...config.github, baseUrl: env.SPARKY_GITHUB_BASE_URL };
+  for (const [name, host] of Object.entries(config.hosts ?? {})) {
+    const override = env[`SPARKY_DOCKER_HOST_${name.toUpperCase().replace(/-/g, "_")}`];
+    if (override && host && typeof host === "object") host.dockerHost = override;
+  }
+  return config;
+}
+
+/** Reads, overrides and validates everything the app synthesizes. Throws ModelValidationError with every problem. */
+export function loadModel(env: NodeJS.ProcessEnv, projectRoot: string, projects: readonly unknown[] = blueprints): ValidatedModel & { origin: string } {
+  const source = readDeploymentConfig(env, projectRoot);
+  const model = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined, hostServices: hostObservabilityServices });
+  return { ...model, origin: source.origin };
+}

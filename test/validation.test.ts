@@ -1,0 +1,193 @@
+import { hostObservabilityServices } from "../constructs/observability/host-services";
+import { ModelValidationError, Problem, validateModel } from "../constructs/model/validate";
+import type { ProjectInput } from "../constructs/model";
+import { tinyConfig, tinyProject } from "./support/fixtures";
+
+type Mutable = ProjectInput & Record<string, any>;
+
+function problemsOf(project: Mutable, config = tinyConfig()): Problem[] {
+  try {
+    validateModel(config, [project], { hostServices: hostObservabilityServices });
+  } catch (error) {
+    if (error instanceof ModelValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const lines = (problems: Problem[]) => problems.map((p) => `${p.path}: ${p.message}`);
+
+describe("model validation", () => {
+  test("the fixture itself is valid", () => {
+    expect(problemsOf(tinyProject())).toEqual([]);
+  });
+
+  test("unknown workstream dependency names the path and the bad id", () => {
+    const p: Mutable = tinyProject();
+    p.workstreams[2].dependsOn = ["WS-01", "WS-99"];
+    expect(lines(problemsOf(p))).toEqual(['projects.tiny.workstreams.WS-03.dependsOn[1]: unknown workstream "WS-99"']);
+  });
+
+  test("unknown references suggest the closest name", () => {
+    const p: Mutable = tinyProject();
+    p.workstreams[0].orchestrator = "cor";
+    p.workstreams[1].milestone = "M7";
+    p.services.worker.dependsOn = [{ service: "modle", condition: "started" }];
+    p.services.model.volumes = [{ volume: "model", target: "/models" }];
+    p.gates[0].after = ["WS-09"];
+    p.gates[0].to = ["M2"];
+    expect(lines(problemsOf(p))).toEqual(
+      expect.arrayContaining([
+        'projects.tiny.workstreams.WS-01.orchestrator: unknown orchestrator "cor" (did you mean "core"?)',
+        'projects.tiny.workstreams.WS-02.milestone: unknown milestone "M7" (did you mean "M0"?)',
+        'projects.tiny.services.worker.dependsOn[0]: "modle" is not a service of tiny (did you mean "model"?)',
+        'projects.tiny.services.model.volumes[0].volume: "model" is not a volume of tiny (did you mean "models"?)',
+        'projects.tiny.gates.gate-1.after[0]: unknown workstream "WS-09" (did you mean "WS-01"?)',
+        'projects.tiny.gates.gate-1.to[0]: unknown milestone "M2" (did you mean "M0"?)',
+      ]),
+    );
+  });
+
+  test("dependency cycles report the cycle path", () => {
+    const p: Mutable = tinyProject();
+    p.workstreams[0].dependsOn = ["WS-03"];
+    p.workstreams[0].milestone = "M1";
+    expect(lines(problemsOf(p))).toContain("projects.tiny.workstreams.WS-01.dependsOn: dependency cycle: WS-01 → WS-03 → WS-01");
+  });
+
+  test("service dependency cycles are found too", () => {
+    const p: Mutable = tinyProject();
+    p.services.model.dependsOn = [{ service: "worker" }];
+    expect(lines(problemsOf(p))).toContain("projects.tiny.services.model.dependsOn: dependency cycle: model → worker → model");
+  });
+
+  test("duplicate ids", () => {
+    const p: Mutable = tinyProject();
+    p.workstreams.push({ ...p.workstreams[0] });
+    p.milestones.push({ ...p.milestones[1] });
+    expect(lines(problemsOf(p))).toEqual(
+      expect.arrayContaining(['projects.tiny.milestones: duplicate milestone id "M1"', 'projects.tiny.workstreams: duplicate workstream id "WS-01"']),
+    );
+  });
+
+  test("a workstream may not be scheduled before its hard dependency's milestone", () => {
+    const p2: Mutable = tinyProject();
+    p2.workstreams[0].milestone = "M1";
+    p2.workstreams[1].dependsOn = [];
+    p2.workstreams[2].milestone = "M0";
+    p2.workstreams[2].dependsOn = ["WS-01"];
+    expect(lines(problemsOf(p2))).toEqual([
+      'projects.tiny.workstreams.WS-03.milestone: "M0" is earlier than "M1", the milestone of its hard dependency WS-01',
+    ]);
+  });
+
+  test("host-port collisions across projects on one host, and with the host's observability set", () => {
+    const a: Mutable = tinyProject("alpha");
+    const b: Mutable = tinyProject("beta");
+    b.services.worker.ports = [{ container: 5555 }];
+    a.services.worker.ports = [{ container: 9090 }];
+    let problems: Problem[] = [];
+    try {
+      validateModel(tinyConfig(["alpha", "beta"]), [a, b], { hostServices: hostObservabilityServices });
+    } catch (e) {
+      problems = (e as ModelValidationError).problems;
+    }
+    expect(lines(problems)).toEqual([
+      'projects.alpha.services.worker.ports[0]: host port 9090/tcp on host "box" is already taken by the host\'s prometheus (hosts.box.observability.prometheus.ports[0])',
+      'projects.beta.services.model.ports[0]: host port 8188/tcp on host "box" is already taken by alpha/model (projects.alpha.services.model.ports[0])',
+    ]);
+  });
+
+  test("different bind addresses or protocols do not collide, 0.0.0.0 collides with everything", () => {
+    const p: Mutable = tinyProject();
+    p.services.worker.ports = [{ container: 8188, bind: "127.0.0.2" }, { container: 8188, protocol: "udp" }];
+    expect(problemsOf(p)).toEqual([]);
+    p.services.worker.ports = [{ container: 7000, host: 8188, bind: "0.0.0.0" }];
+    expect(lines(problemsOf(p))).toEqual([
+      'projects.tiny.services.worker.ports[0]: host port 8188/tcp on host "box" is already taken by tiny/model (projects.tiny.services.model.ports[0])',
+    ]);
+  });
+
+  test("a GPU request on a host without GPUs is an error unless the target opts into a visible downgrade", () => {
+    expect(lines(problemsOf(tinyProject(), tinyConfig(["tiny"], false)))).toEqual([
+      'projects.tiny.services.model.gpu: requests a GPU, but host "box" has none (deploy it to a GPU host, or set targets.box.allowGpuDowngrade to run it on CPU)',
+    ]);
+    const config: any = tinyConfig(["tiny"], false);
+    config.targets.box.allowGpuDowngrade = true;
+    const model = validateModel(config, [tinyProject()], { hostServices: hostObservabilityServices });
+    expect(lines(model.warnings)).toEqual([
+      'projects.tiny.services.model.gpu: requests a GPU, but host "box" has none; running it without a GPU (targets.box.allowGpuDowngrade)',
+    ]);
+  });
+
+  test('a "healthy" dependency needs a healthcheck', () => {
+    const p: Mutable = tinyProject();
+    delete p.services.model.healthcheck;
+    expect(lines(problemsOf(p))).toEqual([
+      'projects.tiny.services.worker.dependsOn[0].condition: "healthy" needs a healthcheck on "model", which has none (add one, or use "started")',
+    ]);
+  });
+
+  test("literal secret values are rejected", () => {
+    const p: Mutable = tinyProject();
+    p.services.worker.env = { DB_PASSWORD: "hunter2", UPSTREAM: "ghp_abcdefghijklmnopqrstuvwxyz0123" };
+    p.repository.variables = { DEPLOY_TOKEN: "x" };
+    expect(lines(problemsOf(p))).toEqual([
+      'projects.tiny.services.worker.env.DB_PASSWORD: literal secret value; move it to secretEnv as { name: "DB_PASSWORD", from: "<ENV VAR>" } so the value comes from the environment',
+      'projects.tiny.services.worker.env.UPSTREAM: literal secret value; move it to secretEnv as { name: "UPSTREAM", from: "<ENV VAR>" } so the value comes from the environment',
+      "projects.tiny.repository.variables.DEPLOY_TOKEN: looks like a secret; declare it under repository.secrets with the environment variable that holds it",
+    ]);
+  });
+
+  test("malformed image references and durations", () => {
+    const p: Mutable = tinyProject();
+    p.services.worker.image = { ref: "Example/Worker:latest tag" };
+    p.services.model.healthcheck.interval = "30 seconds";
+    expect(lines(problemsOf(p))).toEqual([
+      "projects.tiny.services.model.healthcheck.interval: must be a duration like \"30s\", \"1m\" or \"1m30s\"",
+      "projects.tiny.services.worker.image.ref: is not a valid image reference (expected [registry/]name[:tag][@sha256:digest])",
+    ]);
+  });
+
+  test("every problem is reported at once", () => {
+    const p: Mutable = tinyProject();
+    p.workstreams[2].dependsOn = ["WS-99"];
+    p.services.worker.env = { API_KEY: "abc" };
+    p.services.worker.image = { ref: "bad image" };
+    const config: any = tinyConfig();
+    config.hosts.box.dockerHost = "http://nope";
+    const problems = (() => {
+      try {
+        validateModel(config, [p], { hostServices: hostObservabilityServices });
+        return [];
+      } catch (e) {
+        return (e as ModelValidationError).problems;
+      }
+    })();
+    expect(problems.map((x) => x.path)).toEqual(
+      expect.arrayContaining([
+        "config.hosts.box.dockerHost",
+        "projects.tiny.services.worker.image.ref",
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("config references: unknown host, target and project", () => {
+    const config: any = tinyConfig(["tiny", "ghost"]);
+    config.targets.box.hosts = ["box", "bx"];
+    config.defaultTarget = "nowhere";
+    let problems: Problem[] = [];
+    try {
+      validateModel(config, [tinyProject()], { hostServices: hostObservabilityServices });
+    } catch (e) {
+      problems = (e as ModelValidationError).problems;
+    }
+    expect(lines(problems)).toEqual([
+      'config.defaultTarget: unknown target "nowhere"',
+      'config.hosts.box.projects[1]: unknown project "ghost"',
+      'config.targets.box.hosts[1]: unknown host "bx" (did you mean "box"?)',
+      'target: unknown target "nowhere"',
+    ]);
+  });
+});
