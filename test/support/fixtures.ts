@@ -20,7 +20,7 @@ export function tinyProject(id = "tiny"): ProjectInput {
       workstream("WS-03", "M1", ["WS-01", "WS-02"]),
     ],
     gates: [{ id: "gate-1", name: "Gate 1", owner: "meta", from: ["M0"], to: ["M1"], after: ["WS-01"], criteria: ["it works"] }],
-    network: { name: `${id}-net` },
+    network: { name: `${id}-net`, subnet: "172.31.250.0/24", gateway: "172.31.250.1" },
     volumes: { models: { keep: true }, scratch: {} },
     services: {
       model: {

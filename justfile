@@ -1,0 +1,50 @@
+# sparky-infra tasks. `just --list` shows them all.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+default:
+    @just --list
+
+# Install npm packages, build the pinned engine and providers, start Docker, build local images
+setup:
+    bash scripts/setup.sh
+
+# Synthesize every stack into cdktf.out (no credentials, network or Docker needed)
+synth:
+    node bin/app.js
+
+# Type-check, then run every test (unit and end-to-end)
+test:
+    npm test
+
+# Unit tests only (no Docker, no engine)
+test-unit:
+    npx jest --testPathIgnorePatterns test/e2e
+
+# Type-check and validate every synthesized stack with the engine
+lint: synth
+    npx tsc --noEmit -p .
+    bash scripts/validate-stacks.sh
+
+# Format TypeScript and JSON
+fmt:
+    npx prettier --write "**/*.{ts,js,json,md}" --log-level warn
+
+# Print a project's workstream DAG as Mermaid (default: dgx-pixels)
+graph project="dgx-pixels":
+    node bin/run.js tools/graph.ts {{project}}
+
+# Deploy every stack of a target (default: the config's defaultTarget)
+deploy target="":
+    bash scripts/cdktf.sh {{target}} deploy --auto-approve '*'
+
+# Show what a deploy would change, per stack
+diff target="":
+    bash scripts/cdktf.sh {{target}} diff '*'
+
+# Destroy every stack of a target
+destroy target="":
+    bash scripts/cdktf.sh {{target}} destroy --auto-approve '*'
+
+# Run the benchmarks and rewrite bench/results.md
+bench:
+    bash bench/run.sh
