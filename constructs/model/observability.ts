@@ -3,11 +3,12 @@ import { Duration } from "./common";
 
 export const AlertRuleSchema = z.strictObject({
   alert: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be an UpperCamelCase alert name"),
+  /** PromQL. Every metric it names must be exposed by a service on the host, every `job="..."` must be a scrape job. */
   expr: z.string().min(1),
   for: Duration.optional(),
   severity: z.enum(["critical", "warning", "info"]),
   /** Extra labels, e.g. component and category. */
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string()).default({}),
   summary: z.string().min(1),
   description: z.string().min(1),
 });
@@ -20,3 +21,56 @@ export const AlertGroupSchema = z.strictObject({
 
 export type AlertRuleSpec = z.infer<typeof AlertRuleSchema>;
 export type AlertGroupSpec = z.infer<typeof AlertGroupSchema>;
+
+/**
+ * One field of the DCGM exporter's counters CSV (`NAME, type, help`). "label" fields are attached to other
+ * metrics as labels by the exporter and are not series of their own.
+ */
+export const DcgmCounterSchema = z.strictObject({
+  name: z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/, "must be a DCGM field name such as DCGM_FI_DEV_GPU_UTIL"),
+  type: z.enum(["gauge", "counter", "label"]),
+  help: z.string().min(1).refine((h) => !/[\r\n]/.test(h), "must be one line"),
+});
+
+/** A named set of counters with the collection interval the source config gave it (documentation; the CSV has no intervals). */
+export const DcgmCounterGroupSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  intervalMs: z.number().int().positive(),
+  counters: z.array(DcgmCounterSchema).min(1),
+});
+
+export type DcgmCounterSpec = z.infer<typeof DcgmCounterSchema>;
+export type DcgmCounterGroupSpec = z.infer<typeof DcgmCounterGroupSchema>;
+
+/** One query of a dashboard panel. */
+export const PanelQuerySchema = z.strictObject({
+  expr: z.string().min(1),
+  legend: z.string().default(""),
+});
+
+/** A Grafana panel as the generator understands it; rendered to dashboard JSON with a fixed layout. */
+export const PanelSchema = z.strictObject({
+  title: z.string().min(1),
+  kind: z.enum(["timeseries", "stat", "gauge"]).default("timeseries"),
+  /** Grafana unit id, e.g. "percent", "celsius", "watt", "decmbytes", "s", "ops", "short". */
+  unit: z.string().default("short"),
+  description: z.string().optional(),
+  queries: z.array(PanelQuerySchema).min(1),
+  /** Full row width instead of half. */
+  wide: z.boolean().default(false),
+  /** Starts a new titled row before this panel. */
+  row: z.string().optional(),
+});
+
+export const DashboardSchema = z.strictObject({
+  uid: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  title: z.string().min(1),
+  tags: z.array(z.string()).default([]),
+  refresh: Duration.default("30s"),
+  panels: z.array(PanelSchema),
+});
+
+export type PanelSpec = z.infer<typeof PanelSchema>;
+export type PanelInput = z.input<typeof PanelSchema>;
+export type DashboardSpec = z.infer<typeof DashboardSchema>;
+export type DashboardInput = z.input<typeof DashboardSchema>;
