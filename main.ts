@@ -1,25 +1,14 @@
 import * as path from "node:path";
-import { App } from "cdktf";
 import { ModelValidationError } from "./constructs/model/validate";
-import { loadModel } from "./stacks/load-model";
-import { defineSystem } from "./stacks/system";
+import { synthesize } from "./stacks/synthesize";
 
 const projectRoot = path.resolve(__dirname, "..");
 
-function main(): void {
-  let model;
-  try {
-    model = loadModel(process.env, projectRoot);
-  } catch (error) {
-    if (!(error instanceof ModelValidationError)) throw error;
-    // Fail before the App exists, so nothing is written to cdktf.out.
-    process.stderr.write(`sparky-infra: ${error.message}\n`);
-    process.exit(1);
-  }
+try {
+  const { model } = synthesize({ env: process.env, projectRoot, outdir: process.env.CDKTF_OUTDIR ?? path.join(projectRoot, "cdktf.out") });
   for (const warning of model.warnings) process.stderr.write(`sparky-infra: warning: ${warning.path}: ${warning.message}\n`);
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? path.join(projectRoot, "cdktf.out") });
-  defineSystem(app, model, projectRoot);
-  app.synth();
+} catch (error) {
+  if (!(error instanceof ModelValidationError)) throw error;
+  process.stderr.write(`sparky-infra: ${error.message}\n`);
+  process.exitCode = 1;
 }
-
-main();

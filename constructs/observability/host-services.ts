@@ -1,5 +1,6 @@
-import type { HostSpec, ServiceSpec } from "../model";
+import type { HostSpec, Project, ServiceSpec } from "../model";
 import { ServiceSchema } from "../model";
+import { DCGM_COUNTERS_PATH } from "./dcgm-counters";
 
 /** The shared network every scraped service joins; Prometheus reaches targets by container name on it. */
 export const OBSERVABILITY_NETWORK = "sparky-observability";
@@ -7,11 +8,43 @@ export const OBSERVABILITY_NETWORK = "sparky-observability";
 /** Owner prefix of the host set's containers: "<host>-obs-prometheus". */
 export const observabilityOwner = (hostName: string) => `${hostName}-obs`;
 
+/** Metrics of Prometheus itself that the generated dashboards and rules may use. */
+export const PROMETHEUS_EXPOSES = [
+  "prometheus_build_info",
+  "prometheus_tsdb_head_series",
+  "prometheus_rule_evaluation_failures_total",
+  "prometheus_rule_group_last_duration_seconds",
+  "prometheus_target_scrapes_exceeded_sample_limit_total",
+];
+
+/** node-exporter series the generated dashboards and rules may use (all served by its default collectors). */
+export const NODE_EXPORTER_EXPOSES = [
+  "node_memory_MemTotal_bytes",
+  "node_memory_MemAvailable_bytes",
+  "node_filesystem_avail_bytes",
+  "node_filesystem_size_bytes",
+  "node_cpu_seconds_total",
+  "node_boot_time_seconds",
+  "node_load1",
+  "node_network_receive_bytes_total",
+  "node_network_transmit_bytes_total",
+];
+
+/**
+ * Whether the host runs the DCGM exporter: on GPU hosts, and on CPU hosts where a placed project still requests a
+ * GPU (a target with allowGpuDowngrade; locally the exporter is a stand-in serving the counters file).
+ */
+export function hostRunsDcgm(host: HostSpec, projects?: readonly Project[]): boolean {
+  if (host.gpus) return true;
+  return (projects ?? []).some((p) => host.projects.includes(p.id) && Object.values(p.services).some((s) => s.gpu !== undefined));
+}
+
 /**
  * The observability services one host runs for all its projects, as model services, so port collisions and
- * GPU checks treat them like any other service.
+ * GPU checks treat them like any other service. `projects` (the models of the projects placed on the host)
+ * only decides whether a CPU host still gets the DCGM exporter; see hostRunsDcgm.
  */
-export function hostObservabilityServices(hostName: string, host: HostSpec): Record<string, ServiceSpec> {
+export function hostObservabilityServices(hostName: string, host: HostSpec, projects?: readonly Project[]): Record<string, ServiceSpec> {
   const bind = host.publicObservability && host.publicAddress ? host.publicAddress : "127.0.0.1";
   const services: Record<string, unknown> = {
     prometheus: {
@@ -34,7 +67,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec): Rec
         timeout: "5s",
         startPeriod: "10s",
       },
-      metrics: { port: 9090, interval: "30s", exposes: ["prometheus_tsdb_head_series"] },
+      metrics: { port: 9090, interval: "30s", exposes: PROMETHEUS_EXPOSES },
     },
     grafana: {
       role: "observability",
@@ -74,16 +107,16 @@ export function hostObservabilityServices(hostName: string, host: HostSpec): Rec
         timeout: "5s",
         startPeriod: "5s",
       },
-      metrics: { port: 9100, exposes: ["node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "node_filesystem_size_bytes", "node_cpu_seconds_total", "node_boot_time_seconds"] },
+      metrics: { port: 9100, exposes: NODE_EXPORTER_EXPOSES },
     },
   };
-  if (host.gpus)
+  if (hostRunsDcgm(host, projects))
     services["dcgm-exporter"] = {
       role: "observability",
       description: `GPU metrics of ${hostName}`,
       image: { ref: "nvcr.io/nvidia/k8s/dcgm-exporter:3.1.7-3.1.4-ubuntu22.04" },
       ports: [{ container: 9400, bind, description: "DCGM metrics" }],
-      env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false" },
+      env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false", DCGM_EXPORTER_COLLECTORS: DCGM_COUNTERS_PATH },
       gpu: { count: "all", capabilities: ["gpu", "utility"] },
       healthcheck: {
         test: ["CMD", "curl", "-sf", "http://localhost:9400/metrics"],
@@ -92,6 +125,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec): Rec
         timeout: "5s",
         startPeriod: "10s",
       },
+      // Its series are the fields of the counters file (dcgm-counters.ts), uploaded to DCGM_COUNTERS_PATH.
       metrics: { port: 9400, exposes: [] },
     };
   return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, ServiceSchema.parse(s)]));

@@ -92,6 +92,8 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
       alertNames.add(rule.alert);
       if (rule.labels.severity !== undefined)
         problems.push({ path: `${rAt}.labels.severity`, message: `set "severity" with the rule's severity field, not as a label` });
+      if (rule.labels.project !== undefined)
+        problems.push({ path: `${rAt}.labels.project`, message: `"project" is set to "${project.id}" on every rule; remove the label` });
       const refs = promqlReferences(rule.expr);
       if (refs.metrics.length === 0 && !refs.jobs.length)
         problems.push({ path: `${rAt}.expr`, message: `names no metric; an alert must watch a series` });

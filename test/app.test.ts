@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+
+function runApp(env: Record<string, string>) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-app-"));
+  fs.rmSync(outdir, { recursive: true });
+  const result = spawnSync(process.execPath, ["bin/app.js"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { ...result, outdir };
+}
+
+describe("the cdktf app (main.ts)", () => {
+  test("with no config at all it synthesizes both blueprints for the local target, needing no credentials", () => {
+    const { status, stderr, outdir } = runApp({});
+    expect(status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
+      "dgx-pixels-github",
+      "dgx-pixels-services",
+      "local-observability",
+      "sparky-github",
+      "sparky-services",
+    ]);
+    // The GPU downgrade on the CPU-only local host is visible, never silent.
+    expect(stderr).toContain('warning: projects.dgx-pixels.services.comfyui.gpu: requests a GPU, but host "local" has none');
+  });
+
+  test("a bad config reports every problem with its path, exits non-zero and writes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-config-"));
+    const config = path.join(dir, "bad.json");
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        github: { owner: "acme" },
+        hosts: { dgx: { dockerHost: "ssh://dgx", gpus: true, arch: "arm64", projects: ["dgx-pixels", "sparky"] } },
+        targets: { dgx: { hosts: ["dgx"], images: "remote" } },
+        defaultTarget: "dgx",
+      }),
+    );
+    const { status, stderr, outdir } = runApp({ SPARKY_CONFIG: config });
+    expect(status).toBe(1);
+    expect(stderr).toContain("sparky-infra: 2 problems in the model:");
+    expect(stderr).toContain('config.hosts.dgx.dockerHost: must be "unix:///path/to/docker.sock" or "ssh://user@host[:port]"');
+    expect(stderr).toContain('config.targets.dgx.images: Invalid option: expected one of "production"|"local"');
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  test("environment overrides: owner, base URL and a host's Docker URL", () => {
+    const { status, outdir } = runApp({
+      SPARKY_TARGET: "dgx",
+      SPARKY_GITHUB_OWNER: "someone",
+      SPARKY_GITHUB_BASE_URL: "http://127.0.0.1:1/",
+      SPARKY_DOCKER_HOST_DGX: "ssh://me@dgx.example:2222",
+    });
+    expect(status).toBe(0);
+    const services = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/sparky-services/cdk.tf.json"), "utf8"));
+    expect(services.provider.docker[0].host).toBe("ssh://me@dgx.example:2222");
+    const github = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/sparky-github/cdk.tf.json"), "utf8"));
+    expect(github.provider.github[0]).toEqual(expect.objectContaining({ owner: "someone", base_url: "http://127.0.0.1:1/" }));
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-observability");
+  });
+});

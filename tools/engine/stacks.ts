@@ -1,0 +1,169 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ENGINE_BIN, toolchainEnv } from "./toolchain";
+
+/** Stacks in a synthesized cdktf.out, in the manifest's order, with the stacks each depends on. */
+export interface SynthesizedStack {
+  name: string;
+  dir: string;
+  dependencies: string[];
+}
+
+export function synthesizedStacks(outdir: string): SynthesizedStack[] {
+  const manifestFile = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(manifestFile)) throw new Error(`${manifestFile} not found; synthesize first (npm run synth)`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
+    stacks: Record<string, { name: string; workingDirectory: string; dependencies: string[] }>;
+  };
+  return Object.values(manifest.stacks).map((s) => ({
+    name: s.name,
+    dir: path.resolve(outdir, s.workingDirectory),
+    dependencies: s.dependencies ?? [],
+  }));
+}
+
+export interface EngineResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface EngineOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Kills the engine after this long (default 10 minutes). */
+  timeoutMs?: number;
+}
+
+/** Runs the pinned engine in a stack directory with the project-local CLI config; never throws on a non-zero exit. */
+export function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ENGINE_BIN, args, {
+      cwd: dir,
+      env: toolchainEnv({ ...process.env, ...options.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs ?? 600_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? (signal ? 124 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8") + (signal ? `\n(engine stopped by ${signal})` : ""),
+      });
+    });
+  });
+}
+
+/** `init` once per stack directory; skipped when the providers are already installed for this config. */
+export async function ensureInitialized(dir: string, options: EngineOptions = {}): Promise<void> {
+  const config = fs.readFileSync(path.join(dir, "cdk.tf.json"));
+  const providers = JSON.stringify((JSON.parse(config.toString()) as { terraform?: unknown }).terraform ?? {});
+  const stamp = path.join(dir, ".terraform", "sparky-init.sha256");
+  const digest = createHash("sha256").update(providers).digest("hex");
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
+  const result = await runEngine(dir, ["init", "-input=false", "-no-color"], options);
+  if (result.code !== 0) throw new Error(`init failed in ${dir}:\n${result.stderr || result.stdout}`);
+  fs.writeFileSync(stamp, digest);
+}
+
+export interface PlanOptions extends EngineOptions {
+  refreshOnly?: boolean;
+  /** Saved plan file name, relative to the stack directory. */
+  planFile?: string;
+}
+
+export interface StackPlan {
+  stack: string;
+  planFile: string;
+  /** sha256 of the saved plan file: what a reviewer saw is what apply applies. */
+  planSha256: string;
+  /** `show -json` of the saved plan. */
+  json: PlanJson;
+}
+
+/** The parts of OpenTofu's JSON plan format this project reads. */
+export interface PlanJson {
+  format_version: string;
+  resource_changes?: ResourceChange[];
+  resource_drift?: ResourceChange[];
+  output_changes?: Record<string, { actions: string[] }>;
+  errored?: boolean;
+}
+
+export interface ResourceChange {
+  address: string;
+  type: string;
+  name: string;
+  mode: string;
+  provider_name?: string;
+  action_reason?: string;
+  previous_address?: string;
+  change: {
+    actions: string[];
+    before: unknown;
+    after: unknown;
+    after_unknown?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+    replace_paths?: (string | number)[][];
+    importing?: unknown;
+  };
+}
+
+/** `plan -out` then `show -json`: the plan is judged from JSON, never from the engine's exit code. */
+export async function planStack(stack: SynthesizedStack, options: PlanOptions = {}): Promise<StackPlan> {
+  await ensureInitialized(stack.dir, options);
+  const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
+  const args = ["plan", "-input=false", "-no-color", "-lock-timeout=60s", `-out=${planFile}`];
+  if (options.refreshOnly) args.push("-refresh-only");
+  const plan = await runEngine(stack.dir, args, options);
+  if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
+  const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
+  if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
+  const planSha256 = createHash("sha256").update(fs.readFileSync(path.join(stack.dir, planFile))).digest("hex");
+  return { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256, json: JSON.parse(shown.stdout) as PlanJson };
+}
+
+/**
+ * Runs `work` for every item with at most `limit` at a time, reporting each start and finish so long runs
+ * show progress. Results keep the input order.
+ */
+export async function forEachBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  progress: (event: { item: T; done: number; total: number; state: "started" | "finished" | "failed"; ms?: number }) => void = () => {},
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      const item = items[index];
+      const started = Date.now();
+      progress({ item, done, total: items.length, state: "started" });
+      try {
+        results[index] = { status: "fulfilled", value: await work(item) };
+        done++;
+        progress({ item, done, total: items.length, state: "finished", ms: Date.now() - started });
+      } catch (reason) {
+        results[index] = { status: "rejected", reason };
+        done++;
+        progress({ item, done, total: items.length, state: "failed", ms: Date.now() - started });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
