@@ -110,13 +110,31 @@ context_hash() {
     done) | sha256sum | cut -d' ' -f1
 }
 
+# Cheap key over everything staging reads (sources, Debian package versions, Go
+# version, this script). When it matches the key saved with the last staged
+# context and the image still carries that context's hash, staging is skipped.
+source_key() {
+  {
+    echo "$1"; go version
+    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter libc6 2>/dev/null || true
+    cat "${BASH_SOURCE[0]}"
+    find "$ROOT/images" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -d' ' -f1
+}
+
 build_one() {
-  local name="$1" ctx="$STAGE/$1" tag="$TAG_PREFIX/$1:$TAG_SUFFIX" t0 hash current
+  local name="$1" ctx="$STAGE/$1" tag="$TAG_PREFIX/$1:$TAG_SUFFIX" t0 hash current key
   t0=$(date +%s)
+  key="$(source_key "$name")"
+  current="$(docker image inspect --format '{{ index .Config.Labels "sparky.input-hash" }}' "$tag" 2>/dev/null || true)"
+  if [ -n "$current" ] && [ -f "$ctx.key" ] && [ "$(cat "$ctx.key")" = "$key $current" ]; then
+    say "$tag up to date (sources unchanged, input ${current:0:12})"
+    return 0
+  fi
   stage "$name" "$ctx"
   hash="$(context_hash "$ctx")"
-  current="$(docker image inspect --format '{{ index .Config.Labels "sparky.input-hash" }}' "$tag" 2>/dev/null || true)"
   if [ "$current" = "$hash" ]; then
+    echo "$key $hash" >"$ctx.key"
     say "$tag up to date (input ${hash:0:12})"
     return 0
   fi
@@ -130,6 +148,7 @@ build_one() {
     tail -n 30 "$log" >&2
     die "docker build of $tag failed (log: $log)"
   fi
+  echo "$key $hash" >"$ctx.key"
   say "built $tag in $(( $(date +%s) - t0 ))s"
 }
 

@@ -23,6 +23,7 @@ export class HostObservabilityStack extends TerraformStack {
       host: props.host,
       projects: props.projects,
       imageSet: props.target.images,
+      profiles: props.target.profiles,
     });
   }
 }

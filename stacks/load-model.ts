@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../config/default-config";
 import { blueprints } from "../blueprints";
 import { hostObservabilityServices } from "../constructs/observability/host-services";
+import { observabilityProblems } from "../constructs/observability/rule-check";
 import { validateModel, ValidatedModel, ModelValidationError } from "../constructs/model/validate";
 
 export const CONFIG_FILE = "sparky.config.json";
@@ -51,6 +52,10 @@ function applyEnvironmentOverrides(input: unknown, env: NodeJS.ProcessEnv): unkn
 /** Reads, overrides and validates everything the app synthesizes. Throws ModelValidationError with every problem. */
 export function loadModel(env: NodeJS.ProcessEnv, projectRoot: string, projects: readonly unknown[] = blueprints): ValidatedModel & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
-  const model = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined, hostServices: hostObservabilityServices });
+  const model = validateModel(source.config, projects, {
+    target: env.SPARKY_TARGET || undefined,
+    hostServices: hostObservabilityServices,
+    hostChecks: observabilityProblems,
+  });
   return { ...model, origin: source.origin };
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { DeploymentConfig, Project } from "../constructs/model";
 import { ProjectRepository } from "../constructs/github";
@@ -10,15 +11,58 @@ export interface ProjectGitHubStackProps {
   readonly github: DeploymentConfig["github"];
 }
 
-/** `<project>-github`: the repository and the orchestration materialized in it. The token comes from GITHUB_TOKEN. */
+/**
+ * The project with its workstreams in id order (and dependency lists sorted). Everything the stack renders
+ * — schedule tie-breaks, issue bodies, docs — then depends only on ids, so reordering the model changes
+ * nothing in GitHub.
+ */
+export function canonicalProject(project: Project): Project {
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    ...project,
+    workstreams: [...project.workstreams]
+      .sort(byId)
+      .map((w) => ({ ...w, dependsOn: [...w.dependsOn].sort(), softDependsOn: [...w.softDependsOn].sort() })),
+  };
+}
+
+/** A loopback base_url means the local emulator: no rate limits to respect, so no write delay. */
+function isLoopback(baseUrl: string | undefined): boolean {
+  if (!baseUrl) return false;
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `<project>-github`: the repository and the orchestration materialized in it. The token comes from
+ * GITHUB_TOKEN (read by the provider at deploy time; it never appears in the synthesized config).
+ */
 export class ProjectGitHubStack extends TerraformStack {
   readonly plan: OrchestrationPlan;
   readonly repository: ProjectRepository;
 
   constructor(scope: Construct, id: string, props: ProjectGitHubStackProps) {
     super(scope, id);
-    new GithubProvider(this, "github", { owner: props.github.owner, baseUrl: props.github.baseUrl });
-    this.plan = new OrchestrationPlan(this, "orchestration", props.project);
+    const local = isLoopback(props.github.baseUrl);
+    new GithubProvider(this, "github", {
+      owner: props.github.owner,
+      baseUrl: props.github.baseUrl,
+      ...(local ? { writeDelayMs: 1, readDelayMs: 0, maxRetries: 0 } : {}),
+    });
+
+    // Authentication guard: reading the token's own user (GET /user) fails during `plan` when no token is
+    // configured, so an unauthenticated deploy stops before any resource is touched.
+    const caller = new DataGithubUser(this, "caller", { username: "" });
+    caller.overrideLogicalId("caller");
+
+    this.plan = new OrchestrationPlan(this, "orchestration", canonicalProject(props.project));
     this.repository = new ProjectRepository(this, "repository", { owner: props.github.owner, spec: props.project.repository, plan: this.plan });
+    this.repository.repository.addOverride("depends_on", ["data.github_user.caller"]);
+
+    new TerraformOutput(this, "repository_url", { value: this.repository.repository.htmlUrl });
+    new TerraformOutput(this, "tracking_issue", { value: this.repository.trackingIssue.number });
   }
 }

@@ -53,7 +53,7 @@ describe("stacks synthesized from the model", () => {
     const worker = Object.values(json.resource.docker_container).find((c) => c.name === "tiny-worker");
     expect(model.wait).toBe(true);
     expect(model.wait_timeout).toBeGreaterThanOrEqual(60);
-    expect(worker.depends_on).toEqual([expect.stringMatching(/^\$\{docker_container\.model_container_\w+\}$/)]);
+    expect(worker.depends_on).toEqual([expect.stringMatching(/^docker_container\.model_container_\w+$/)]);
   });
 
   test("kept volumes are left to Docker, others are managed; scraped services join the observability network", () => {

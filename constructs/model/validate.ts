@@ -30,7 +30,17 @@ export interface ValidatedModel {
 }
 
 /** Services that every host runs for itself (the shared observability set); their ports count in collision checks. */
-export type HostServices = (hostName: string, host: HostSpec) => Record<string, ServiceSpec>;
+export type HostServices = (hostName: string, host: HostSpec, projects?: readonly Project[]) => Record<string, ServiceSpec>;
+
+/** Extra per-host checks that need the placed projects, e.g. that alert rules only use metrics someone exposes. */
+export type HostChecks = (hostName: string, host: HostSpec, projects: readonly Project[], profiles: readonly string[]) => Problem[];
+
+export interface ValidationOptions {
+  /** Target to validate; the config's defaultTarget when unset. */
+  target?: string;
+  hostServices: HostServices;
+  hostChecks?: HostChecks;
+}
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 const SECRET_VALUE = /^(ghp_|gho_|ghs_|github_pat_|glpat-|sk-|xox[bp]-)[A-Za-z0-9_-]{8,}/;
@@ -227,7 +237,7 @@ function checkDeployment(
   projects: Project[],
   declaredProjectIds: string[],
   targetName: string,
-  hostServices: HostServices,
+  options: ValidationOptions,
   problems: Problem[],
   warnings: Problem[],
 ): void {
@@ -263,7 +273,7 @@ function checkDeployment(
     for (const n of duplicates(networks))
       problems.push({ path: `config.hosts.${hostName}.projects`, message: `two projects on host "${hostName}" use network "${n}"` });
     const all = [
-      ...Object.entries(hostServices(hostName, host)).map(([name, service]) => ({
+      ...Object.entries(options.hostServices(hostName, host, placed)).map(([name, service]) => ({
         path: `hosts.${hostName}.observability.${name}`,
         owner: `the host's ${name}`,
         service,
@@ -273,6 +283,7 @@ function checkDeployment(
       ),
     ];
     checkHostPorts(hostName, all, problems);
+    if (options.hostChecks) problems.push(...options.hostChecks(hostName, host, placed, target.profiles));
     if (!host.gpus)
       for (const p of placed)
         for (const [name, service] of Object.entries(p.services)) {
@@ -291,7 +302,7 @@ function checkDeployment(
 export function validateModel(
   configInput: unknown,
   projectInputs: readonly unknown[],
-  options: { target?: string; hostServices: HostServices },
+  options: ValidationOptions,
 ): ValidatedModel {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
@@ -317,7 +328,7 @@ export function validateModel(
   const targetName = options.target ?? parsedConfig.data?.defaultTarget ?? "";
   // Projects that failed to parse still count as declared, so hosts naming them get no second, misleading error.
   const declaredIds = projectInputs.map((p) => (p as { id?: unknown })?.id).filter((id): id is string => typeof id === "string");
-  if (parsedConfig.success) checkDeployment(parsedConfig.data, projects, declaredIds, targetName, options.hostServices, problems, warnings);
+  if (parsedConfig.success) checkDeployment(parsedConfig.data, projects, declaredIds, targetName, options, problems, warnings);
 
   if (problems.length > 0) throw new ModelValidationError(problems);
   const config = parsedConfig.data!;

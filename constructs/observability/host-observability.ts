@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import type { HostSpec, Project } from "../model";
+import type { HostSpec, Project, ServiceSpec } from "../model";
 import { DockerService, ImageSet } from "../services";
-import { hostObservabilityServices, OBSERVABILITY_NETWORK, observabilityOwner } from "./host-services";
-import { jobName, scrapeTargets } from "./prometheus-config";
+import { observabilityFiles } from "./config-files";
+import { DCGM_COUNTERS_PATH } from "./dcgm-counters";
+import { OBSERVABILITY_NETWORK, observabilityOwner } from "./host-services";
+import type { ScrapeTarget } from "./prometheus-config";
 
 export interface HostObservabilityProps {
   readonly hostName: string;
@@ -11,35 +13,31 @@ export interface HostObservabilityProps {
   /** Projects deployed on the host; every service with a metrics endpoint is scraped. */
   readonly projects: readonly Project[];
   readonly imageSet?: ImageSet;
+  /** Profiles the target enables (services of other profiles are neither deployed nor scraped). Default: all. */
+  readonly profiles?: readonly string[];
 }
 
-/** Prometheus, Grafana, node-exporter and (on GPU hosts) the DCGM exporter, shared by all projects on a host. */
+/**
+ * Prometheus, Grafana, node-exporter and (on GPU hosts, or CPU hosts running GPU workloads downgraded) the DCGM
+ * exporter, shared by all projects on a host. Their config files (prometheus.yml, rule files, Grafana
+ * provisioning, the DCGM counters CSV) are rendered from the model and uploaded into the containers.
+ */
 export class HostObservability extends Construct {
   readonly network: Network;
   readonly services: Record<string, DockerService> = {};
+  readonly targets: ScrapeTarget[];
 
   constructor(scope: Construct, id: string, props: HostObservabilityProps) {
     super(scope, id);
     const owner = observabilityOwner(props.hostName);
-    const specs = hostObservabilityServices(props.hostName, props.host);
+    const rendered = observabilityFiles({ hostName: props.hostName, host: props.host, projects: props.projects, profiles: props.profiles });
+    this.targets = rendered.targets;
     this.network = new Network(this, "network", { name: OBSERVABILITY_NETWORK, driver: "bridge" });
 
-    const targets = scrapeTargets(props.projects, { owner, services: specs });
-    const prometheusConfig = {
-      global: { scrape_interval: "15s", scrape_timeout: "10s", evaluation_interval: "15s", external_labels: { host: props.hostName } },
-      scrape_configs: targets.map((t) => ({
-        job_name: jobName(t),
-        scrape_interval: t.interval,
-        scrape_timeout: t.timeout,
-        metrics_path: t.path,
-        static_configs: [{ targets: [t.address], labels: { project: t.project, service: t.service, role: t.role, ...t.labels } }],
-      })),
-    };
-    const files: Record<string, { path: string; content: string }[]> = {
-      prometheus: [{ path: "/etc/prometheus/prometheus.yml", content: JSON.stringify(prometheusConfig, null, 2) + "\n" }],
-    };
-
-    for (const [name, spec] of Object.entries(specs)) {
+    for (const [name, base] of Object.entries(rendered.services)) {
+      let spec: ServiceSpec = base;
+      // The local stand-in serves the uploaded counters file as its /metrics (malformed CSV → it exits).
+      if (name === "dcgm-exporter" && props.imageSet === "local") spec = { ...base, env: { ...base.env, STANDIN_METRICS_FILE: DCGM_COUNTERS_PATH } };
       this.services[name] = new DockerService(this, name, {
         owner,
         name,
@@ -48,10 +46,10 @@ export class HostObservability extends Construct {
         volumeNames: { "prometheus-data": `${owner}-prometheus-data`, "grafana-data": `${owner}-grafana-data` },
         imageSet: props.imageSet,
         gpusAvailable: props.host.gpus,
-        files: files[name],
+        files: rendered.files[name],
       });
     }
-    for (const [name, spec] of Object.entries(specs))
+    for (const [name, spec] of Object.entries(rendered.services))
       for (const dep of spec.dependsOn)
         if (dep.condition === "healthy") this.services[name].dependsOnHealthy(this.services[dep.service]);
         else this.services[name].dependsOnStarted(this.services[dep.service]);

@@ -274,7 +274,7 @@ export function renderWorkstreamReadme(project: Project, plan: OrchestrationPlan
     `| ID | ${s.id} |`,
     `| Orchestrator | ${cell(orchestratorName(plan, s.orchestrator))} |`,
     `| Milestone | ${cell(milestoneLabel(plan, s.milestone))} |`,
-    `| Duration | ${durationText(s)} (scheduled ${scheduleText(project, ws)}) |`,
+    `| Duration | ${durationText(s)}; scheduled ${scheduleText(project, ws)} |`,
     `| Priority | ${s.priority}${ws.critical ? " — critical path" : ""} |`,
     `| Dependencies | ${ws.blockers.map((b) => b.spec.id).join(", ") || "none"} |`,
     `| Agent Type | ${s.agentTypes.map((a) => `\`${a}\``).join(", ")} |`,

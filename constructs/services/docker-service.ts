@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { dependable, TerraformStack, TerraformVariable } from "cdktf";
 import { Container, ContainerConfig, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { goDuration, sizeInMiB, durationSeconds } from "../model";
@@ -135,13 +135,13 @@ export class DockerService extends Construct {
   /** Start this service only after `other` reports healthy. */
   dependsOnHealthy(other: DockerService): void {
     other.waitUntilHealthy();
-    this.container.dependsOn = [...(this.container.dependsOn ?? []), other.container.fqn];
+    this.container.dependsOn = [...(this.container.dependsOn ?? []), dependable(other.container)];
     this.healthGated.push(other);
   }
 
   /** Start this service only after `other` has started. */
   dependsOnStarted(other: DockerService): void {
-    this.container.dependsOn = [...(this.container.dependsOn ?? []), other.container.fqn];
+    this.container.dependsOn = [...(this.container.dependsOn ?? []), dependable(other.container)];
   }
 
   /** Make `apply` wait on this container's healthcheck before anything that depends on it is created. */

@@ -904,10 +904,12 @@ export function buildRouter(state: EmulatorState): Router {
     if (!l) throw notFound(doc);
     const b = body(req);
     checkType("Label", b, "description", "string", doc, true);
-    if (typeof b.new_name === "string" && b.new_name !== "") {
-      const clash = findLabel(repo, b.new_name);
+    // `new_name` is the documented rename field; go-github's Label struct sends `name`, which GitHub also honours.
+    const newName = typeof b.new_name === "string" && b.new_name !== "" ? b.new_name : typeof b.name === "string" && b.name !== "" ? b.name : undefined;
+    if (newName !== undefined) {
+      const clash = findLabel(repo, newName);
       if (clash && clash !== l) throw validationFailed([{ resource: "Label", code: "already_exists", field: "name" }], doc);
-      l.name = b.new_name;
+      l.name = newName;
     }
     if (b.color !== undefined) l.color = normColor("Label", b.color, doc);
     if ("description" in b) l.description = b.description || null;

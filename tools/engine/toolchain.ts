@@ -1,0 +1,81 @@
+// Paths and environment of the project-local engine and providers (installed by scripts/setup-toolchain.sh)
+// and the local Docker images (built by scripts/build-local-images.sh), shared by tools and tests.
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+
+/** The checkout this code runs from, found by its package.json (works from sources and from .build bundles). */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "sparky-infra") return dir;
+  }
+  throw new Error(`no sparky-infra checkout above ${start}`);
+}
+export const TOOLCHAIN_DIR = join(REPO_ROOT, ".toolchain");
+/** The engine binary (OpenTofu); pass as TERRAFORM_BINARY_NAME to cdktf. */
+export const ENGINE_BIN = join(TOOLCHAIN_DIR, "bin", "tofu");
+/** CLI config: filesystem mirror only, no network installs. */
+export const CLI_CONFIG = join(TOOLCHAIN_DIR, "tofurc");
+export const PLUGIN_CACHE_DIR = join(TOOLCHAIN_DIR, "plugin-cache");
+export const PROVIDER_MIRROR_DIR = join(TOOLCHAIN_DIR, "providers");
+export const STATUS_FILE = join(TOOLCHAIN_DIR, "status.json");
+
+/** Tags of the locally built images (FROM scratch; never pulled). */
+export const LOCAL_IMAGES = {
+  standin: "sparky-local/standin:dev",
+  prometheus: "sparky-local/prometheus:dev",
+  nodeExporter: "sparky-local/node-exporter:dev",
+} as const;
+
+/** Health-check command usable in every local image (exec form, no shell). */
+export function probeHealthcheck(url: string): string[] {
+  return ["CMD", "/bin/probe", url];
+}
+
+export type ProviderStatus = "pinned" | "substitute" | "missing";
+export interface ToolchainStatus {
+  platform: string;
+  tofu: { version: string; path: string };
+  providers: Record<string, { version: string; status: ProviderStatus; note: string }>;
+}
+
+/** Contents of .toolchain/status.json, or undefined when setup has not run. */
+export function toolchainStatus(): ToolchainStatus | undefined {
+  if (!existsSync(STATUS_FILE)) return undefined;
+  return JSON.parse(readFileSync(STATUS_FILE, "utf8")) as ToolchainStatus;
+}
+
+export function engineAvailable(): boolean {
+  return existsSync(ENGINE_BIN) && existsSync(CLI_CONFIG);
+}
+
+/** True when the mirror holds the provider ("kreuzwerker/docker", "integrations/github"). */
+export function providerAvailable(source: string): boolean {
+  const p = toolchainStatus()?.providers[source];
+  return p !== undefined && p.status !== "missing";
+}
+
+const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER"]);
+
+/**
+ * Environment for child processes (tofu, cdktf): the same variables as
+ * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging
+ * ones kept), then TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR, TERRAFORM_BINARY_NAME,
+ * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH.
+ */
+export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (k.startsWith("TF_") && !KEEP_TF_VARS.has(k)) continue;
+    env[k] = v;
+  }
+  env.TF_CLI_CONFIG_FILE = CLI_CONFIG;
+  env.TF_PLUGIN_CACHE_DIR = PLUGIN_CACHE_DIR;
+  env.TERRAFORM_BINARY_NAME = ENGINE_BIN;
+  env.CHECKPOINT_DISABLE = "1";
+  env.SPARKY_TOOLCHAIN_DIR = TOOLCHAIN_DIR;
+  env.PATH = [join(TOOLCHAIN_DIR, "bin"), base.PATH ?? ""].filter(Boolean).join(delimiter);
+  return env;
+}
