@@ -29,6 +29,15 @@ engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 
 sudo_maybe() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# node-exporter mounts the host root with rslave propagation, which needs / to be a shared mount. systemd
+# hosts (the DGX) already have that; containers and minimal sandboxes often mount / private.
+ensure_shared_root() {
+  if command -v findmnt >/dev/null 2>&1 && [ "$(findmnt -no PROPAGATION / 2>/dev/null)" = private ]; then
+    say "making / a shared mount (needed for rslave bind mounts)"
+    sudo_maybe mount --make-rshared / || say "warning: could not make / shared; rslave mounts will fail"
+  fi
+}
+
 ensure_packages() {
   if command -v dockerd >/dev/null 2>&1 && command -v containerd >/dev/null 2>&1; then return 0; fi
   say "dockerd missing: installing Debian docker.io (apt-get)"
@@ -142,6 +151,7 @@ case "${1:-start}" in
   *) echo "usage: $0 [start|status|stop|compose]" >&2; exit 2 ;;
 esac
 
+ensure_shared_root
 if engine_up; then
   say "docker engine already answers: nothing to do"
   if [ "${SPARKY_DOCKER_COMPOSE:-0}" = 1 ]; then ensure_compose; fi

@@ -16,10 +16,12 @@
 # Env:
 #   SPARKY_TOOLCHAIN_CACHE              build cache (see above)
 #   SPARKY_TOOLCHAIN_REQUIRE_PROVIDERS  1 => exit 1 when a pinned provider cannot be built
-#   SPARKY_DOCKER_PROVIDER_SUBSTITUTE   1 => when kreuzwerker/docker 3.6.2 cannot be built, build
-#                                       the commit in tools/toolchain/provider-docker-substitute
-#                                       (4.x line) and install it under the number 3.6.2,
-#                                       flagged "substitute" in status.json
+#   SPARKY_DOCKER_PROVIDER_SUBSTITUTE   1 (default) => when kreuzwerker/docker 3.6.2 cannot be built
+#                                       (the Go module proxy here answers 403 for it), build the newest
+#                                       kreuzwerker commit it serves (tools/toolchain/provider-docker-substitute)
+#                                       and install it under its OWN version, flagged "substitute" in
+#                                       status.json; scripts and tests then pin that version at synth
+#                                       time (SPARKY_DOCKER_PROVIDER_VERSION). 0 => no substitute.
 #   SPARKY_TOOLCHAIN_BUILD_TIMEOUT      seconds per go build (default 2400)
 #   SPARKY_TOOLCHAIN_FORCE              1 => skip the fast path (binaries stay cached)
 #
@@ -31,7 +33,7 @@ TC="$ROOT/.toolchain"
 CACHE="${SPARKY_TOOLCHAIN_CACHE:-$HOME/.cache/sparky-infra/toolchain}"
 WRAP="$ROOT/tools/toolchain"
 BUILD_TIMEOUT="${SPARKY_TOOLCHAIN_BUILD_TIMEOUT:-2400}"
-SUBSTITUTE="${SPARKY_DOCKER_PROVIDER_SUBSTITUTE:-0}"
+SUBSTITUTE="${SPARKY_DOCKER_PROVIDER_SUBSTITUTE:-1}"
 REQUIRE="${SPARKY_TOOLCHAIN_REQUIRE_PROVIDERS:-0}"
 
 DOCKER_PROVIDER_VERSION=3.6.2
@@ -129,6 +131,7 @@ chmod 0755 "$TC/bin/tofu"
 # --- providers ---------------------------------------------------------------
 missing=()
 docker_status="missing" github_status="missing" docker_note="" github_note=""
+docker_installed="$DOCKER_PROVIDER_VERSION"
 
 if bin="$(build_bin provider-docker "$DOCKER_PROVIDER_VERSION" "$WRAP/provider-docker" \
      github.com/terraform-providers/terraform-provider-docker terraform-provider-docker \
@@ -137,9 +140,11 @@ if bin="$(build_bin provider-docker "$DOCKER_PROVIDER_VERSION" "$WRAP/provider-d
 elif [ "$SUBSTITUTE" = 1 ] && bin="$(build_bin provider-docker-substitute "$DOCKER_SUBSTITUTE_ID" \
      "$WRAP/provider-docker-substitute" github.com/terraform-providers/terraform-provider-docker \
      terraform-provider-docker "-X main.version=$DOCKER_SUBSTITUTE_ID" 8)"; then
-  say "WARNING: kreuzwerker/docker $DOCKER_PROVIDER_VERSION is not buildable here; installing the SUBSTITUTE $DOCKER_SUBSTITUTE_ID under the number $DOCKER_PROVIDER_VERSION"
-  install_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION" "$bin"; docker_status="substitute"
-  docker_note="$DOCKER_SUBSTITUTE_ID"
+  say "WARNING: kreuzwerker/docker $DOCKER_PROVIDER_VERSION is not buildable here; installing the SUBSTITUTE $DOCKER_SUBSTITUTE_ID (its own version; synth pins it only when SPARKY_DOCKER_PROVIDER_VERSION says so)"
+  remove_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION"
+  install_provider kreuzwerker docker "$DOCKER_SUBSTITUTE_ID" "$bin"; docker_status="substitute"
+  docker_installed="$DOCKER_SUBSTITUTE_ID"
+  docker_note="kreuzwerker/docker $DOCKER_PROVIDER_VERSION: $(failure_reason "$TC/logs/provider-docker.log")"
 else
   remove_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION"; missing+=("kreuzwerker/docker $DOCKER_PROVIDER_VERSION")
   docker_note="$(failure_reason "$TC/logs/provider-docker.log")"
@@ -175,7 +180,7 @@ cat >"$TC/status.json" <<EOF
   "platform": "$PLATFORM",
   "tofu": {"version": "$(TF_CLI_CONFIG_FILE="$TC/tofurc" "$TC/bin/tofu" version 2>/dev/null | grep -m1 -oE '^(OpenTofu|Terraform) v[^ ]+' | cut -d' ' -f2)", "path": "$TC/bin/tofu"},
   "providers": {
-    "kreuzwerker/docker": {"version": "$DOCKER_PROVIDER_VERSION", "status": "$docker_status", "note": "$docker_note"},
+    "kreuzwerker/docker": {"version": "$docker_installed", "status": "$docker_status", "note": "$docker_note"},
     "integrations/github": {"version": "$GITHUB_PROVIDER_VERSION", "status": "$github_status", "note": "$github_note"}
   }
 }

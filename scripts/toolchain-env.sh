@@ -32,6 +32,12 @@ case ":$PATH:" in
 esac
 mkdir -p "$TF_PLUGIN_CACHE_DIR" 2>/dev/null || true
 
+# A substitute docker provider is installed under its own version; synth must pin exactly that one.
+if [ -f "$SPARKY_TOOLCHAIN_DIR/status.json" ] && grep -q '"status": "substitute"' "$SPARKY_TOOLCHAIN_DIR/status.json"; then
+  SPARKY_DOCKER_PROVIDER_VERSION="$(node -e 'const s=require(process.argv[1]).providers["kreuzwerker/docker"]; if (s.status==="substitute") process.stdout.write(s.version)' "$SPARKY_TOOLCHAIN_DIR/status.json")"
+  export SPARKY_DOCKER_PROVIDER_VERSION
+fi
+
 if [ ! -x "$TERRAFORM_BINARY_NAME" ] || [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
   echo "[toolchain-env] warning: $SPARKY_TOOLCHAIN_DIR is not set up; run scripts/setup-toolchain.sh" >&2
 fi

@@ -16,7 +16,7 @@ export interface SynthesizeOptions {
 export function synthesize(options: SynthesizeOptions): { model: ValidatedModel; stacks: SystemStacks } {
   const model = loadModel(options.env, options.projectRoot, options.projects ?? blueprints);
   const app = new App({ outdir: options.outdir });
-  const stacks = defineSystem(app, model, options.projectRoot);
+  const stacks = defineSystem(app, model, options.projectRoot, { dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined });
   app.synth();
   return { model, stacks };
 }

@@ -5,6 +5,14 @@ import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
 import { configureStateBackend } from "./state-backend";
 
+export interface SystemOptions {
+  /**
+   * Pin another kreuzwerker/docker version than the bindings' 3.6.2, for a machine whose mirror holds only a
+   * substitute build (see scripts/setup-toolchain.sh). Unset in normal use.
+   */
+  dockerProviderVersion?: string;
+}
+
 export interface SystemStacks {
   services: Record<string, ProjectServicesStack>;
   github: Record<string, ProjectGitHubStack>;
@@ -16,11 +24,13 @@ export interface SystemStacks {
  * per host `<host>-observability`. Services stacks depend on their host's observability stack, which owns
  * the shared network their scraped containers join.
  */
-export function defineSystem(app: App, model: ValidatedModel, projectRoot: string): SystemStacks {
+export function defineSystem(app: App, model: ValidatedModel, projectRoot: string, options: SystemOptions = {}): SystemStacks {
   const { config, target, projects } = model;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
     configureStateBackend(stack, name, target.state, app.outdir, projectRoot);
+    if (options.dockerProviderVersion && !(stack instanceof ProjectGitHubStack))
+      stack.addOverride("terraform.required_providers.docker.version", options.dockerProviderVersion);
     return stack;
   };
 

@@ -63,7 +63,8 @@ const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PR
  * Environment for child processes (tofu, cdktf): the same variables as
  * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging
  * ones kept), then TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR, TERRAFORM_BINARY_NAME,
- * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH.
+ * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH; SPARKY_DOCKER_PROVIDER_VERSION when the
+ * mirror holds a substitute docker provider.
  */
 export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -77,5 +78,7 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   env.CHECKPOINT_DISABLE = "1";
   env.SPARKY_TOOLCHAIN_DIR = TOOLCHAIN_DIR;
   env.PATH = [join(TOOLCHAIN_DIR, "bin"), base.PATH ?? ""].filter(Boolean).join(delimiter);
+  const docker = toolchainStatus()?.providers["kreuzwerker/docker"];
+  if (docker?.status === "substitute") env.SPARKY_DOCKER_PROVIDER_VERSION = docker.version;
   return env;
 }
