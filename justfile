@@ -33,17 +33,17 @@ fmt:
 graph project="dgx-pixels":
     node bin/run.js tools/graph.ts {{project}}
 
-# Deploy every stack of a target (default: the config's defaultTarget)
-deploy target="":
-    bash scripts/cdktf.sh {{target}} deploy --auto-approve '*'
+# Deploy a target's stacks (default: every stack of the config's defaultTarget), e.g. `just deploy dgx '*-services'`
+deploy target="" stacks="*":
+    set -f; bash scripts/cdktf.sh {{target}} deploy --auto-approve {{stacks}}
 
-# Show what a deploy would change, per stack
-diff target="":
-    bash scripts/cdktf.sh {{target}} diff '*'
+# Show what a deploy would change, stack by stack
+diff target="" stacks="*":
+    set -f; bash scripts/cdktf.sh {{target}} diff {{stacks}}
 
-# Destroy every stack of a target
-destroy target="":
-    bash scripts/cdktf.sh {{target}} destroy --auto-approve '*'
+# Destroy a target's stacks
+destroy target="" stacks="*":
+    set -f; bash scripts/cdktf.sh {{target}} destroy --auto-approve {{stacks}}
 
 # Run the benchmarks and rewrite bench/results.md
 bench:

@@ -34,8 +34,27 @@ fi
 
 if [ "$command" = synth ]; then exec node bin/app.js; fi
 
+# `cdktf diff` takes exactly one stack: synthesize once, then diff each stack matching the globs.
+if [ "$command" = diff ]; then
+  node bin/app.js
+  status=0
+  for stack in $(node -e 'for (const s of Object.keys(require(process.argv[1]).stacks)) console.log(s)' "$PWD/cdktf.out/manifest.json"); do
+    for glob in "${@:-*}"; do
+      # shellcheck disable=SC2053
+      if [[ "$stack" == $glob ]]; then
+        npx --no-install cdktf diff --skip-synth --skip-provider-lock "$stack" || status=$?
+        break
+      fi
+    done
+  done
+  exit "$status"
+fi
+
+# `providers lock` would ask the public registry for checksums; the mirror is the only source here.
+extra=()
+case "$command" in deploy|diff|destroy) extra+=(--skip-provider-lock) ;; esac
 status=0
-npx --no-install cdktf "$command" "$@" || status=$?
+npx --no-install cdktf "$command" "${extra[@]}" "$@" || status=$?
 if [ "$status" != 0 ] && [ "$command" = deploy ]; then
   bash scripts/report-unhealthy.sh || true
 fi

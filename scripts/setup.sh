@@ -15,6 +15,20 @@ else
   echo "node_modules is current"
 fi
 
+step "test services (sshd, PostgreSQL, hyperfine)"
+# The end-to-end suites start their own sshd and PostgreSQL on 127.0.0.1; the benchmarks use hyperfine.
+missing=()
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "present"
+fi
+
 step "engine and providers"
 bash scripts/setup-toolchain.sh
 

@@ -49,8 +49,21 @@ function applyEnvironmentOverrides(input: unknown, env: NodeJS.ProcessEnv): unkn
   return config;
 }
 
+/** The projects to synthesize: the blueprints, or the JSON array of projects in $SPARKY_PROJECTS. */
+export function readProjects(env: NodeJS.ProcessEnv, projectRoot: string): readonly unknown[] {
+  if (!env.SPARKY_PROJECTS) return blueprints;
+  const file = path.resolve(projectRoot, env.SPARKY_PROJECTS);
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (!Array.isArray(parsed)) throw new Error("expected a JSON array of projects");
+    return parsed;
+  } catch (error) {
+    throw new ModelValidationError([{ path: "SPARKY_PROJECTS", message: `${file}: ${(error as Error).message}` }]);
+  }
+}
+
 /** Reads, overrides and validates everything the app synthesizes. Throws ModelValidationError with every problem. */
-export function loadModel(env: NodeJS.ProcessEnv, projectRoot: string, projects: readonly unknown[] = blueprints): ValidatedModel & { origin: string } {
+export function loadModel(env: NodeJS.ProcessEnv, projectRoot: string, projects: readonly unknown[] = readProjects(env, projectRoot)): ValidatedModel & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
   const model = validateModel(source.config, projects, {
     target: env.SPARKY_TARGET || undefined,

@@ -1,20 +1,19 @@
 import { App } from "cdktf";
-import { loadModel } from "./load-model";
+import { loadModel, readProjects } from "./load-model";
 import { defineSystem, SystemStacks } from "./system";
 import type { ValidatedModel } from "../constructs/model/validate";
-import { blueprints } from "../blueprints";
 
 export interface SynthesizeOptions {
   env: NodeJS.ProcessEnv;
   projectRoot: string;
   outdir: string;
-  /** Project inputs; the blueprints by default. */
+  /** Project inputs; by default $SPARKY_PROJECTS, else the blueprints. */
   projects?: readonly unknown[];
 }
 
 /** Validate (throws ModelValidationError before anything is written), then synthesize every stack of the target. */
 export function synthesize(options: SynthesizeOptions): { model: ValidatedModel; stacks: SystemStacks } {
-  const model = loadModel(options.env, options.projectRoot, options.projects ?? blueprints);
+  const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   const app = new App({ outdir: options.outdir });
   const stacks = defineSystem(app, model, options.projectRoot, { dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined });
   app.synth();

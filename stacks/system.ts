@@ -22,7 +22,7 @@ export interface SystemStacks {
 /**
  * Every stack of a validated model on its target: per project `<project>-github` and `<project>-services`,
  * per host `<host>-observability`. Services stacks depend on their host's observability stack, which owns
- * the shared network their scraped containers join.
+ * the shared network their scraped containers join (when the project has any).
  */
 export function defineSystem(app: App, model: ValidatedModel, projectRoot: string, options: SystemOptions = {}): SystemStacks {
   const { config, target, projects } = model;
@@ -47,7 +47,8 @@ export function defineSystem(app: App, model: ValidatedModel, projectRoot: strin
     for (const project of placed) {
       const name = `${project.id}-services`;
       const services = withState(new ProjectServicesStack(app, name, { project, hostName, host, target }), name);
-      services.addDependency(observability);
+      // Scraped containers join the observability stack's network, so it must exist first.
+      if (Object.values(project.services).some((s) => s.metrics)) services.addDependency(observability);
       stacks.services[project.id] = services;
     }
   }

@@ -191,8 +191,12 @@ describe("milestones", () => {
     const m = await call("POST", `${repoPath()}/milestones`, { title: "v1", description: "first", due_on: "2026-01-15T23:39:00Z" });
     expect(m.status).toBe(201);
     expect(m.body).toMatchObject({ number: 1, title: "v1", state: "open", due_on: "2026-01-15T08:00:00Z" });
-    const summer = await call("POST", `${repoPath()}/milestones`, { title: "v2", due_on: "2026-07-01T07:00:00Z" });
+    const summer = await call("POST", `${repoPath()}/milestones`, { title: "v2", due_on: "2026-07-01T23:39:00Z" });
     expect(summer.body).toMatchObject({ number: 2, due_on: "2026-07-01T07:00:00Z" });
+    // Floored to the Pacific calendar day: 07:00Z in January is still the previous evening in PST.
+    const early = await call("POST", `${repoPath()}/milestones`, { title: "early", due_on: "2026-01-20T07:00:00Z" });
+    expect(early.body.due_on).toBe("2026-01-19T08:00:00Z");
+    await call("DELETE", `${repoPath()}/milestones/${early.body.number}`);
     const dup = await call("POST", `${repoPath()}/milestones`, { title: "v1" });
     expect(dup.status).toBe(422);
     expect(dup.body.errors[0]).toMatchObject({ resource: "Milestone", code: "already_exists", field: "title" });
@@ -202,7 +206,7 @@ describe("milestones", () => {
     expect((await call("POST", `${repoPath()}/milestones`, { title: "v3", state: "weird" })).status).toBe(422);
     expect((await call("DELETE", `${repoPath()}/milestones/1`)).status).toBe(204);
     expect((await call("GET", `${repoPath()}/milestones/1`)).status).toBe(404);
-    expect((await call("POST", `${repoPath()}/milestones`, { title: "v4" })).body.number).toBe(3);
+    expect((await call("POST", `${repoPath()}/milestones`, { title: "v4" })).body.number).toBe(4);
   });
 });
 
@@ -298,9 +302,16 @@ describe("rulesets", () => {
     await makeRepo();
     const created = await call("POST", `${repoPath()}/rulesets`, base);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "main", source_type: "Repository", source: `${OWNER}/app`, rules, conditions: base.conditions, node_id: expect.any(String) });
+    expect(created.body).toMatchObject({ name: "main", source_type: "Repository", source: `${OWNER}/app`, conditions: base.conditions, node_id: expect.any(String) });
     const id = created.body.id;
-    expect((await call("GET", `${repoPath()}/rulesets/${id}?includes_parents=false`)).body.rules).toEqual(rules);
+    const withDefaults = [
+      { type: "pull_request", parameters: { ...rules[0].parameters, allowed_merge_methods: ["merge", "squash", "rebase"] } },
+      { type: "required_status_checks", parameters: { ...rules[1].parameters, do_not_enforce_on_create: false } },
+      rules[2],
+      rules[3],
+    ];
+    expect(created.body.rules).toEqual(withDefaults);
+    expect((await call("GET", `${repoPath()}/rulesets/${id}?includes_parents=false`)).body.rules).toEqual(withDefaults);
     const blocked = await call("PUT", `${repoPath()}/contents/x.txt`, { message: "m", content: "eA==" });
     expect(blocked.status).toBe(409);
     expect(blocked.body.message).toContain("Repository rule violations found");
@@ -316,6 +327,7 @@ describe("rulesets", () => {
     await makeRepo();
     expect((await call("POST", `${repoPath()}/rulesets`, { ...base, bypass_actors: null })).status).toBe(422);
     expect((await call("POST", `${repoPath()}/rulesets`, { ...base, rules: [{ type: "nonsense" }] })).status).toBe(422);
+    expect((await call("POST", `${repoPath()}/rulesets`, { ...base, rules: [{ type: "pull_request", parameters: { required_approving_review_count: 11 } }] })).status).toBe(422);
     expect((await call("POST", `${repoPath()}/rulesets`, base)).status).toBe(201);
     expect((await call("POST", `${repoPath()}/rulesets`, base)).status).toBe(422);
   });

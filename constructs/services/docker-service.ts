@@ -150,7 +150,7 @@ export class DockerService extends Construct {
     if (!check) throw new Error(`${this.containerName} has no healthcheck to wait for`);
     const worstCase = durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries;
     this.container.wait = true;
-    this.container.waitTimeout = Math.max(60, worstCase + 30);
+    this.container.waitTimeout = Math.max(30, worstCase + 30);
   }
 
   /** One sensitive variable per environment variable name and stack; TF_VAR_<name> supplies the value. */

@@ -36,12 +36,24 @@ export interface EngineOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Values for a stack's variables from the environment: a variable named GRAFANA_ADMIN_PASSWORD is fed from the
+ * environment variable of the same name (as TF_VAR_GRAFANA_ADMIN_PASSWORD), so secrets never touch a file.
+ */
+export function variablesFromEnvironment(dir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const file = path.join(dir, "cdk.tf.json");
+  if (!fs.existsSync(file)) return {};
+  const declared = Object.keys((JSON.parse(fs.readFileSync(file, "utf8")) as { variable?: Record<string, unknown> }).variable ?? {});
+  return Object.fromEntries(declared.filter((name) => env[name] !== undefined && env[`TF_VAR_${name}`] === undefined).map((name) => [`TF_VAR_${name}`, env[name]]));
+}
+
 /** Runs the pinned engine in a stack directory with the project-local CLI config; never throws on a non-zero exit. */
 export function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
+  const base = { ...process.env, ...options.env };
   return new Promise((resolve, reject) => {
     const child = spawn(ENGINE_BIN, args, {
       cwd: dir,
-      env: toolchainEnv({ ...process.env, ...options.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" }),
+      env: toolchainEnv({ ...base, ...variablesFromEnvironment(dir, base), TF_IN_AUTOMATION: "1", TF_INPUT: "0" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const out: Buffer[] = [];

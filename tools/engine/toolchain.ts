@@ -61,15 +61,15 @@ const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PR
 
 /**
  * Environment for child processes (tofu, cdktf): the same variables as
- * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging
- * ones kept), then TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR, TERRAFORM_BINARY_NAME,
+ * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging ones and the caller's
+ * TF_VAR_* inputs kept), then TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR, TERRAFORM_BINARY_NAME,
  * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH; SPARKY_DOCKER_PROVIDER_VERSION when the
  * mirror holds a substitute docker provider.
  */
 export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
-    if (k.startsWith("TF_") && !KEEP_TF_VARS.has(k)) continue;
+    if (k.startsWith("TF_") && !KEEP_TF_VARS.has(k) && !k.startsWith("TF_VAR_")) continue;
     env[k] = v;
   }
   env.TF_CLI_CONFIG_FILE = CLI_CONFIG;

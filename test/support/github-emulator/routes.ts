@@ -351,21 +351,29 @@ function parseDueOn(v: unknown): string | null {
   if (v === null || v === undefined || v === "") return null;
   const t = Date.parse(String(v));
   if (Number.isNaN(t)) throw validationFailed([{ resource: "Milestone", field: "due_on", code: "invalid" }], DOC_MILESTONES);
-  // GitHub keeps only the (UTC) calendar day and answers with midnight US/Pacific of that day.
-  const day = new Date(t).toISOString().slice(0, 10);
-  return `${day}T${String(pacificOffsetHours(day)).padStart(2, "0")}:00:00Z`;
+  // GitHub floors the instant to its US/Pacific calendar day and stores midnight Pacific of that day
+  // (07:00Z under PDT, 08:00Z under PST). So 2026-01-15T06:59Z becomes 2026-01-14T08:00:00Z.
+  const day = pacificParts(new Date(t)).date;
+  for (const h of ["07", "08"]) {
+    const candidate = `${day}T${h}:00:00Z`;
+    const p = pacificParts(new Date(candidate));
+    if (p.date === day && p.time === "00:00") return candidate;
+  }
+  return `${day}T08:00:00Z`;
 }
 
-function pacificOffsetHours(day: string): number {
-  try {
-    const noon = new Date(`${day}T12:00:00Z`);
-    const name = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "short" })
-      .formatToParts(noon)
-      .find((p) => p.type === "timeZoneName")?.value;
-    return name === "PDT" ? 7 : 8;
-  } catch {
-    return 8;
-  }
+function pacificParts(d: Date): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/Los_Angeles",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(d);
+  const get = (type: string) => parts.find((x) => x.type === type)?.value ?? "00";
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1164,6 +1172,29 @@ export function buildRouter(state: EmulatorState): Router {
     "code_scanning",
     "copilot_code_review",
   ];
+  // GitHub stores rule parameters with its defaults filled in and answers with them on every read.
+  const normalizeRules = (rules: any[]): Ruleset["rules"] =>
+    rules.map((rule) => {
+      const p = { ...(rule.parameters ?? {}) };
+      if (rule.type === "pull_request") {
+        return {
+          type: rule.type,
+          parameters: {
+            required_approving_review_count: 0,
+            dismiss_stale_reviews_on_push: false,
+            require_code_owner_review: false,
+            require_last_push_approval: false,
+            required_review_thread_resolution: false,
+            allowed_merge_methods: ["merge", "squash", "rebase"],
+            ...p,
+          },
+        };
+      }
+      if (rule.type === "required_status_checks") {
+        return { type: rule.type, parameters: { strict_required_status_checks_policy: false, do_not_enforce_on_create: false, required_status_checks: [], ...p } };
+      }
+      return rule.parameters === undefined ? { type: rule.type } : { type: rule.type, parameters: p };
+    });
   const validateRuleset = (repo: Repo, b: Record<string, any>, doc: string, self?: Ruleset) => {
     const invalid = (msg: string) => new ApiError(422, `Invalid request.\n\n${msg}`, [msg], doc);
     if ("name" in b && (typeof b.name !== "string" || b.name === "")) throw invalid("Invalid property /name: data must be a non-empty string");
@@ -1188,6 +1219,13 @@ export function buildRouter(state: EmulatorState): Router {
       if (!Array.isArray(b.rules)) throw invalid("Invalid property /rules: data must be an array.");
       for (const rule of b.rules) {
         if (!RULE_TYPES.includes(rule?.type)) throw invalid(`Invalid property /rules/type: \`${rule?.type}\` is not a possible value.`);
+        const count = rule.parameters?.required_approving_review_count;
+        if (rule.type === "pull_request" && count !== undefined && !(Number.isInteger(count) && count >= 0 && count <= 10)) {
+          throw invalid("Invalid property /rules/pull_request/parameters/required_approving_review_count: must be an integer between 0 and 10.");
+        }
+        if (rule.type === "required_status_checks" && !Array.isArray(rule.parameters?.required_status_checks)) {
+          throw invalid("Invalid property /rules/required_status_checks/parameters: \"required_status_checks\" wasn't supplied.");
+        }
       }
     }
     const name = b.name ?? self?.name;
@@ -1221,7 +1259,7 @@ export function buildRouter(state: EmulatorState): Router {
       enforcement: b.enforcement,
       bypass_actors: b.bypass_actors ?? [],
       conditions: b.conditions ?? {},
-      rules: b.rules ?? [],
+      rules: normalizeRules(b.rules ?? []),
       created_at: ts,
       updated_at: ts,
     };
@@ -1236,7 +1274,8 @@ export function buildRouter(state: EmulatorState): Router {
     if (!rs) throw notFound(doc);
     const b = body(req);
     validateRuleset(repo, b, doc, rs);
-    for (const k of ["name", "target", "enforcement", "bypass_actors", "conditions", "rules"] as const) if (k in b) (rs as any)[k] = b[k];
+    for (const k of ["name", "target", "enforcement", "bypass_actors", "conditions"] as const) if (k in b) (rs as any)[k] = b[k];
+    if ("rules" in b) rs.rules = normalizeRules(b.rules);
     rs.updated_at = now();
     return ok(rulesetJson(repo, rs, req, true));
   });

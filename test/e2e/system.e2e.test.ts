@@ -1,0 +1,218 @@
+// The whole local system, deployed the way a user deploys it: `cdktf deploy` through scripts/cdktf.sh with the
+// real OpenTofu engine, the docker provider from the project's mirror and a real Docker engine. Then: health and
+// order, every port, every scrape target up in the real Prometheus, zero-change re-plans, a one-service change,
+// a removed scrape job, and a destroy that leaves only the volumes marked `keep`.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { blueprints } from "../../blueprints";
+import type { Project, ProjectInput } from "../../constructs/model";
+import { loadModel } from "../../stacks/load-model";
+import { synthesize } from "../../stacks/synthesize";
+import { planStack, synthesizedStacks, runEngine, StackPlan } from "../../tools/engine/stacks";
+import {
+  REPO_ROOT,
+  containersOf,
+  deployEnv,
+  describeE2E,
+  docker,
+  getJson,
+  lines,
+  pollUntil,
+  removeLeftovers,
+  requireDeployPrerequisites,
+  run,
+  workspace,
+} from "./support/harness";
+import { tcpAnswers } from "./support/tcp";
+
+const OWNERS = ["local-obs", "dgx-pixels", "sparky"];
+const NETWORKS = ["sparky-observability", "dgx-pixels-net", "sparky-net"];
+const STACKS = ["local-observability", "dgx-pixels-services", "sparky-services"];
+const PROMETHEUS = "http://127.0.0.1:9090";
+
+interface Inspect {
+  Name: string;
+  State: { Running: boolean; StartedAt: string; Health?: { Status: string; Log: { End: string; ExitCode: number }[] } };
+}
+
+const inspect = (name: string): Inspect => JSON.parse(docker(["inspect", name]).stdout)[0];
+
+/** When a container first reported healthy, from Docker's health log (which keeps the last five probes). */
+function firstHealthy(name: string): number {
+  const ok = (inspect(name).State.Health?.Log ?? []).filter((l) => l.ExitCode === 0).map((l) => Date.parse(l.End));
+  if (ok.length === 0) throw new Error(`${name} has no successful health probe`);
+  return Math.min(...ok);
+}
+
+const changesOf = (plan: StackPlan) =>
+  (plan.json.resource_changes ?? []).filter((c) => !(c.change.actions.length === 1 && ["no-op", "read"].includes(c.change.actions[0])));
+
+function editBlueprint(id: string, edit: (project: ProjectInput & Record<string, any>) => void): ProjectInput[] {
+  return blueprints.map((bp) => {
+    if (bp.id !== id) return bp;
+    const copy = structuredClone(bp) as ProjectInput & Record<string, any>;
+    edit(copy);
+    return copy;
+  });
+}
+
+describeE2E("system e2e: cdktf deploy of every services and observability stack on the local engine", () => {
+  const ws = workspace("system");
+  const out = path.join(ws.dir, "out");
+  const secret = `e2e-grafana-${process.pid}-${Date.now()}`;
+  let env: NodeJS.ProcessEnv = {};
+  let projects: Project[] = [];
+  let volumesBefore = new Set<string>();
+  let deployed = false;
+
+  const cdktf = (command: string, extra: string[] = []) =>
+    run("bash", ["scripts/cdktf.sh", "local", command, "--auto-approve", "--output", out, ...extra, ...STACKS], { env, timeoutMs: 15 * 60_000 });
+
+  const planAll = async (outdir: string) => {
+    const stacks = synthesizedStacks(outdir).filter((s) => STACKS.includes(s.name));
+    return Promise.all(stacks.map((s) => planStack(s, { env })));
+  };
+
+  beforeAll(() => {
+    requireDeployPrerequisites();
+    const clash = containersOf(OWNERS);
+    if (clash.length > 0) throw new Error(`containers from another deploy exist (${clash.join(", ")}); destroy them first`);
+    volumesBefore = new Set(lines(docker(["volume", "ls", "-q"]).stdout));
+    env = deployEnv({ SPARKY_CONFIG: ws.configFile, SPARKY_TARGET: "local", GRAFANA_ADMIN_PASSWORD: secret, SPARKY_GH_TOKEN: "e2e-gh-token" });
+    projects = loadModel(env, REPO_ROOT).projects;
+  });
+
+  afterAll(async () => {
+    if (deployed) await cdktf("destroy");
+    removeLeftovers(OWNERS, NETWORKS, volumesBefore);
+    fs.rmSync(ws.dir, { recursive: true, force: true });
+  }, 15 * 60_000);
+
+  test("cdktf deploy brings every container up healthy, dependencies first, and every port answers on 127.0.0.1", async () => {
+    deployed = true;
+    const result = await cdktf("deploy");
+    expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
+    expect(result.stdout).toMatch(/Apply complete!/);
+
+    for (const project of projects) {
+      const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
+      await pollUntil(
+        `${project.id} containers healthy`,
+        async () => deployedServices.map(([name]) => inspect(`${project.id}-${name}`).State),
+        (states) => states.every((s) => s.Running && (!s.Health || s.Health.Status === "healthy")),
+        180_000,
+      );
+      for (const [name, service] of deployedServices) {
+        for (const dep of service.dependsOn.filter((d) => d.condition === "healthy"))
+          expect(Date.parse(inspect(`${project.id}-${name}`).State.StartedAt)).toBeGreaterThanOrEqual(firstHealthy(`${project.id}-${dep.service}`));
+        for (const port of service.ports)
+          expect({ service: `${project.id}/${name}`, port: port.host ?? port.container, answers: await tcpAnswers(port.host ?? port.container) }).toEqual({
+            service: `${project.id}/${name}`,
+            port: port.host ?? port.container,
+            answers: true,
+          });
+      }
+      // Profile services (dgx-pixels' dev container) are not deployed without the profile.
+      for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile))
+        expect(docker(["inspect", `${project.id}-${name}`]).status).not.toBe(0);
+    }
+    for (const port of [9090, 3000, 9100, 9400]) expect(await tcpAnswers(port)).toBe(true);
+  }, 20 * 60_000);
+
+  test("the real Prometheus reports up == 1 for every generated scrape target", async () => {
+    const tf = JSON.parse(fs.readFileSync(path.join(out, "stacks/local-observability/cdk.tf.json"), "utf8"));
+    const prometheus = Object.values(tf.resource.docker_container as Record<string, any>).find((c) => c.name === "local-obs-prometheus");
+    const config = parseYaml(prometheus.upload.find((u: any) => u.file === "/etc/prometheus/prometheus.yml").content);
+    const jobs: string[] = config.scrape_configs.map((j: any) => j.job_name).sort();
+    expect(jobs).toEqual(expect.arrayContaining(["host-node-exporter", "host-dcgm-exporter", "dgx-pixels-comfyui", "dgx-pixels-backend-worker", "sparky-orchestrator"]));
+
+    const up = await pollUntil(
+      "up == 1 for every job",
+      async () => Object.fromEntries((await getJson(`${PROMETHEUS}/api/v1/query?query=up`)).data.result.map((r: any) => [r.metric.job, r.value[1]])),
+      (u: Record<string, string>) => jobs.every((j) => u[j] === "1"),
+      150_000,
+    );
+    expect(Object.keys(up).sort()).toEqual(jobs);
+    const targets = (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets;
+    for (const t of targets) expect(t.scrapeUrl).not.toMatch(/localhost|127\.0\.0\.1/);
+    // The DCGM stand-in serves the uploaded counters CSV, and the 19 dgx-pixels rules are loaded.
+    expect((await getJson(`${PROMETHEUS}/api/v1/query?query=DCGM_FI_DEV_GPU_TEMP`)).data.result.length).toBeGreaterThan(0);
+    const groups = (await getJson(`${PROMETHEUS}/api/v1/rules`)).data.groups;
+    expect(groups.filter((g: any) => g.file.endsWith("dgx-pixels.yml")).flatMap((g: any) => g.rules)).toHaveLength(19);
+  }, 5 * 60_000);
+
+  test("a second plan on every stack finds nothing to change", async () => {
+    const plans = await planAll(out);
+    expect(plans.map((p) => p.stack).sort()).toEqual([...STACKS].sort());
+    for (const plan of plans) expect({ stack: plan.stack, changes: changesOf(plan).map((c) => `${c.address}: ${c.change.actions}`) }).toEqual({ stack: plan.stack, changes: [] });
+  }, 10 * 60_000);
+
+  test("changing one service's config replaces only that service", async () => {
+    const changed = path.join(ws.dir, "out-changed");
+    synthesize({
+      env,
+      projectRoot: REPO_ROOT,
+      outdir: changed,
+      projects: editBlueprint("sparky", (p) => (p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" })),
+    });
+    const plans = await planAll(changed);
+    const summary = Object.fromEntries(plans.map((p) => [p.stack, changesOf(p).map((c) => `${c.address} ${c.change.actions.join("+")}`)]));
+    expect(summary).toEqual({
+      "local-observability": [],
+      "dgx-pixels-services": [],
+      "sparky-services": [expect.stringMatching(/^docker_container\.collector_container_\w+ (delete\+create|create\+delete)$/)],
+    });
+    const sparkyPlan = plans.find((p) => p.stack === "sparky-services")!;
+    const applied = await runEngine(path.dirname(sparkyPlan.planFile), ["apply", "-input=false", "-no-color", sparkyPlan.planFile], { env });
+    expect(`${applied.code}\n${applied.stderr}`).toMatch(/^0\n/);
+    expect(inspect("sparky-collector").State.Running).toBe(true);
+    for (const plan of await planAll(changed)) expect({ stack: plan.stack, changes: changesOf(plan).length }).toEqual({ stack: plan.stack, changes: 0 });
+  }, 10 * 60_000);
+
+  test("removing a service's metrics endpoint removes its scrape job on the next deploy", async () => {
+    const without = path.join(ws.dir, "out-without");
+    synthesize({
+      env,
+      projectRoot: REPO_ROOT,
+      outdir: without,
+      projects: editBlueprint("sparky", (p) => {
+        p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" };
+        delete p.services.generator.metrics;
+      }),
+    });
+    for (const plan of await planAll(without)) {
+      if (changesOf(plan).length === 0) continue;
+      const applied = await runEngine(path.dirname(plan.planFile), ["apply", "-input=false", "-no-color", plan.planFile], { env });
+      expect(`${plan.stack} ${applied.code}\n${applied.stderr}`).toMatch(new RegExp(`^${plan.stack} 0\\n`));
+    }
+    const targets = await pollUntil(
+      "sparky-generator gone, the rest up",
+      async () => (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets as any[],
+      (ts) => ts.length > 0 && !ts.some((t) => t.labels.job === "sparky-generator") && ts.every((t) => t.health === "up"),
+      150_000,
+    );
+    expect(targets.map((t) => t.labels.job)).not.toContain("sparky-generator");
+  }, 10 * 60_000);
+
+  test("cdktf destroy leaves no project container or network, and only the volumes marked keep", async () => {
+    const result = await cdktf("destroy");
+    expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
+    deployed = false;
+    expect(containersOf(OWNERS)).toEqual([]);
+    for (const name of NETWORKS) expect(lines(docker(["network", "ls", "-q", "--filter", `name=^${name}$`]).stdout)).toEqual([]);
+    const volumes = new Set(lines(docker(["volume", "ls", "-q"]).stdout));
+    for (const project of projects) {
+      const mounted = new Set(
+        Object.values(project.services)
+          .filter((s) => !s.profile)
+          .flatMap((s) => s.volumes.flatMap((m) => ("volume" in m ? [m.volume] : []))),
+      );
+      for (const [name, volume] of Object.entries(project.volumes)) {
+        if (!mounted.has(name)) continue;
+        const kept = volume.keep && !volume.hostPath;
+        expect({ volume: `${project.id}-${name}`, exists: volumes.has(`${project.id}-${name}`) }).toEqual({ volume: `${project.id}-${name}`, exists: kept });
+      }
+    }
+  }, 10 * 60_000);
+});

@@ -1,0 +1,217 @@
+// Pure drift analysis of one stack from two JSON plans: the refresh-only plan (reality vs state, `resource_drift`)
+// and the normal plan (code vs reality, `resource_changes`). Nothing here looks at exit codes or provider types.
+import type { PlanJson, ResourceChange } from "../engine/stacks";
+import { findIgnore, IgnoreEntry } from "./ignore";
+import { createMasker, Masker, sensitiveAt } from "./mask";
+
+export interface AttributeChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface DriftedResource {
+  address: string;
+  type: string;
+  /** changed: attributes differ; deleted: the object is gone; replaced: gone, and another object took its name. */
+  kind: "changed" | "deleted" | "replaced";
+  /** before = last applied (state), after = reality. */
+  attributes: AttributeChange[];
+  /** Id of the object that now holds the name (kind "replaced"). */
+  occupant?: string;
+}
+
+export interface UnappliedChange {
+  address: string;
+  type: string;
+  actions: string[];
+  /** before = reality, after = code (unknown values omitted). */
+  attributes: AttributeChange[];
+}
+
+export interface IgnoredDifference {
+  address: string;
+  path: string;
+  reason: string;
+}
+
+export type StackStatus = "clean" | "drift" | "undeployed" | "error";
+
+export interface StackReport {
+  stack: string;
+  status: StackStatus;
+  /** Out-of-band changes: reality ≠ state. */
+  drift: DriftedResource[];
+  /** Changes the code would make that drift does not explain. */
+  unapplied: UnappliedChange[];
+  /** Normal-plan changes that only undo drift (a restore would apply them). */
+  explainedByDrift: string[];
+  ignored: IgnoredDifference[];
+  error?: string;
+  planSha256?: { refreshOnly: string; normal: string };
+  ms?: number;
+}
+
+/** Attribute path segments → "a.b[0].c". */
+export const pathText = (segments: readonly (string | number)[]): string =>
+  segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+
+const isEmptyish = (v: unknown): boolean =>
+  v === null || v === undefined || v === "" || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/**
+ * Equality as the SDKv2 providers (docker, github) see it: an unset value and its type's zero value ("", 0,
+ * false, [], {}) are the same, so a first refresh that turns `null` into `[]` is not drift.
+ */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  if (isEmptyish(a) && isEmptyish(b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => semanticEqual(x, b[i]));
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => semanticEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * Attribute-level differences between two objects, descending into objects and equal-length lists of objects;
+ * lists of scalars and lists that changed length are reported whole. Paths where `unknown` is true are skipped.
+ */
+export function diffAttributes(before: unknown, after: unknown, unknown: unknown = undefined, segments: (string | number)[] = []): { segments: (string | number)[]; before: unknown; after: unknown }[] {
+  if (unknown === true) return [];
+  if (semanticEqual(before, after)) return [];
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffAttributes(before[k], after[k], isRecord(unknown) ? unknown[k] : undefined, [...segments, k]));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every(isRecord) && after.every(isRecord))
+    return before.flatMap((b, i) => diffAttributes(b, after[i], Array.isArray(unknown) ? unknown[i] : undefined, [...segments, i]));
+  return [{ segments, before, after }];
+}
+
+export interface AnalyzeOptions {
+  ignore?: readonly IgnoreEntry[];
+  masker?: Masker;
+  /** Objects found holding the name of a resource that refresh reports deleted (address → id and live attributes). */
+  occupants?: Record<string, { id: string; live?: Record<string, unknown>; planned?: Record<string, unknown>; plannedUnknown?: unknown }>;
+}
+
+const sameActions = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const isNoop = (c: ResourceChange) => sameActions(c.change.actions, ["no-op"]) || sameActions(c.change.actions, ["read"]);
+
+export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJson, options: AnalyzeOptions = {}): StackReport {
+  const ignore = options.ignore ?? [];
+  const masker = options.masker ?? createMasker();
+  const ignored: IgnoredDifference[] = [];
+  const drift: DriftedResource[] = [];
+  const driftBefore = new Map<string, unknown>();
+
+  const masked = (c: ResourceChange, d: { segments: (string | number)[]; before: unknown; after: unknown }): AttributeChange => {
+    const path = pathText(d.segments);
+    return {
+      path,
+      before: masker.value(path, d.before, sensitiveAt(c.change.before_sensitive, d.segments)),
+      after: masker.value(path, d.after, sensitiveAt(c.change.after_sensitive, d.segments)),
+    };
+  };
+  const keep = (address: string, changes: AttributeChange[]): AttributeChange[] =>
+    changes.filter((a) => {
+      const entry = findIgnore(ignore, stack, address, a.path);
+      if (entry) ignored.push({ address, path: a.path, reason: entry.reason });
+      return !entry;
+    });
+
+  for (const c of refreshOnly.resource_drift ?? []) {
+    if (c.mode !== "managed") continue;
+    const actions = c.change.actions;
+    if (actions.includes("delete") && (c.change.after === null || c.change.after === undefined)) {
+      const whole = findIgnore(ignore, stack, c.address);
+      if (whole) {
+        ignored.push({ address: c.address, path: "*", reason: whole.reason });
+        continue;
+      }
+      driftBefore.set(c.address, c.change.before);
+      const occupant = options.occupants?.[c.address];
+      if (occupant) {
+        const diffs = occupant.live
+          ? diffAttributes(occupant.planned ?? c.change.before, occupant.live, occupant.plannedUnknown)
+              // Attributes the import cannot read come back null: nothing is known about them, so nothing is claimed.
+              .filter((d) => d.after !== null && d.after !== undefined)
+              .map((d) => ({ segments: d.segments, before: valueAt(c.change.before, d.segments), after: d.after }))
+              .filter((d) => !semanticEqual(d.before, d.after))
+          : [];
+        drift.push({ address: c.address, type: c.type, kind: "replaced", occupant: occupant.id, attributes: keep(c.address, diffs.map((d) => masked(c, d))) });
+      } else drift.push({ address: c.address, type: c.type, kind: "deleted", attributes: [] });
+      continue;
+    }
+    const attributes = keep(c.address, diffAttributes(c.change.before, c.change.after).map((d) => masked(c, d)));
+    if (attributes.length === 0) continue;
+    driftBefore.set(c.address, c.change.before);
+    drift.push({ address: c.address, type: c.type, kind: "changed", attributes });
+  }
+
+  const unapplied: UnappliedChange[] = [];
+  const explainedByDrift: string[] = [];
+  for (const c of normal.resource_changes ?? []) {
+    if (c.mode !== "managed" || isNoop(c)) continue;
+    const actions = c.change.actions;
+    if (driftBefore.has(c.address) && !sameActions(actions, ["delete"])) {
+      // Does the code want anything other than what was last applied? If not, the change only undoes drift.
+      const lastApplied = driftBefore.get(c.address);
+      // Values the code leaves unset (null in the plan) are the provider's or image's to choose: not a difference.
+      const differences = diffAttributes(lastApplied, c.change.after, c.change.after_unknown).filter((d) => d.after !== null && d.after !== undefined);
+      const remaining = keep(c.address, differences.map((d) => masked(c, d)));
+      if (remaining.length === 0) {
+        explainedByDrift.push(c.address);
+        continue;
+      }
+      unapplied.push({ address: c.address, type: c.type, actions, attributes: remaining });
+      continue;
+    }
+    if (sameActions(actions, ["update"])) {
+      const attributes = keep(c.address, diffAttributes(c.change.before, c.change.after, c.change.after_unknown).map((d) => masked(c, d)));
+      if (attributes.length === 0) continue; // only ignored (or normalisation) differences
+      unapplied.push({ address: c.address, type: c.type, actions, attributes });
+      continue;
+    }
+    const whole = findIgnore(ignore, stack, c.address);
+    if (whole) {
+      ignored.push({ address: c.address, path: "*", reason: whole.reason });
+      continue;
+    }
+    const attributes = actions.includes("create")
+      ? []
+      : diffAttributes(c.change.before, c.change.after, c.change.after_unknown).map((d) => masked(c, d));
+    unapplied.push({ address: c.address, type: c.type, actions, attributes: keep(c.address, attributes) });
+  }
+
+  const deployed = (refreshOnly as { prior_state?: { values?: { root_module?: { resources?: unknown[] } } } }).prior_state?.values?.root_module?.resources;
+  const neverApplied = (!deployed || deployed.length === 0) && drift.length === 0 && unapplied.every((u) => sameActions(u.actions, ["create"]));
+  const status: StackStatus = neverApplied && unapplied.length > 0 ? "undeployed" : drift.length > 0 || unapplied.length > 0 ? "drift" : "clean";
+  return { stack, status, drift, unapplied, explainedByDrift, ignored };
+}
+
+function valueAt(value: unknown, segments: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const s of segments) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[s];
+  }
+  return node;
+}
+
+export interface DriftReport {
+  generatedAt: string;
+  status: "clean" | "drift" | "error";
+  stacks: StackReport[];
+}
+
+export function summarize(stacks: StackReport[], now = new Date()): DriftReport {
+  const status = stacks.some((s) => s.status === "error") ? "error" : stacks.some((s) => s.status === "drift") ? "drift" : "clean";
+  return { generatedAt: now.toISOString(), status, stacks };
+}
+
+/** 0 clean, 2 drift (out-of-band changes or unapplied code), 1 error (errors win: the check is incomplete). */
+export const exitCodeFor = (report: DriftReport): number => (report.status === "error" ? 1 : report.status === "drift" ? 2 : 0);

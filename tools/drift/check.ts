@@ -1,0 +1,214 @@
+// Runs the drift check over synthesized stacks (refresh-only plan + normal plan per stack, bounded parallelism,
+// progress on stderr) and the explicit reconcile actions. Everything provider-specific is in `locators`.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
+import { providerAvailable } from "../engine/toolchain";
+import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
+import { globMatch, IgnoreEntry } from "./ignore";
+import { createMasker, Masker, secretValuesFrom } from "./mask";
+
+export interface CheckOptions {
+  outdir: string;
+  /** Stack name glob (default: every stack). */
+  stacks?: string;
+  ignore?: readonly IgnoreEntry[];
+  concurrency?: number;
+  env?: NodeJS.ProcessEnv;
+  progress?: (line: string) => void;
+}
+
+const IMPORT_FILE = "sparky-drift-import.tf.json";
+
+export function selectStacks(outdir: string, glob = "*"): SynthesizedStack[] {
+  return synthesizedStacks(outdir).filter((s) => globMatch(glob, s.name));
+}
+
+function stackConfig(stack: SynthesizedStack): { provider?: Record<string, Record<string, unknown>[]>; terraform?: { required_providers?: Record<string, { source: string }> } } {
+  return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+}
+
+/** Providers the stack needs that the local mirror does not hold (e.g. integrations/github here). */
+export function missingProviders(stack: SynthesizedStack): string[] {
+  const required = stackConfig(stack).terraform?.required_providers ?? {};
+  return Object.values(required)
+    .map((p) => p.source.replace(/^registry\.(terraform\.io|opentofu\.org)\//, ""))
+    .filter((source) => !providerAvailable(source));
+}
+
+/**
+ * Finds the object that now holds the name of a resource refresh reported deleted (a container recreated by
+ * hand): its import id, plus live attributes the provider never reads back (docker: a container's env and
+ * labels). Only types listed in `locators` are looked up; others stay "deleted".
+ */
+export type Locator = (stack: SynthesizedStack, before: Record<string, unknown>) => { id: string; live?: Record<string, unknown> } | undefined;
+
+function dockerHost(stack: SynthesizedStack): string | undefined {
+  const host = stackConfig(stack).provider?.docker?.[0]?.host;
+  return typeof host === "string" ? host : undefined;
+}
+
+function docker(stack: SynthesizedStack, args: string[]): string | undefined {
+  const host = dockerHost(stack);
+  const r = spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000 });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
+const byName = (kind: "network" | "volume", format: string): Locator => (stack, before) => {
+  const id = typeof before.name === "string" ? docker(stack, [kind, "inspect", "--format", format, before.name]) : undefined;
+  return id ? { id } : undefined;
+};
+
+const dockerContainer: Locator = (stack, before) => {
+  if (typeof before.name !== "string") return undefined;
+  const inspected = docker(stack, ["container", "inspect", "--format", "{{json .}}", before.name]);
+  if (!inspected) return undefined;
+  const c = JSON.parse(inspected) as { Id: string; Image: string; Config: { Env?: string[]; Labels?: Record<string, string> } };
+  const imageEnv = new Set((JSON.parse(docker(stack, ["image", "inspect", "--format", "{{json .Config.Env}}", c.Image]) ?? "[]") as string[] | null) ?? []);
+  const env = (c.Config.Env ?? []).filter((e) => !imageEnv.has(e)).sort();
+  const labels = Object.entries(c.Config.Labels ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, value]) => ({ label, value }));
+  return { id: c.Id, live: { env, labels } };
+};
+
+export const locators: Record<string, Locator> = {
+  docker_container: dockerContainer,
+  docker_network: byName("network", "{{.Id}}"),
+  docker_volume: byName("volume", "{{.Name}}"),
+};
+
+function writeImports(stack: { dir: string }, imports: Record<string, string>): void {
+  const blocks = Object.entries(imports).map(([to, id]) => ({ to, id }));
+  fs.writeFileSync(path.join(stack.dir, IMPORT_FILE), JSON.stringify({ import: blocks }, null, 2));
+}
+
+function removeImports(stack: SynthesizedStack): void {
+  fs.rmSync(path.join(stack.dir, IMPORT_FILE), { force: true });
+}
+
+async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker: Masker): Promise<StackReport & { imports: Record<string, string> }> {
+  const started = Date.now();
+  const missing = missingProviders(stack);
+  if (missing.length > 0)
+    return { stack: stack.name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], imports: {}, error: `provider not available in the local mirror: ${missing.join(", ")}` };
+  removeImports(stack); // a leftover from an interrupted restore must not change what is planned
+  const env = options.env;
+  const refresh = await planStack(stack, { refreshOnly: true, env });
+  const normal = await planStack(stack, { env });
+
+  // Resources gone from state: did another object take their name (recreated by hand)?
+  const imports: Record<string, string> = {};
+  const extra: Record<string, Record<string, unknown>> = {};
+  const occupants: NonNullable<AnalyzeOptions["occupants"]> = {};
+  for (const c of refresh.json.resource_drift ?? []) {
+    const locate = locators[c.type];
+    if (!locate || !c.change.actions.includes("delete") || !c.change.before) continue;
+    const found = locate(stack, c.change.before as Record<string, unknown>);
+    if (!found) continue;
+    imports[c.address] = found.id;
+    if (found.live) extra[c.address] = found.live;
+  }
+  if (Object.keys(imports).length > 0) Object.assign(occupants, await probeOccupants(stack, imports, env));
+  for (const [address, live] of Object.entries(extra)) {
+    const o = occupants[address] ?? { id: imports[address] };
+    occupants[address] = { ...o, live: { ...(o.live ?? {}), ...live } };
+  }
+  const report = analyzeStack(stack.name, refresh.json, normal.json, { ignore: options.ignore, masker, occupants });
+  return { ...report, imports, planSha256: { refreshOnly: refresh.planSha256, normal: normal.planSha256 }, ms: Date.now() - started };
+}
+
+/**
+ * What the objects that took over managed names look like, read by the provider itself: the stack's config in a
+ * scratch directory without its backend (empty state, the real state is never touched) plus import blocks; the
+ * plan's `importing` entries carry each object's live attributes.
+ */
+async function probeOccupants(stack: SynthesizedStack, imports: Record<string, string>, env?: NodeJS.ProcessEnv): Promise<NonNullable<AnalyzeOptions["occupants"]>> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `sparky-drift-probe-${stack.name}-`));
+  try {
+    const config = stackConfig(stack) as { terraform?: { backend?: unknown } };
+    delete config.terraform?.backend;
+    fs.writeFileSync(path.join(scratch, "cdk.tf.json"), JSON.stringify(config));
+    const probeStack = { name: stack.name, dir: scratch, dependencies: [] };
+    writeImports(probeStack, imports);
+    const probe = await planStack(probeStack, { env, planFile: "probe.tfplan" });
+    const occupants: NonNullable<AnalyzeOptions["occupants"]> = {};
+    for (const c of probe.json.resource_changes ?? [])
+      if (c.address in imports)
+        occupants[c.address] = {
+          id: imports[c.address],
+          live: c.change.importing ? (c.change.before as Record<string, unknown>) : undefined,
+          planned: c.change.after as Record<string, unknown>,
+          plannedUnknown: c.change.after_unknown,
+        };
+    return occupants;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const errorText = (e: unknown, masker: Masker) => masker.text(e instanceof Error ? e.message : String(e));
+
+/** Drift check of every selected stack; never throws for one stack's failure (that stack reports "error"). */
+export async function checkDrift(options: CheckOptions): Promise<DriftReport & { imports: Record<string, Record<string, string>> }> {
+  const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
+  const stacks = selectStacks(options.outdir, options.stacks);
+  if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
+  const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const results = await forEachBounded(stacks, options.concurrency ?? 4, (s) => checkStack(s, options, masker), (e) => {
+    if (e.state === "started") log(`drift: ${e.item.name} …`);
+    else log(`drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`);
+  });
+  const imports: Record<string, Record<string, string>> = {};
+  const reports = results.map((r, i): StackReport => {
+    if (r.status === "rejected") return { stack: stacks[i].name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], error: errorText(r.reason, masker) };
+    const { imports: found, ...report } = r.value;
+    if (Object.keys(found).length > 0) imports[report.stack] = found;
+    return report;
+  });
+  return { ...summarize(reports), imports };
+}
+
+export interface ReconcileResult {
+  stack: string;
+  action: "restore" | "accept";
+  ok: boolean;
+  output: string;
+}
+
+/**
+ * Explicit reconcile of the stacks a fresh check found out of sync. restore: a normal plan and apply (the code
+ * wins; objects recreated by hand under a managed name are imported first, then replaced as the code says).
+ * accept: a refresh-only plan and apply (reality is written to state; the code is not touched).
+ */
+export async function reconcile(mode: "restore" | "accept", options: CheckOptions): Promise<{ before: DriftReport; results: ReconcileResult[] }> {
+  const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
+  const before = await checkDrift(options);
+  const stacks = selectStacks(options.outdir, options.stacks);
+  const targets = before.stacks.filter((s) => (mode === "accept" ? s.drift.length > 0 : s.status === "drift"));
+  const results: ReconcileResult[] = [];
+  for (const report of targets) {
+    const stack = stacks.find((s) => s.name === report.stack)!;
+    const imports = before.imports[report.stack] ?? {};
+    try {
+      if (mode === "restore" && Object.keys(imports).length > 0) {
+        // Objects recreated by hand under managed names: drop the vanished objects from state (refresh-only apply),
+        // then import the new ones so the plan replaces them as the code says instead of failing on the name.
+        const forget = await planStack(stack, { env: options.env, refreshOnly: true, planFile: "restore-refresh.tfplan" });
+        const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", forget.planFile], { env: options.env });
+        if (applied.code !== 0) throw new Error(`refresh-only apply failed for ${stack.name}:\n${applied.stderr || applied.stdout}`);
+        writeImports(stack, imports);
+      }
+      const plan = await planStack(stack, { env: options.env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
+      const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env: options.env });
+      results.push({ stack: stack.name, action: mode, ok: applied.code === 0, output: masker.text((applied.code === 0 ? applied.stdout : applied.stderr || applied.stdout).slice(-4000)) });
+    } catch (e) {
+      results.push({ stack: stack.name, action: mode, ok: false, output: errorText(e, masker) });
+    } finally {
+      removeImports(stack);
+    }
+  }
+  return { before, results };
+}

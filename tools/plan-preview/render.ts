@@ -1,0 +1,449 @@
+// Renders plan-preview results as one GitHub comment: summary table, destroy/replace banner, per-stack
+// details, all masked and always within GitHub's comment limit.
+import type { PlanJson } from "../engine/stacks";
+import { createMasker, Masker, SENSITIVE } from "./mask";
+import { ChangeKind, Counts, describeReason, formatPath, PlanSummary, summarizePlan } from "./summary";
+
+export const MARKER = "<!-- sparky-infra:plan-preview -->";
+/** GitHub rejects issue comments longer than this (characters). */
+export const COMMENT_LIMIT = 65_536;
+const MAX_VALUE_CHARS = 240;
+const MAX_ERROR_CHARS = 4_000;
+const BANNER_BUDGET = 24_000;
+
+export interface StackOutcome {
+  stack: string;
+  /** Path shown to readers (relative to the output directory). */
+  planFile?: string;
+  planSha256?: string;
+  json?: PlanJson;
+  /** Why planning failed (engine stderr), when it did. */
+  error?: string;
+}
+
+export type StackStatus = "no-changes" | "changes" | "error";
+
+export interface StackReport {
+  stack: string;
+  status: StackStatus;
+  counts: Counts;
+  planFile?: string;
+  planSha256?: string;
+  destroys: { address: string; reason: string }[];
+  replaces: { address: string; reason: string }[];
+  drift: string[];
+  outputChanges: string[];
+  error?: string;
+}
+
+export interface RenderOptions {
+  masker?: Masker;
+  /** Defaults to COMMENT_LIMIT; tests use smaller limits. */
+  limit?: number;
+  /** Shown under the title, e.g. the commit. */
+  subtitle?: string;
+  /** Where readers find the untrimmed rendering and the plan files. */
+  artifactHint?: string;
+}
+
+export interface Rendered {
+  /** The comment, within the limit. */
+  markdown: string;
+  /** Everything, untrimmed (written as plan-preview-full.md). */
+  full: string;
+  trimmed: boolean;
+  /** Detail lines left out of `markdown`. */
+  omittedLines: number;
+  reports: StackReport[];
+  exitCode: 0 | 1 | 2;
+}
+
+const STATUS_LABEL: Record<StackStatus, string> = { "no-changes": "✅ no changes", changes: "📝 changes", error: "❌ error" };
+const KIND_HEADING: Record<string, string> = {
+  delete: "🗑️ destroy",
+  replace: "🔁 replace",
+  update: "✏️ update in place",
+  create: "➕ create",
+  forget: "🫥 forget (removed from state, kept)",
+  import: "📥 import",
+  move: "🚚 move",
+};
+const KIND_ORDER: ChangeKind[] = ["delete", "replace", "update", "create", "forget"];
+
+/** Status and counts of one stack; exit code per stack: error 1, changes 2, none 0. */
+export function reportOf(outcome: StackOutcome, masker: Masker): { report: StackReport; summary?: PlanSummary } {
+  const empty: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 };
+  if (!outcome.json || outcome.error) {
+    return {
+      report: {
+        stack: outcome.stack,
+        status: "error",
+        counts: empty,
+        planFile: outcome.planFile,
+        planSha256: outcome.planSha256,
+        destroys: [],
+        replaces: [],
+        drift: [],
+        outputChanges: [],
+        error: masker.text(outcome.error ?? "no plan"),
+      },
+    };
+  }
+  const summary = summarizePlan(outcome.json);
+  const pick = (kind: ChangeKind) =>
+    summary.changes.filter((c) => c.kind === kind).map((c) => ({ address: c.address, reason: masker.text(describeReason(c)) }));
+  return {
+    summary,
+    report: {
+      stack: outcome.stack,
+      status: summary.errored ? "error" : summary.hasChanges ? "changes" : "no-changes",
+      counts: summary.counts,
+      planFile: outcome.planFile,
+      planSha256: outcome.planSha256,
+      destroys: pick("delete"),
+      replaces: pick("replace"),
+      drift: summary.drift,
+      outputChanges: summary.outputChanges,
+      error: summary.errored ? "the plan reports errored: true" : undefined,
+    },
+  };
+}
+
+export function exitCodeOf(reports: readonly StackReport[]): 0 | 1 | 2 {
+  if (reports.some((r) => r.status === "error")) return 1;
+  return reports.some((r) => r.status === "changes") ? 2 : 0;
+}
+
+export function renderComment(outcomes: readonly StackOutcome[], options: RenderOptions = {}): Rendered {
+  const masker = options.masker ?? createMasker();
+  const limit = options.limit ?? COMMENT_LIMIT;
+  const artifactHint = options.artifactHint ?? "the `plan-preview` workflow artifact";
+  const analysed = outcomes.map((o) => ({ outcome: o, ...reportOf(o, masker) }));
+  const reports = analysed.map((a) => a.report);
+  const exitCode = exitCodeOf(reports);
+
+  const head = masker.text(renderHead(reports, options.subtitle)).split("\n");
+  const sections = analysed
+    .filter((a) => a.report.status !== "no-changes")
+    .map((a) => masker.text(renderStack(a.report, a.summary, masker)).split("\n"));
+  const footer = [
+    "",
+    `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plan files and their sha256 are in ${artifactHint}; ` +
+      "`just plan-preview apply --from <dir>` applies exactly these plans and refuses any other.</sub>",
+  ];
+
+  const fullText = [...head, ...sections.flat(), ...footer].join("\n") + "\n";
+  if (fullText.length <= limit) return { markdown: fullText, full: fullText, trimmed: false, omittedLines: 0, reports, exitCode };
+
+  // Too long: keep head and footer, share what is left between the stacks' details, close what was open.
+  const noteReserve = 700;
+  const headText = fitLines(head, Math.max(0, limit - joinedLength(footer) - noteReserve - 200), "summary");
+  let budget = limit - headText.text.length - joinedLength(footer) - noteReserve;
+  const sizes = sections.map(joinedLength);
+  const shares = waterFill(sizes, Math.max(0, budget));
+  let omitted = headText.omitted;
+  const incomplete: string[] = [];
+  const parts: string[] = [];
+  sections.forEach((lines, i) => {
+    if (sizes[i] <= shares[i]) {
+      parts.push(lines.join("\n"));
+      return;
+    }
+    const fitted = fitLines(lines, shares[i], "stack");
+    omitted += fitted.omitted;
+    incomplete.push(analysed.filter((a) => a.report.status !== "no-changes")[i].report.stack);
+    if (fitted.text) parts.push(fitted.text);
+  });
+  const names = incomplete.map((s) => `\`${s}\``);
+  const shown = names.join(", ").length > 300 ? `${names.slice(0, 8).join(", ")} and ${names.length - 8} more` : names.join(", ");
+  const note = [
+    "",
+    "> [!NOTE]",
+    `> ✂️ Trimmed to GitHub's ${limit.toLocaleString("en-US")}-character comment limit: ${omitted} detail line(s) left out` +
+      (incomplete.length ? ` (incomplete: ${shown})` : "") +
+      `. The summary and the destroy/replace warning above are complete; the untrimmed rendering is \`plan-preview-full.md\` in ${artifactHint}.`,
+  ];
+  let markdown = [headText.text, ...parts, ...note, ...footer].join("\n") + "\n";
+  budget = limit;
+  if (markdown.length > budget) markdown = fitLines(markdown.split("\n"), budget - 200, "comment").text + "\n";
+  return { markdown, full: fullText, trimmed: true, omittedLines: omitted, reports, exitCode };
+}
+
+function renderHead(reports: StackReport[], subtitle?: string): string {
+  const changed = reports.filter((r) => r.status === "changes");
+  const errored = reports.filter((r) => r.status === "error");
+  const unchanged = reports.filter((r) => r.status === "no-changes");
+  const short = (sha?: string) => (sha ? `\`${sha.slice(0, 12)}\`` : "—");
+  const out: string[] = [MARKER, "## 📋 Plan preview", ""];
+  out.push(
+    `**${reports.length} stack${reports.length === 1 ? "" : "s"}**: ${changed.length} with changes · ${unchanged.length} without · ${errored.length} failed` +
+      (subtitle ? ` — ${subtitle}` : ""),
+  );
+  out.push("");
+  if (changed.length + errored.length > 0) {
+    out.push("| stack | status | add | change | destroy | replace | import | move | plan sha256 |");
+    out.push("|---|---|--:|--:|--:|--:|--:|--:|---|");
+    for (const r of [...errored, ...changed].sort((a, b) => reports.indexOf(a) - reports.indexOf(b))) {
+      const c = r.counts;
+      const n = (v: number) => (r.status === "error" ? "–" : String(v));
+      out.push(
+        `| \`${r.stack}\` | ${STATUS_LABEL[r.status]} | ${n(c.add)} | ${n(c.change)} | ${n(c.destroy)} | ${n(c.replace)} | ${n(c.import)} | ${n(c.move)} | ${short(r.planSha256)} |`,
+      );
+    }
+    out.push("");
+  }
+  if (unchanged.length > 0) {
+    out.push(`✅ **No changes** (${unchanged.length}): ${unchanged.map((r) => `\`${r.stack}\` ${short(r.planSha256)}`).join(", ")}`);
+    out.push("");
+  }
+  const dangerous = reports.flatMap((r) => [
+    ...r.destroys.map((d) => `> - 🗑️ **destroy** \`${r.stack}\` · \`${d.address}\`: ${d.reason}`),
+    ...r.replaces.map((d) => `> - 🔁 **replace** \`${r.stack}\` · \`${d.address}\`: ${d.reason}`),
+  ]);
+  if (dangerous.length > 0) {
+    const destroys = reports.reduce((s, r) => s + r.destroys.length, 0);
+    const replaces = reports.reduce((s, r) => s + r.replaces.length, 0);
+    out.push("> [!CAUTION]");
+    out.push(`> **${destroys} to destroy, ${replaces} to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):`);
+    let used = 0;
+    let listed = 0;
+    for (const line of dangerous) {
+      if (used + line.length > BANNER_BUDGET) break;
+      out.push(line);
+      used += line.length + 1;
+      listed++;
+    }
+    if (listed < dangerous.length) out.push(`> - … and ${dangerous.length - listed} more, listed in \`plan-preview.json\` (\`destroys\`, \`replaces\`)`);
+    out.push("");
+  }
+  if (errored.length > 0) {
+    out.push("> [!WARNING]");
+    out.push(`> **${errored.length} stack${errored.length === 1 ? "" : "s"} could not be planned**: ${errored.map((r) => `\`${r.stack}\``).join(", ")}. Details below.`);
+    out.push("");
+  }
+  const hashed = reports.filter((r) => r.planSha256);
+  if (hashed.length > 0) {
+    out.push("<details><summary>Plan files (sha256)</summary>", "");
+    out.push("| stack | plan file | sha256 |", "|---|---|---|");
+    for (const r of hashed) out.push(`| \`${r.stack}\` | \`${r.planFile ?? "plan.tfplan"}\` | \`${r.planSha256}\` |`);
+    out.push("", "</details>", "");
+  }
+  return out.join("\n");
+}
+
+function countsText(c: Counts): string {
+  const parts = [
+    [c.add, "to add"],
+    [c.change, "to change"],
+    [c.destroy, "to destroy"],
+    [c.replace, "to replace"],
+    [c.import, "to import"],
+    [c.move, "to move"],
+    [c.forget, "to forget"],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, t]) => `${n} ${t}`);
+  return parts.length ? parts.join(", ") : "only output changes";
+}
+
+function renderStack(report: StackReport, summary: PlanSummary | undefined, masker: Masker): string {
+  const out: string[] = [];
+  if (report.status === "error") {
+    out.push(`<details><summary>❌ <b>${report.stack}</b>: could not be planned</summary>`, "");
+    let text = report.error ?? "";
+    if (text.length > MAX_ERROR_CHARS) text = `… (${text.length - MAX_ERROR_CHARS} earlier characters left out)\n` + text.slice(-MAX_ERROR_CHARS);
+    out.push(...fenced(text.trim().split("\n"), "text"), "", "</details>");
+    return out.join("\n");
+  }
+  if (!summary) return "";
+  out.push(`<details><summary>📝 <b>${report.stack}</b>: ${countsText(report.counts)}</summary>`, "");
+  if (report.planSha256) out.push(`Plan file \`${report.planFile ?? "plan.tfplan"}\`, sha256 \`${report.planSha256}\``, "");
+  if (summary.drift.length > 0) {
+    out.push(`ℹ️ Changed outside OpenTofu since the last apply: ${summary.drift.map((a) => `\`${a}\``).join(", ")}`, "");
+  }
+  const groups: [string, typeof summary.changes][] = KIND_ORDER.map((k) => [k, summary.changes.filter((c) => c.kind === k)]);
+  groups.push(["import", summary.changes.filter((c) => c.importing && (c.kind === "no-op" || c.kind === "read"))]);
+  groups.push(["move", summary.changes.filter((c) => c.movedFrom && !c.importing && (c.kind === "no-op" || c.kind === "read"))]);
+  for (const [kind, changes] of groups) {
+    if (changes.length === 0) continue;
+    out.push(`#### ${KIND_HEADING[kind]} (${changes.length})`, "");
+    for (const c of changes) {
+      const notes: string[] = [];
+      if (c.importing) notes.push("imported");
+      if (c.movedFrom) notes.push(`moved from \`${c.movedFrom}\``);
+      if (c.kind === "delete" || c.kind === "replace") notes.push(describeReason(c));
+      out.push(`**\`${c.address}\`**${notes.length ? ` — ${notes.join("; ")}` : ""}`);
+      if (c.kind === "delete" || c.kind === "forget") {
+        out.push("");
+        continue;
+      }
+      const lines = attributeLines(c.rc.change, c.replacePaths, masker);
+      if (lines.length > 0) out.push(...fenced(lines, "diff"));
+      out.push("");
+    }
+  }
+  if (summary.outputChanges.length > 0) out.push(`Outputs changing: ${summary.outputChanges.map((o) => `\`${o}\``).join(", ")}`, "");
+  out.push("</details>");
+  return out.join("\n");
+}
+
+/** A fence longer than any backtick run inside, so values cannot break out of it. */
+function fenced(lines: string[], lang: string): string[] {
+  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  const fence = "`".repeat(longest + 1);
+  return [fence + lang, ...lines, fence];
+}
+
+type Path = (string | number)[];
+interface Leaf {
+  path: Path;
+  before: unknown;
+  after: unknown;
+  unknown: boolean;
+  sensitiveBefore: unknown;
+  sensitiveAfter: unknown;
+}
+
+/** `+ attr = value`, `- attr = value`, `~ attr: before → after` for every changed leaf; unknowns on one line. */
+export function attributeLines(
+  change: { actions: string[]; before: unknown; after: unknown; after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown },
+  replacePaths: readonly string[],
+  masker: Masker,
+): string[] {
+  const leaves: Leaf[] = [];
+  diffWalk(change.before, change.after, change.after_unknown, change.before_sensitive, change.after_sensitive, [], leaves);
+  const lines: string[] = [];
+  const pending: string[] = [];
+  const unset: string[] = [];
+  const creating = change.before === null || change.before === undefined;
+  for (const leaf of leaves) {
+    const name = formatPath(leaf.path);
+    const secretByName = leaf.path.some((p) => typeof p === "string" && masker.secretName(p));
+    const forces = replacePaths.some((p) => name === p || name.startsWith(p + ".") || name.startsWith(p + "[") || p.startsWith(name + ".") || p.startsWith(name + "["));
+    const suffix = forces ? "   # forces replacement" : "";
+    const show = (v: unknown, marks: unknown) => (secretByName && v !== null && v !== undefined ? SENSITIVE : formatValue(redact(v, marks), masker));
+    if (leaf.unknown) {
+      if (creating || !forces) pending.push(name);
+      else lines.push(`~ ${name}: ${show(leaf.before, leaf.sensitiveBefore)} → (known after apply)${suffix}`);
+    } else if (!creating && !forces && (leaf.after === undefined || leaf.after === null)) unset.push(name); else if (leaf.before === undefined || leaf.before === null) lines.push(`+ ${name} = ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
+    else if (leaf.after === undefined || leaf.after === null) lines.push(`- ${name} = ${show(leaf.before, leaf.sensitiveBefore)}${suffix}`);
+    else lines.push(`~ ${name}: ${show(leaf.before, leaf.sensitiveBefore)} → ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
+  }
+  if (unset.length > 0) lines.push(`- (no longer set): ${unset.join(", ")}`);
+  if (pending.length > 0) lines.push(`${creating ? "+" : "~"} (known after apply): ${pending.join(", ")}`);
+  return lines;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObjectArray = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0 && v.every(isObject);
+const at = (marks: unknown, key: string | number): unknown =>
+  marks === true ? true : marks && typeof marks === "object" ? (marks as Record<string | number, unknown>)[key] : undefined;
+const hasMark = (marks: unknown): boolean =>
+  marks === true || (Array.isArray(marks) ? marks.some(hasMark) : isObject(marks) ? Object.values(marks).some(hasMark) : false);
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function diffWalk(before: unknown, after: unknown, unknown: unknown, sb: unknown, sa: unknown, path: Path, out: Leaf[]): void {
+  if (unknown === true) {
+    out.push({ path, before, after: undefined, unknown: true, sensitiveBefore: sb, sensitiveAfter: sa });
+    return;
+  }
+  const emptyish = (v: unknown) => v === undefined || v === null;
+  if (isObject(before) || isObject(after)) {
+    if ((isObject(before) || emptyish(before)) && (isObject(after) || emptyish(after))) {
+      const b = (before ?? {}) as Record<string, unknown>;
+      const a = (after ?? {}) as Record<string, unknown>;
+      for (const key of [...new Set([...Object.keys(b), ...Object.keys(a), ...(isObject(unknown) ? Object.keys(unknown) : [])])].sort())
+        diffWalk(b[key], a[key], at(unknown, key), at(sb, key), at(sa, key), [...path, key], out);
+      return;
+    }
+  }
+  if ((isObjectArray(before) || isObjectArray(after)) && (Array.isArray(before) || emptyish(before)) && (Array.isArray(after) || emptyish(after))) {
+    const b = (before ?? []) as unknown[];
+    const a = (after ?? []) as unknown[];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) diffWalk(b[i], a[i], at(unknown, i), at(sb, i), at(sa, i), [...path, i], out);
+    return;
+  }
+  const emptyBefore = emptyish(before) || (Array.isArray(before) && before.length === 0 && (emptyish(after) || (Array.isArray(after) && after.length === 0)));
+  if (emptyish(after) && emptyBefore) return;
+  if (Array.isArray(after) && after.length === 0 && emptyish(before)) return;
+  if (deepEqual(before, after) && !(hasMark(sb) !== hasMark(sa))) return;
+  out.push({ path, before, after, unknown: hasMark(unknown), sensitiveBefore: sb, sensitiveAfter: sa });
+}
+
+/** Replaces the parts of a value the plan marks sensitive. */
+export function redact(value: unknown, marks: unknown): unknown {
+  if (marks === true) return SENSITIVE_TOKEN;
+  if (!marks || typeof marks !== "object") return value;
+  if (Array.isArray(value)) return value.map((v, i) => redact(v, at(marks, i)));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, at(marks, k))]));
+  return value;
+}
+
+const SENSITIVE_TOKEN = "\u0000sensitive\u0000";
+
+function formatValue(value: unknown, masker: Masker): string {
+  const masked = maskStrings(value, masker);
+  let text = JSON.stringify(masked) ?? "null";
+  text = text.split(JSON.stringify(SENSITIVE_TOKEN)).join(SENSITIVE).split(JSON.stringify(SENSITIVE_TOKEN).slice(1, -1)).join(SENSITIVE);
+  if (text.length > MAX_VALUE_CHARS) text = `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length - MAX_VALUE_CHARS} more characters)`;
+  return text;
+}
+
+function maskStrings(value: unknown, masker: Masker, key?: string): unknown {
+  if (key !== undefined && masker.secretName(key) && value !== null && typeof value !== "object") return SENSITIVE_TOKEN;
+  if (typeof value === "string") return value === SENSITIVE_TOKEN ? value : masker.text(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, masker));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, masker, k)]));
+  return value;
+}
+
+const joinedLength = (lines: readonly string[]) => lines.reduce((s, l) => s + l.length + 1, 0);
+
+/** Splits `budget` so that small parts keep everything and large parts share the rest equally. */
+export function waterFill(sizes: readonly number[], budget: number): number[] {
+  const shares = new Array<number>(sizes.length).fill(0);
+  const order = sizes.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
+  let left = budget;
+  order.forEach(([size, i], k) => {
+    const fair = Math.floor(left / (order.length - k));
+    shares[i] = Math.min(size, fair);
+    left -= shares[i];
+  });
+  return shares;
+}
+
+/**
+ * The longest prefix of `lines` (cut at a line boundary) that fits in `budget` characters once every open code
+ * fence and <details> is closed and a note says how much was cut.
+ */
+export function fitLines(lines: readonly string[], budget: number, what: "stack" | "summary" | "comment"): { text: string; omitted: number } {
+  if (joinedLength(lines) <= budget) return { text: lines.join("\n"), omitted: 0 };
+  let fence: string | undefined;
+  let depth = 0;
+  let used = 0;
+  let best = { count: 0, fence: undefined as string | undefined, depth: 0 };
+  const closing = (f: string | undefined, d: number, omitted: number) => {
+    const note = `_✂️ ${omitted} more line(s) of this ${what === "stack" ? "stack's changes" : what} trimmed._`;
+    return [...(f ? [f] : []), "", note, ...Array<string>(d).fill("</details>")];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    used += line.length + 1;
+    const m = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (fence === undefined && m) fence = m[1];
+    else if (fence !== undefined && line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, "") === "") fence = undefined;
+    else if (fence === undefined) {
+      depth += (line.match(/<details[\s>]/g) ?? []).length;
+      depth -= (line.match(/<\/details>/g) ?? []).length;
+      depth = Math.max(0, depth);
+    }
+    const tail = joinedLength(closing(fence, depth, lines.length - i - 1));
+    if (used + tail > budget) break;
+    best = { count: i + 1, fence, depth };
+  }
+  const omitted = lines.length - best.count;
+  return { text: [...lines.slice(0, best.count), ...closing(best.fence, best.depth, omitted)].join("\n"), omitted };
+}

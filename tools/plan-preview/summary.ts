@@ -1,0 +1,105 @@
+// What a JSON plan (`tofu show -json`) changes: per-resource actions and per-stack counts.
+import type { PlanJson, ResourceChange } from "../engine/stacks";
+
+export type ChangeKind = "create" | "update" | "delete" | "replace" | "forget" | "no-op" | "read";
+
+export interface Counts {
+  add: number;
+  change: number;
+  destroy: number;
+  replace: number;
+  import: number;
+  move: number;
+  forget: number;
+}
+
+export interface PlannedChange {
+  address: string;
+  kind: ChangeKind;
+  importing: boolean;
+  movedFrom?: string;
+  reason?: string;
+  replacePaths: string[];
+  rc: ResourceChange;
+}
+
+export interface PlanSummary {
+  counts: Counts;
+  /** Resources that change (no-ops only when imported or moved), in plan order. */
+  changes: PlannedChange[];
+  /** Objects changed outside the engine since the last apply, noticed while refreshing. */
+  drift: string[];
+  outputChanges: string[];
+  hasChanges: boolean;
+  errored: boolean;
+}
+
+export function kindOf(actions: readonly string[]): ChangeKind {
+  const a = [...actions].sort().join(",");
+  if (a === "create,delete") return "replace";
+  if (a === "create" || a === "delete" || a === "update" || a === "read" || a === "forget") return a;
+  if (a === "create,forget") return "replace";
+  return "no-op";
+}
+
+/** `attr.nested[0].x` from a JSON plan path. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+export function summarizePlan(plan: PlanJson): PlanSummary {
+  const counts: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 };
+  const changes: PlannedChange[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const kind = kindOf(rc.change.actions);
+    const importing = Boolean(rc.change.importing);
+    const movedFrom = rc.previous_address && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+    if ((kind === "no-op" || kind === "read") && !importing && !movedFrom) continue;
+    if (kind === "read" && rc.mode === "data" && !importing && !movedFrom) continue;
+    if (kind === "create") counts.add++;
+    if (kind === "update") counts.change++;
+    if (kind === "delete") counts.destroy++;
+    if (kind === "replace") counts.replace++;
+    if (kind === "forget") counts.forget++;
+    if (importing) counts.import++;
+    if (movedFrom) counts.move++;
+    changes.push({
+      address: rc.address,
+      kind,
+      importing,
+      movedFrom,
+      reason: rc.action_reason,
+      replacePaths: (rc.change.replace_paths ?? []).map(formatPath),
+      rc,
+    });
+  }
+  const drift = (plan.resource_drift ?? []).filter((d) => kindOf(d.change.actions) !== "no-op").map((d) => d.address);
+  const outputChanges = Object.entries(plan.output_changes ?? {})
+    .filter(([, c]) => !c.actions.every((a) => a === "no-op"))
+    .map(([name]) => name);
+  return { counts, changes, drift, outputChanges, hasChanges: changes.length > 0 || outputChanges.length > 0, errored: plan.errored === true };
+}
+
+const REASONS: Record<string, string> = {
+  replace_because_cannot_update: "an attribute cannot be updated in place",
+  replace_because_tainted: "the object is tainted",
+  replace_by_request: "replacement was requested (-replace)",
+  replace_by_triggers: "replace_triggered_by changed",
+  delete_because_no_resource_config: "no longer in the configuration",
+  delete_because_no_module: "its module is no longer in the configuration",
+  delete_because_wrong_repetition: "count/for_each was removed or added",
+  delete_because_count_index: "its count index is out of range",
+  delete_because_each_key: "its for_each key is gone",
+  delete_because_no_move_target: "its moved target does not exist",
+  read_because_config_unknown: "the configuration is not known yet",
+  read_because_dependency_pending: "a dependency has pending changes",
+};
+
+/** Human reason, with the engine's action_reason and the attributes forcing a replacement. */
+export function describeReason(change: Pick<PlannedChange, "reason" | "replacePaths" | "kind">): string {
+  const parts: string[] = [];
+  if (change.reason) parts.push(`${REASONS[change.reason] ?? change.reason} (\`${change.reason}\`)`);
+  if (change.replacePaths.length > 0) parts.push(`forced by ${change.replacePaths.map((p) => `\`${p}\``).join(", ")}`);
+  if (parts.length === 0) parts.push(change.kind === "delete" ? "removed from the configuration" : "no reason given by the engine");
+  return parts.join("; ");
+}
