@@ -8,5 +8,7 @@ if (!entry) {
   process.stderr.write("usage: node bin/run.js <file.ts> [args...]\n");
   process.exit(2);
 }
-process.argv = [process.argv[0], entry, ...args];
-require(buildEntry(entry, path.join(".build", entry.replace(/\.ts$/, ".js"))));
+const bundle = buildEntry(entry, path.join(".build", entry.replace(/\.ts$/, ".js")));
+process.argv = [process.argv[0], bundle, ...args];
+// Load the bundle as the main module, so its `require.main === module` guard holds.
+require("node:module").Module._load(bundle, null, true);

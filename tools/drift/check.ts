@@ -22,8 +22,10 @@ export interface CheckOptions {
 
 const IMPORT_FILE = "sparky-drift-import.tf.json";
 
+/** Stacks whose name matches the glob (several globs: comma-separated). */
 export function selectStacks(outdir: string, glob = "*"): SynthesizedStack[] {
-  return synthesizedStacks(outdir).filter((s) => globMatch(glob, s.name));
+  const globs = glob.split(",").map((g) => g.trim()).filter(Boolean);
+  return synthesizedStacks(outdir).filter((s) => globs.some((g) => globMatch(g, s.name)));
 }
 
 function stackConfig(stack: SynthesizedStack): { provider?: Record<string, Record<string, unknown>[]>; terraform?: { required_providers?: Record<string, { source: string }> } } {

@@ -16,7 +16,6 @@ export const SUMMARY_FILE = "plan-preview.json";
 export const COMMENT_FILE = "plan-preview.md";
 export const FULL_FILE = "plan-preview-full.md";
 export const PLAN_NAME = "plan.tfplan";
-const SECRETS_FILE = "zz-sparky-plan-preview.auto.tfvars.json";
 
 export interface PreviewOptions {
   env: NodeJS.ProcessEnv;
@@ -72,23 +71,6 @@ export function secretNamesOf(model: ValidatedModel): string[] {
   return [...names];
 }
 
-/**
- * The engine gets no TF_* variable from the caller's environment (toolchainEnv removes them), so declared
- * variables are passed in an auto-loaded tfvars file (mode 0600) that exists only while the stack plans.
- */
-export function writeVariables(stackDir: string, env: NodeJS.ProcessEnv): string | undefined {
-  const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as { variable?: Record<string, unknown> };
-  const values: Record<string, string> = {};
-  for (const name of Object.keys(tf.variable ?? {})) {
-    const value = env[`TF_VAR_${name}`] ?? env[name];
-    if (value !== undefined && value !== "") values[name] = value;
-  }
-  if (Object.keys(values).length === 0) return undefined;
-  const file = path.join(stackDir, SECRETS_FILE);
-  fs.writeFileSync(file, JSON.stringify(values), { mode: 0o600 });
-  return file;
-}
-
 /** Serializes `init` (the shared plugin cache is not safe for concurrent installs). */
 let initChain: Promise<unknown> = Promise.resolve();
 function initOnce(dir: string): Promise<void> {
@@ -113,17 +95,13 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     options.parallel ?? 3,
     async (stack) => {
       await initOnce(stack.dir);
-      const secrets = writeVariables(stack.dir, options.env);
-      try {
-        const plan = await planStack(stack, { env: options.env });
-        const keep = path.join(out, stack.name, PLAN_NAME);
-        fs.mkdirSync(path.dirname(keep), { recursive: true });
-        fs.copyFileSync(plan.planFile, keep);
-        fs.chmodSync(keep, 0o600);
-        return plan;
-      } finally {
-        if (secrets) fs.rmSync(secrets, { force: true });
-      }
+      // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
+      const plan = await planStack(stack, { env: options.env });
+      const keep = path.join(out, stack.name, PLAN_NAME);
+      fs.mkdirSync(path.dirname(keep), { recursive: true });
+      fs.copyFileSync(plan.planFile, keep);
+      fs.chmodSync(keep, 0o600);
+      return plan;
     },
     (e) => {
       const what = e.state === "started" ? "planning" : e.state === "finished" ? `planned in ${((e.ms ?? 0) / 1000).toFixed(1)} s` : `FAILED after ${((e.ms ?? 0) / 1000).toFixed(1)} s`;

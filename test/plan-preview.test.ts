@@ -1,0 +1,229 @@
+// Plan preview: golden renderings of REAL plans (test/fixtures/plans, made by generate.ts with OpenTofu
+// against the local Docker engine), masking, the comment-size limit, exit codes, and actionlint on the workflow.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createMasker } from "../tools/plan-preview/mask";
+import { COMMENT_LIMIT, fitLines, MARKER, renderComment, waterFill } from "../tools/plan-preview/render";
+import { selectStacks, writeOutputs } from "../tools/plan-preview/run";
+import { summarizePlan } from "../tools/plan-preview/summary";
+import { EXPECTED_DIR, errorText, FIXTURE_ECHO, FIXTURE_SECRET, fixtureMasker, goldenCases, meta, outcome, plan } from "./fixtures/plans/golden";
+
+const ROOT = path.resolve(__dirname, "..");
+const m = meta();
+const stack = `${m.id}-services`;
+const fenceLines = (md: string) => md.split("\n").filter((l) => /^\s*(```|~~~)/.test(l)).length;
+const count = (md: string, s: string) => md.split(s).length - 1;
+
+describe("golden renderings of real plans", () => {
+  for (const [name, render] of Object.entries(goldenCases())) {
+    test(`${name}.md matches`, () => {
+      expect(render().markdown).toBe(fs.readFileSync(path.join(EXPECTED_DIR, `${name}.md`), "utf8"));
+    });
+  }
+});
+
+describe("summary, banner and details", () => {
+  test("create: 9 to add (network, 4 images, 4 containers), nothing destroyed, exit 2", () => {
+    const s = summarizePlan(plan("create"));
+    expect(s.counts).toEqual({ add: 9, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    const r = renderComment([outcome("create")], { masker: fixtureMasker() });
+    expect(r.exitCode).toBe(2);
+    expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 9 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256.create.slice(0, 12)}\` |`);
+    expect(r.markdown).not.toContain("[!CAUTION]");
+  });
+
+  test("mixed: update in place, replace, destroy and create counted and the banner lists every destroy and replace", () => {
+    const r = renderComment([outcome("mixed")], { masker: fixtureMasker() });
+    expect(r.exitCode).toBe(2);
+    expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 2 | 1 | 2 | 1 | 0 | 0 | \`${m.sha256.mixed.slice(0, 12)}\` |`);
+    const banner = r.markdown.split("\n").filter((l) => l.startsWith("> "));
+    expect(banner).toEqual([
+      "> [!CAUTION]",
+      "> **2 to destroy, 1 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
+      `> - 🗑️ **destroy** \`${stack}\` · \`docker_container.old_container_1962286F\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
+      `> - 🗑️ **destroy** \`${stack}\` · \`docker_image.old_image_CAEF9B72\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
+      `> - 🔁 **replace** \`${stack}\` · \`docker_container.worker_container_1B93AA96\`: an attribute cannot be updated in place (\`replace_because_cannot_update\`); forced by \`env\``,
+    ]);
+    expect(r.markdown).toContain('~ restart: "unless-stopped" → "always"');
+    expect(r.markdown).toMatch(/~ env: \[[^\n]*"LOG_LEVEL=info"[^\n]*\] → \[[^\n]*"LOG_LEVEL=debug"[^\n]*\] {3}# forces replacement/);
+    expect(r.markdown).toContain(`Plan file \`${stack}/plan.tfplan\`, sha256 \`${m.sha256.mixed}\``);
+    expect(r.markdown.startsWith(MARKER + "\n")).toBe(true);
+  });
+
+  test("no-op: exit 0, collapsed into one line, no details", () => {
+    const r = renderComment([outcome("noop"), outcome("noop", "other-services")], { masker: fixtureMasker() });
+    expect(r.exitCode).toBe(0);
+    expect(r.markdown).toContain(`✅ **No changes** (2): \`${stack}\` \`${m.sha256.noop.slice(0, 12)}\`, \`other-services\` \`${m.sha256.noop.slice(0, 12)}\``);
+    expect(r.markdown).not.toContain("| stack | status |");
+    expect(r.markdown).not.toContain("📝");
+  });
+
+  test("several stacks with an error: exit 1, error row, warning and masked error text", () => {
+    const r = goldenCases().multi();
+    expect(r.exitCode).toBe(1);
+    expect(r.markdown).toContain("| `gamma-services` | ❌ error | – | – | – | – | – | – | — |");
+    expect(r.markdown).toContain("> **1 stack could not be planned**: `gamma-services`. Details below.");
+    expect(r.markdown).toContain("Error: No value for required variable");
+    expect(r.markdown).toContain("**5 stacks**: 2 with changes · 2 without · 1 failed");
+    expect(r.reports.map((x) => x.status)).toEqual(["changes", "no-changes", "error", "changes", "no-changes"]);
+  });
+});
+
+describe("masking", () => {
+  test("plan-marked sensitive values are hidden; the real plan holds the secret in plain text", () => {
+    expect(JSON.stringify(plan("create"))).toContain(FIXTURE_SECRET);
+    const r = renderComment([outcome("create")], { masker: createMasker() });
+    expect(r.markdown).toContain("+ env = (sensitive)");
+    expect(r.full).not.toContain(FIXTURE_SECRET);
+  });
+
+  test("values of secret environment variables are masked wherever they appear (GITHUB_TOKEN in a plain env var)", () => {
+    expect(renderComment([outcome("create")], { masker: createMasker() }).markdown).toContain(`NOTE=${FIXTURE_ECHO}`);
+    const r = renderComment([outcome("create")], { masker: fixtureMasker() });
+    expect(r.markdown).toContain('"NOTE=(sensitive)"');
+    expect(r.full).not.toContain(FIXTURE_ECHO);
+  });
+
+  test("a secret set in the environment never reaches plan-preview.md or plan-preview.json, even through error text", () => {
+    const secret = "ghp_ZZtopSecretValue123";
+    const masker = createMasker({ env: { GITHUB_TOKEN: secret, TF_VAR_db_password: "hunter2-hunter2", MY_API_KEY: "k-123456" } });
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "pp-unit-"));
+    try {
+      writeOutputs(out, [outcome("create"), { stack: "broken-services", error: `auth failed for ${secret} with hunter2-hunter2 and k-123456` }], masker);
+      for (const file of ["plan-preview.md", "plan-preview-full.md", "plan-preview.json"]) {
+        const text = fs.readFileSync(path.join(out, file), "utf8");
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain("hunter2-hunter2");
+        expect(text).not.toContain("k-123456");
+        expect(text).not.toContain(FIXTURE_SECRET);
+      }
+      expect(fs.readFileSync(path.join(out, "plan-preview.json"), "utf8")).toContain("auth failed for (sensitive) with (sensitive) and (sensitive)");
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test("name patterns: KEY=value pairs, URL passwords, secret-named attributes; ordinary text untouched", () => {
+    const masker = createMasker({ env: { TF_VAR_flag: "true" } });
+    expect(masker.text("GF_SECURITY_ADMIN_PASSWORD=abc LOG_LEVEL=info API_KEY=xyz")).toBe("GF_SECURITY_ADMIN_PASSWORD=(sensitive) LOG_LEVEL=info API_KEY=(sensitive)");
+    expect(masker.text("postgres://sparky:pw123@db/x")).toBe("postgres://sparky:(sensitive)@db/x");
+    expect(masker.text("it is true")).toBe("it is true");
+    const r = renderComment(
+      [
+        {
+          stack: "synthetic",
+          planSha256: "0".repeat(64),
+          json: {
+            format_version: "1.2",
+            resource_changes: [
+              {
+                address: "x.y",
+                type: "x",
+                name: "y",
+                mode: "managed",
+                change: { actions: ["update"], before: { password: "old-pass", size: 1 }, after: { password: "new-pass", size: 2 }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+              },
+            ],
+          },
+        },
+      ],
+      { masker },
+    );
+    expect(r.markdown).toContain("~ password: (sensitive) → (sensitive)");
+    expect(r.markdown).toContain("~ size: 1 → 2");
+    expect(r.full).not.toMatch(/old-pass|new-pass/);
+  });
+
+  test("import, move and before/after sensitivity (synthetic plan in the real JSON shape)", () => {
+    const s = summarizePlan({
+      format_version: "1.2",
+      resource_changes: [
+        { address: "a.new", previous_address: "a.old", type: "a", name: "new", mode: "managed", change: { actions: ["no-op"], before: {}, after: {} } },
+        { address: "b.x", type: "b", name: "x", mode: "managed", change: { actions: ["no-op"], before: {}, after: {}, importing: { id: "1" } } },
+        { address: "data.c.x", type: "c", name: "x", mode: "data", change: { actions: ["read"], before: null, after: {} } },
+      ],
+    });
+    expect(s.counts).toMatchObject({ add: 0, import: 1, move: 1 });
+    expect(s.hasChanges).toBe(true);
+  });
+});
+
+describe("comment size", () => {
+  test("a plan far over 65,536 characters is trimmed at line boundaries with summary and banner kept", () => {
+    const r = goldenCases().big();
+    expect(r.full.length).toBeGreaterThan(COMMENT_LIMIT);
+    expect(r.trimmed).toBe(true);
+    expect(r.markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(fenceLines(r.markdown) % 2).toBe(0);
+    expect(count(r.markdown, "<details>") + count(r.markdown, "<details ")).toBe(count(r.markdown, "</details>"));
+    expect(r.markdown).toContain(`| \`${m.bigId}-services\` | 📝 changes | ${2 * m.bigCount + 1} | 0 | 0 | 0 | 0 | 0 |`);
+    expect(r.markdown).toContain("> [!CAUTION]");
+    expect(r.markdown).toContain(`✂️ Trimmed to GitHub's 65,536-character comment limit`);
+    expect(r.markdown).toContain(`(incomplete: \`${m.bigId}-services\`)`);
+    // The small stack keeps all of its details; the big one is cut, not dropped.
+    expect(r.markdown).toContain('~ restart: "unless-stopped" → "always"');
+    expect(r.markdown).toContain("svc-000");
+    const lines = r.full.split("\n");
+    for (const line of r.markdown.split("\n")) if (!line.includes("✂️") && line !== "> [!NOTE]" && line !== "") expect(lines).toContain(line);
+  });
+
+  test.each([3000, 8000, 20000])("any limit (%i) is respected, fences and <details> balanced", (limit) => {
+    const r = renderComment([outcome("mixed"), { stack: "e", error: errorText() }, outcome("big"), outcome("create", "c")], { masker: fixtureMasker(), limit });
+    expect(r.markdown.length).toBeLessThanOrEqual(limit);
+    expect(fenceLines(r.markdown) % 2).toBe(0);
+    expect(count(r.markdown, "<details>")).toBe(count(r.markdown, "</details>"));
+    expect(r.markdown).toContain(MARKER);
+  });
+
+  test("fitLines closes an open fence and details; waterFill shares fairly", () => {
+    const lines = ["<details><summary>s</summary>", "", "```diff", ...Array.from({ length: 50 }, (_, i) => `+ line ${i}`), "```", "</details>"];
+    const { text, omitted } = fitLines(lines, 300, "stack");
+    expect(text.length).toBeLessThanOrEqual(300);
+    expect(omitted).toBeGreaterThan(0);
+    expect(text.split("\n").slice(-4)).toEqual(["```", "", `_✂️ ${omitted} more line(s) of this stack's changes trimmed._`, "</details>"]);
+    expect(waterFill([10, 1000, 1000], 510)).toEqual([10, 250, 250]);
+  });
+});
+
+test("stack globs select by name", () => {
+  const stacks = ["a-services", "a-github", "box-observability"].map((name) => ({ name }));
+  expect(selectStacks(stacks, ["*-services"]).map((s) => s.name)).toEqual(["a-services"]);
+  expect(selectStacks(stacks, ["*-services,box-*"]).map((s) => s.name)).toEqual(["a-services", "box-observability"]);
+  expect(selectStacks(stacks, undefined)).toHaveLength(3);
+});
+
+describe("workflow", () => {
+  test(
+    "actionlint (built from the Go module proxy, pinned) passes on .github/workflows/*.yml",
+    () => {
+      const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+      expect(`${r.stdout}${r.stderr}`).toBe("");
+      expect(r.status).toBe(0);
+    },
+    600_000,
+  );
+
+  test("actionlint finds problems (it really lints)", () => {
+    const bad = path.join(os.tmpdir(), `pp-bad-${process.pid}.yml`);
+    fs.writeFileSync(bad, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n");
+    try {
+      const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh"), bad], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain("potentially untrusted");
+    } finally {
+      fs.rmSync(bad, { force: true });
+    }
+  }, 600_000);
+
+  test("the workflow has least privilege, the marker, pinned actions and uploads the plans", () => {
+    const wf = fs.readFileSync(path.join(ROOT, ".github/workflows/plan-preview.yml"), "utf8");
+    expect(wf).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n/);
+    expect(wf).toContain(MARKER);
+    expect(wf).toMatch(/opentofu\/setup-opentofu@v\d+\.\d+\.\d+/);
+    expect(wf).toContain("actions/github-script@");
+    expect(wf).toContain("actions/upload-artifact@");
+    expect(wf).toContain("plan-preview/*/plan.tfplan");
+  });
+});
