@@ -45,6 +45,10 @@ diff target="" stacks="*":
 destroy target="" stacks="*":
     set -f; bash scripts/cdktf.sh {{target}} destroy --auto-approve {{stacks}}
 
+# Plan every stack and render one PR comment (exit 0 no changes, 2 changes, 1 error); `apply --from DIR` applies it
+plan-preview *args:
+    node bin/run.js tools/plan-preview.ts {{args}}
+
 # Run the benchmarks and rewrite bench/results.md
 bench:
     bash bench/run.sh

@@ -2,7 +2,8 @@ import * as path from "node:path";
 import { ModelValidationError } from "./constructs/model/validate";
 import { synthesize } from "./stacks/synthesize";
 
-const projectRoot = path.resolve(__dirname, "..");
+// cdktf runs the app from the directory holding cdktf.json: the project root.
+const projectRoot = process.cwd();
 
 try {
   const { model } = synthesize({ env: process.env, projectRoot, outdir: process.env.CDKTF_OUTDIR ?? path.join(projectRoot, "cdktf.out") });

@@ -14,7 +14,8 @@ export interface SynthesizeOptions {
 /** Validate (throws ModelValidationError before anything is written), then synthesize every stack of the target. */
 export function synthesize(options: SynthesizeOptions): { model: ValidatedModel; stacks: SystemStacks } {
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
-  const app = new App({ outdir: options.outdir });
+  // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
+  const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = defineSystem(app, model, options.projectRoot, { dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined });
   app.synth();
   return { model, stacks };

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `just bench`: every benchmark, each beside its baseline, several runs after a warm-up (hyperfine), medians
+# and ratios in bench/results.md. Needs `just setup` (engine, Docker, local images, compose).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain-env.sh
+work="$(mktemp -d /tmp/sparky-bench-XXXX)"
+trap 'rm -rf "$work"' EXIT
+runs="${SPARKY_BENCH_RUNS:-5}"
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "synth: app process (esbuild bundle, no type-checking) vs the cdktf template's ts-node"
+node bin/build.js main.ts .build/main.js
+hyperfine --warmup 1 --runs "$runs" --export-json "$work/synth.json" \
+  -n "sparky-infra app (node .build/main.js)" "CDKTF_OUTDIR=$work/out-a node .build/main.js" \
+  -n "bundle + app (node bin/app.js, what cdktf runs)" "CDKTF_OUTDIR=$work/out-b node bin/app.js" \
+  -n "cdktf template (ts-node main.ts)" "CDKTF_OUTDIR=$work/out-c npx --no-install ts-node main.ts" >&2
+
+step "synth at scale: N dgx-pixels-sized projects on H hosts (time and peak memory)"
+: >"$work/scale.tsv"
+for spec in 1:1 5:1 10:2 25:5; do
+  n="${spec%%:*}" h="${spec##*:}"
+  mkdir -p "$work/scale-$n"
+  node bin/run.js bench/scale-config.ts "$n" "$h" "$work/scale-$n"
+  hyperfine --warmup 1 --runs "$runs" --export-json "$work/scale-$n.json" \
+    "SPARKY_CONFIG=$work/scale-$n/config.json SPARKY_PROJECTS=$work/scale-$n/projects.json CDKTF_OUTDIR=$work/scale-$n/out node .build/main.js" >&2
+  rss=$(SPARKY_CONFIG=$work/scale-$n/config.json SPARKY_PROJECTS=$work/scale-$n/projects.json CDKTF_OUTDIR=$work/scale-$n/out \
+    /usr/bin/time -f %M node .build/main.js 2>&1 >/dev/null | tail -1)
+  printf '%s\t%s\t%s\n' "$n" "$h" "$rss" >>"$work/scale.tsv"
+done
+
+step "deploy: dgx-pixels services on the local engine vs docker compose up -d --wait (same images)"
+bash scripts/docker-engine.sh compose >&2
+node bin/run.js bench/compose-file.ts dgx-pixels "$work/compose.yml"
+node bin/run.js bench/deploy-prepare.ts "$work" >&2
+stack="$work/deploy/stacks/dgx-pixels-services"
+docker network inspect sparky-observability >/dev/null 2>&1 || docker network create sparky-observability >/dev/null
+hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy.json" \
+  -n "sparky-infra (tofu apply, health-gated)" --cleanup "cd $stack && tofu destroy -auto-approve -input=false >/dev/null" \
+  "cd $stack && tofu apply -auto-approve -input=false >/dev/null" \
+  -n "docker compose up -d --wait" --cleanup "docker compose -f $work/compose.yml down -v >/dev/null 2>&1" \
+  "docker compose -f $work/compose.yml up -d --wait >/dev/null 2>&1" >&2
+(cd "$stack" && tofu apply -auto-approve -input=false >/dev/null)
+hyperfine --warmup 1 --runs "$runs" --export-json "$work/noop.json" \
+  -n "no-op redeploy (tofu apply, nothing to change)" "cd $stack && tofu apply -auto-approve -input=false >/dev/null" >&2
+(cd "$stack" && tofu destroy -auto-approve -input=false >/dev/null)
+docker network rm sparky-observability >/dev/null 2>&1 || true
+
+step "plan preview over growing numbers of stacks"
+{ echo "## Plan preview (warm)"; echo; node bin/run.js bench/plan-preview.ts "$runs"; } >"$work/plan-preview.md"
+
+if [ -f bench/drift.ts ]; then
+  step "drift check over growing numbers of stacks"
+  { echo "## Drift check (warm)"; echo; node bin/run.js bench/drift.ts "$runs"; } >"$work/drift.md"
+fi
+
+node bin/run.js bench/report.ts "$work" > bench/results.md
+cat bench/results.md
