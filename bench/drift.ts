@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { checkDrift } from "../tools/drift/check";
-import { forEachBounded, runEngine, synthesizedStacks } from "../tools/engine/stacks";
+import { ensureInitialized, forEachBounded, runEngine, synthesizedStacks } from "../tools/engine/stacks";
 import { REPO_ROOT, toolchainEnv } from "../tools/engine/toolchain";
 import { synthesize } from "../stacks/synthesize";
 import { driftFixture, driftProject, uniqueId } from "./drift.fixture";
@@ -21,12 +21,11 @@ async function main() {
   const stacks = () => synthesizedStacks(fx.outdir).filter((s) => s.name.endsWith("-services"));
   try {
     synthesize({ env: toolchainEnv(fx.env), projectRoot: REPO_ROOT, outdir: fx.outdir, projects: fx.projects });
+    for (const s of stacks()) await ensureInitialized(s.dir); // one at a time: parallel inits race on the plugin cache
     const t0 = performance.now();
     const deployed = await forEachBounded(stacks(), 5, async (s) => {
-      for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
-        const r = await runEngine(s.dir, args);
-        if (r.code !== 0) throw new Error(`${s.name}: ${args[0]} failed\n${r.stderr.slice(-2000)}`);
-      }
+      const r = await runEngine(s.dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+      if (r.code !== 0) throw new Error(`${s.name}: apply failed\n${r.stderr.slice(-2000)}`);
     });
     for (const d of deployed) if (d.status === "rejected") throw d.reason;
     process.stderr.write(`deployed ${stacks().length} stacks in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
+import { ensureInitialized, forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
 import { providerAvailable } from "../engine/toolchain";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
 import { globMatch, IgnoreEntry } from "./ignore";
@@ -91,9 +91,10 @@ function removeImports(stack: SynthesizedStack): void {
   fs.rmSync(path.join(stack.dir, IMPORT_FILE), { force: true });
 }
 
-async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker: Masker): Promise<StackReport & { imports: Record<string, string> }> {
+async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker: Masker, initErrors: Map<string, unknown>): Promise<StackReport & { imports: Record<string, string> }> {
   const started = Date.now();
   const missing = missingProviders(stack);
+  if (initErrors.has(stack.name)) throw initErrors.get(stack.name);
   if (missing.length > 0)
     return { stack: stack.name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], imports: {}, error: `provider not available in the local mirror: ${missing.join(", ")}` };
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
@@ -159,7 +160,11 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
   const stacks = selectStacks(options.outdir, options.stacks);
   if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
   const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const results = await forEachBounded(stacks, options.concurrency ?? 4, (s) => checkStack(s, options, masker), (e) => {
+  // init one stack at a time: parallel inits sharing the plugin cache race ("Required plugins are not installed").
+  const initErrors = new Map<string, unknown>();
+  for (const s of stacks)
+    if (missingProviders(s).length === 0) await ensureInitialized(s.dir, { env: options.env }).catch((e) => initErrors.set(s.name, e));
+  const results = await forEachBounded(stacks, options.concurrency ?? 4, (s) => checkStack(s, options, masker, initErrors), (e) => {
     if (e.state === "started") log(`drift: ${e.item.name} …`);
     else log(`drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`);
   });

@@ -82,3 +82,15 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   if (docker?.status === "substitute") env.SPARKY_DOCKER_PROVIDER_VERSION = docker.version;
   return env;
 }
+
+/**
+ * Why the github provider cannot be used here, printed once, or undefined when it is in the mirror. Suites
+ * that need it are skipped with this reason rather than failing on a machine that can never build it.
+ */
+export function githubProviderUnavailable(): string | undefined {
+  const status = toolchainStatus()?.providers["integrations/github"];
+  if (status && status.status !== "missing") return undefined;
+  const reason = `integrations/github is not in the mirror (${status?.note ?? "scripts/setup-toolchain.sh has not run"})`;
+  process.stderr.write(`skipping suites that need the real GitHub provider: ${reason}\n`);
+  return reason;
+}
