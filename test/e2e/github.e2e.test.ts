@@ -2,83 +2,21 @@
 // emulator, then the real integrations/github 6.9.0 provider (run by tofu from .toolchain/) deploys each one:
 // an unauthenticated deploy fails before anything exists → apply → empty plan → out-of-band drift (issue title,
 // deleted label) is planned → apply restores it → empty plan → destroy.
-// Waits (bounded) for the toolchain and the emulator; fails loudly when they never appear unless SPARKY_E2E=0.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Skipped, with the reason printed, while the provider is not in the mirror (see README "Toolchain").
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { GitHubEmulator } from "../support/github-emulator";
-
-const ROOT = resolve(__dirname, "..", "..");
+import { join } from "node:path";
+import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
+import { REPO_ROOT as ROOT, describeE2E, run as runBounded, type Run } from "./support/harness";
+import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
 const OWNER = "sparky-e2e";
 const TOKEN = "e2e-github-stack-token";
 const STEP_MS = 10 * 60_000;
-const WAIT_MS = Number(process.env.SPARKY_E2E_WAIT_MS ?? 5 * 60_000);
-const optedOut = process.env.SPARKY_E2E === "0";
-
-function providerBinary(): string | undefined {
-  const base = join(ROOT, ".toolchain", "providers");
-  if (!existsSync(base)) return undefined;
-  for (const host of readdirSync(base)) {
-    const dir = join(base, host, "integrations", "github", "6.9.0");
-    if (!existsSync(dir)) continue;
-    for (const platform of readdirSync(dir)) if (existsSync(join(dir, platform, "terraform-provider-github_v6.9.0"))) return join(dir, platform);
-  }
-  return undefined;
-}
-
-const missing = (): string[] =>
-  [
-    providerBinary() ? "" : ".toolchain/providers/*/integrations/github/6.9.0/*/terraform-provider-github_v6.9.0",
-    existsSync(join(ROOT, "scripts", "toolchain-env.sh")) ? "" : "scripts/toolchain-env.sh",
-    existsSync(join(ROOT, "test", "support", "github-emulator", "index.ts")) ? "" : "test/support/github-emulator/index.ts",
-    existsSync(join(ROOT, "blueprints", "index.ts")) ? "" : "blueprints/index.ts",
-  ].filter(Boolean);
-
-async function waitForPrerequisites(): Promise<string[]> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const gaps = missing();
-    if (gaps.length === 0 || Date.now() >= deadline) return gaps;
-    await new Promise((r) => setTimeout(r, 10_000));
-  }
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Asynchronous on purpose: the emulator runs on this event loop. */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = STEP_MS): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      fail(new Error(`${cmd} ${args.join(" ")} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("error", (e) => (clearTimeout(timer), fail(e)));
-    child.on("close", (code) => (clearTimeout(timer), done({ code, stdout, stderr })));
-  });
-}
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = STEP_MS) => runBounded(cmd, args, { cwd, env, timeoutMs });
 
-async function toolchainEnv(): Promise<NodeJS.ProcessEnv> {
-  const r = await run("bash", ["-c", "source scripts/toolchain-env.sh >/dev/null && env -0"], ROOT, process.env, 60_000);
-  if (r.code !== 0) throw new Error(`sourcing scripts/toolchain-env.sh failed:\n${r.stderr}`);
-  return Object.fromEntries(
-    r.stdout
-      .split("\0")
-      .filter((e) => e.includes("="))
-      .map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
-  );
-}
-
-(optedOut ? describe.skip : describe)("<project>-github stacks on the emulator with the real provider", () => {
+(githubProviderUnavailable() ? describe.skip : describeE2E)("<project>-github stacks on the emulator with the real provider", () => {
   let gh: GitHubEmulator;
   let dir: string;
   let baseEnv: NodeJS.ProcessEnv;
@@ -86,10 +24,6 @@ async function toolchainEnv(): Promise<NodeJS.ProcessEnv> {
   let stackDirs: string[] = [];
 
   beforeAll(async () => {
-    const gaps = await waitForPrerequisites();
-    if (gaps.length > 0) throw new Error(`e2e prerequisites missing after ${WAIT_MS} ms: ${gaps.join(", ")} (set SPARKY_E2E=0 to skip)`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startGitHubEmulator } = require("../support/github-emulator") as typeof import("../support/github-emulator");
     gh = await startGitHubEmulator({ owner: OWNER, token: TOKEN });
     dir = mkdtempSync(join(tmpdir(), "sparky-github-e2e-"));
     writeFileSync(
@@ -101,7 +35,7 @@ async function toolchainEnv(): Promise<NodeJS.ProcessEnv> {
         defaultTarget: "e2e",
       }),
     );
-    const tc = await toolchainEnv();
+    const tc = toolchainEnv();
     baseEnv = { ...tc, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", GH_PATH: join(dir, "no-gh") };
     for (const k of ["GITHUB_TOKEN", "GITHUB_OWNER", "GITHUB_ORGANIZATION", "GITHUB_BASE_URL", "GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE"]) delete baseEnv[k];
     tofu = tc.TERRAFORM_BINARY_NAME || "tofu";
@@ -121,7 +55,7 @@ async function toolchainEnv(): Promise<NodeJS.ProcessEnv> {
       .map((s) => join(stacks, s));
     const raw = stackDirs.map((d) => readFileSync(join(d, "cdk.tf.json"), "utf8")).join("\n");
     expect(raw).not.toContain(TOKEN);
-  }, WAIT_MS + 5 * 60_000);
+  }, 5 * 60_000);
 
   afterAll(async () => {
     if (gh) await gh.stop();
