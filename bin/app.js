@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// The cdktf "app" command: bundle main.ts, then run it in this process.
-const { buildEntry } = require("./build");
-require(buildEntry("main.ts", ".build/main.js"));
+// The cdktf "app" command: bundle main.ts (only when a source changed), then run it in this process.
+const { appBundle } = require("./build");
+require(appBundle());
