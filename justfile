@@ -49,6 +49,10 @@ destroy target="" stacks="*":
 plan-preview *args:
     node bin/run.js tools/plan-preview.ts {{args}}
 
+# Report drift per stack (exit 0 clean, 2 drift, 1 error); `just drift reconcile --restore|--accept` repairs it
+drift *args:
+    node bin/run.js tools/drift.ts {{args}}
+
 # Run the benchmarks and rewrite bench/results.md
 bench:
     bash bench/run.sh

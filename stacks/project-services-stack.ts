@@ -52,7 +52,8 @@ export class ProjectServicesStack extends TerraformStack {
         imageSet: target.images,
         gpusAvailable: host.gpus,
       });
-      this.services[name].container.node.addDependency(network);
+      // A container left behind by a deleted network would come back without its ports; recreate it with the network.
+      this.services[name].container.lifecycle = { replaceTriggeredBy: [`${network.terraformResourceType}.${network.friendlyUniqueId}`] };
     }
     for (const [name, spec] of deployed)
       for (const dep of spec.dependsOn) {

@@ -82,6 +82,14 @@ export const locators: Record<string, Locator> = {
   docker_volume: byName("volume", "{{.Name}}"),
 };
 
+/** Stack variables read from the environment variable of the same name (as deploy does), unless TF_VAR_ is set. */
+export function variableEnv(stack: SynthesizedStack, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const variables = Object.keys((stackConfig(stack) as { variable?: Record<string, unknown> }).variable ?? {});
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const v of variables) if (env[`TF_VAR_${v}`] === undefined && env[v] !== undefined) env[`TF_VAR_${v}`] = env[v];
+  return env;
+}
+
 function writeImports(stack: { dir: string }, imports: Record<string, string>): void {
   const blocks = Object.entries(imports).map(([to, id]) => ({ to, id }));
   fs.writeFileSync(path.join(stack.dir, IMPORT_FILE), JSON.stringify({ import: blocks }, null, 2));
@@ -98,7 +106,7 @@ async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker
   if (missing.length > 0)
     return { stack: stack.name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], imports: {}, error: `provider not available in the local mirror: ${missing.join(", ")}` };
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
-  const env = options.env;
+  const env = variableEnv(stack, { ...process.env, ...options.env });
   const refresh = await planStack(stack, { refreshOnly: true, env });
   const normal = await planStack(stack, { env });
 
@@ -199,17 +207,18 @@ export async function reconcile(mode: "restore" | "accept", options: CheckOption
   for (const report of targets) {
     const stack = stacks.find((s) => s.name === report.stack)!;
     const imports = before.imports[report.stack] ?? {};
+    const env = variableEnv(stack, { ...process.env, ...options.env });
     try {
       if (mode === "restore" && Object.keys(imports).length > 0) {
         // Objects recreated by hand under managed names: drop the vanished objects from state (refresh-only apply),
         // then import the new ones so the plan replaces them as the code says instead of failing on the name.
-        const forget = await planStack(stack, { env: options.env, refreshOnly: true, planFile: "restore-refresh.tfplan" });
-        const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", forget.planFile], { env: options.env });
+        const forget = await planStack(stack, { env, refreshOnly: true, planFile: "restore-refresh.tfplan" });
+        const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", forget.planFile], { env });
         if (applied.code !== 0) throw new Error(`refresh-only apply failed for ${stack.name}:\n${applied.stderr || applied.stdout}`);
         writeImports(stack, imports);
       }
-      const plan = await planStack(stack, { env: options.env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
-      const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env: options.env });
+      const plan = await planStack(stack, { env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
+      const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env });
       results.push({ stack: stack.name, action: mode, ok: applied.code === 0, output: masker.text((applied.code === 0 ? applied.stdout : applied.stderr || applied.stdout).slice(-4000)) });
     } catch (e) {
       results.push({ stack: stack.name, action: mode, ok: false, output: errorText(e, masker) });

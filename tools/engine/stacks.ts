@@ -76,8 +76,18 @@ export function runEngine(dir: string, args: string[], options: EngineOptions = 
   });
 }
 
+// Stacks share one plugin cache, and concurrent inits into it fail ("Required plugins are not installed"),
+// so inits in this process run one at a time; plans and applies still run in parallel.
+let initQueue: Promise<unknown> = Promise.resolve();
+
 /** `init` once per stack directory; skipped when the providers are already installed for this config. */
-export async function ensureInitialized(dir: string, options: EngineOptions = {}): Promise<void> {
+export function ensureInitialized(dir: string, options: EngineOptions = {}): Promise<void> {
+  const next = initQueue.then(() => initialize(dir, options));
+  initQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function initialize(dir: string, options: EngineOptions): Promise<void> {
   const config = fs.readFileSync(path.join(dir, "cdk.tf.json"));
   const providers = JSON.stringify((JSON.parse(config.toString()) as { terraform?: unknown }).terraform ?? {});
   const stamp = path.join(dir, ".terraform", "sparky-init.sha256");
