@@ -23,11 +23,13 @@ test-unit:
 # Type-check and validate every synthesized stack with the engine
 lint: synth
     npx tsc --noEmit -p .
+    npx prettier --check "**/*.{ts,js,json}" --log-level warn
     bash scripts/validate-stacks.sh
+    bash scripts/actionlint.sh
 
 # Format TypeScript and JSON
 fmt:
-    npx prettier --write "**/*.{ts,js,json,md}" --log-level warn
+    npx prettier --write "**/*.{ts,js,json}" --log-level warn
 
 # Print a project's workstream DAG as Mermaid (default: dgx-pixels)
 graph project="dgx-pixels":

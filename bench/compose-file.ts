@@ -20,9 +20,15 @@ export function composeFileFor(project: Project): string {
       container_name: `${project.id}-${name}`,
       hostname: spec.hostname ?? name,
       ...(command ? { command } : {}),
-      environment: { ...spec.env, ...image.env, ...Object.fromEntries(spec.secretEnv.map((s) => [s.name, `bench-${s.from.toLowerCase()}`])) },
+      environment: {
+        ...spec.env,
+        ...image.env,
+        ...Object.fromEntries(spec.secretEnv.map((s) => [s.name, `bench-${s.from.toLowerCase()}`])),
+      },
       ports: spec.ports.map((p) => `${p.bind}:${p.host ?? p.container}:${p.container}/${p.protocol}`),
-      volumes: spec.volumes.map((m) => ("volume" in m ? `${project.id}-${m.volume}` : m.hostPath) + `:${m.target}${m.readOnly ? ":ro" : ""}`),
+      volumes: spec.volumes.map(
+        (m) => ("volume" in m ? `${project.id}-${m.volume}` : m.hostPath) + `:${m.target}${m.readOnly ? ":ro" : ""}`,
+      ),
       restart: spec.restart,
       security_opt: spec.securityOpts,
       networks: spec.metrics ? ["project", "observability"] : ["project"],

@@ -37,7 +37,12 @@ export function driftProject(id: string, extraWorkers = 0): ProjectInput {
   model.ports = [{ container: 8188, host: port() }];
   p.services.worker.ports = [{ container: 5555, host: port() }];
   for (let i = 1; i <= extraWorkers; i++)
-    p.services[`extra${i}`] = { role: "backend", description: "extra worker", image: { ref: "example/worker:1.0" }, ports: [{ container: 5555, host: port() }] };
+    p.services[`extra${i}`] = {
+      role: "backend",
+      description: "extra worker",
+      image: { ref: "example/worker:1.0" },
+      ports: [{ container: 5555, host: port() }],
+    };
   return p;
 }
 

@@ -30,7 +30,10 @@ async function main() {
     for (const d of deployed) if (d.status === "rejected") throw d.reason;
     process.stderr.write(`deployed ${stacks().length} stacks in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
-    const count = (name: string) => Object.values(JSON.parse(fs.readFileSync(`${stacks().find((s) => s.name === name)!.dir}/cdk.tf.json`, "utf8")).resource as Record<string, object>).reduce((n, r) => n + Object.keys(r).length, 0);
+    const count = (name: string) =>
+      Object.values(
+        JSON.parse(fs.readFileSync(`${stacks().find((s) => s.name === name)!.dir}/cdk.tf.json`, "utf8")).resource as Record<string, object>,
+      ).reduce((n, r) => n + Object.keys(r).length, 0);
     const cases = [
       { label: "1 tiny stack", names: [ids[0]] },
       { label: "2 tiny stacks", names: ids.slice(0, 2) },
@@ -45,18 +48,24 @@ async function main() {
         const started = performance.now();
         const report = await checkDrift({ outdir: fx.outdir, stacks: c.names.join(","), concurrency: 4, progress: () => {} });
         const ms = performance.now() - started;
-        if (report.status !== "clean") throw new Error(`not clean: ${JSON.stringify(report.stacks.map((s) => [s.stack, s.status, s.error, s.drift, s.unapplied]))}`);
+        if (report.status !== "clean")
+          throw new Error(`not clean: ${JSON.stringify(report.stacks.map((s) => [s.stack, s.status, s.error, s.drift, s.unapplied]))}`);
         if (i > 0) times.push(ms); // run 0 warms init and the plugin cache
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];
-      rows.push(`| ${c.label} | ${resources} | ${(median / 1000).toFixed(2)} s | ${(times[0] / 1000).toFixed(2)}–${(times[times.length - 1] / 1000).toFixed(2)} s | ${(median / resources).toFixed(0)} ms |`);
+      rows.push(
+        `| ${c.label} | ${resources} | ${(median / 1000).toFixed(2)} s | ${(times[0] / 1000).toFixed(2)}–${(times[times.length - 1] / 1000).toFixed(2)} s | ${(median / resources).toFixed(0)} ms |`,
+      );
     }
     process.stdout.write(["| case | resources | median | range | per resource |", "|---|---|---|---|---|", ...rows, ""].join("\n"));
   } finally {
     for (const s of stacks()) await runEngine(s.dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]).catch(() => undefined);
     for (const id of [...ids, big]) {
-      for (const c of spawnSync("docker", ["ps", "-aq", "--filter", `label=sparky.owner=${id}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean)) spawnSync("docker", ["rm", "-f", c]);
+      for (const c of spawnSync("docker", ["ps", "-aq", "--filter", `label=sparky.owner=${id}`], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter(Boolean))
+        spawnSync("docker", ["rm", "-f", c]);
       spawnSync("docker", ["network", "rm", `${id}-net`]);
     }
     fs.rmSync(fx.work, { recursive: true, force: true });

@@ -23,7 +23,15 @@ async function main(): Promise<void> {
       const env = { ...process.env, SPARKY_CONFIG: writeConfig(dir, ids) };
       const once = async () => {
         const t0 = performance.now();
-        const r = await planPreview({ env, projectRoot: REPO_ROOT, out: path.join(dir, "out"), projects, stacks: ["*-services"], parallel: 3, log: () => {} });
+        const r = await planPreview({
+          env,
+          projectRoot: REPO_ROOT,
+          out: path.join(dir, "out"),
+          projects,
+          stacks: ["*-services"],
+          parallel: 3,
+          log: () => {},
+        });
         if (r.exitCode !== 2) throw new Error(`expected changes (exit 2), got ${r.exitCode}`);
         return performance.now() - t0;
       };
@@ -32,7 +40,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < runs; i++) times.push(await once());
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];
-      rows.push(`| ${n} | ${n} | ${(cold / 1000).toFixed(2)} | ${(median / 1000).toFixed(2)} | ${(times[0] / 1000).toFixed(2)} | ${(times[times.length - 1] / 1000).toFixed(2)} |`);
+      rows.push(
+        `| ${n} | ${n} | ${(cold / 1000).toFixed(2)} | ${(median / 1000).toFixed(2)} | ${(times[0] / 1000).toFixed(2)} | ${(times[times.length - 1] / 1000).toFixed(2)} |`,
+      );
       process.stderr.write(`bench: ${n} project(s) done\n`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

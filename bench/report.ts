@@ -30,14 +30,25 @@ function report(work: string): string {
   ];
   const synth = load(work, "synth");
   if (synth.length) {
-    out.push("## Synth (default config: 5 stacks)", "", "| command | median | range | runs |", "|---|---|---|---|", ...synth.map((r) => row(r)));
+    out.push(
+      "## Synth (default config: 5 stacks)",
+      "",
+      "| command | median | range | runs |",
+      "|---|---|---|---|",
+      ...synth.map((r) => row(r)),
+    );
     const baseline = synth.find((r) => r.command.includes("ts-node"));
     if (baseline) out.push("", `Ratio, template (ts-node) / sparky-infra app: **${(baseline.median / synth[0].median).toFixed(1)}×**.`);
     out.push("");
   }
   const scale = fs.existsSync(path.join(work, "scale.tsv")) ? fs.readFileSync(path.join(work, "scale.tsv"), "utf8").trim().split("\n") : [];
   if (scale.length) {
-    out.push("## Synth at scale (dgx-pixels-sized projects)", "", "| projects | hosts | stacks | median | peak RSS |", "|---|---|---|---|---|");
+    out.push(
+      "## Synth at scale (dgx-pixels-sized projects)",
+      "",
+      "| projects | hosts | stacks | median | peak RSS |",
+      "|---|---|---|---|---|",
+    );
     for (const line of scale) {
       const [n, h, rss] = line.split("\t");
       const [r] = load(work, `scale-${n}`);
@@ -47,14 +58,21 @@ function report(work: string): string {
   }
   const deploy = load(work, "deploy");
   if (deploy.length) {
-    out.push("## Deploy: dgx-pixels services, local engine, same images", "", "| command | median | range | runs |", "|---|---|---|---|", ...deploy.map((r) => row(r)));
+    out.push(
+      "## Deploy: dgx-pixels services, local engine, same images",
+      "",
+      "| command | median | range | runs |",
+      "|---|---|---|---|",
+      ...deploy.map((r) => row(r)),
+    );
     const compose = deploy.find((r) => r.command.includes("compose"));
     const ours = deploy.find((r) => !r.command.includes("compose"));
     if (compose && ours) out.push("", `Ratio, sparky-infra / compose: **${(ours.median / compose.median).toFixed(2)}×** (goal ≤ 1.5×).`);
     out.push("");
   }
   const noop = load(work, "noop");
-  if (noop.length) out.push("## No-op redeploy (warm)", "", "| command | median | range | runs |", "|---|---|---|---|", ...noop.map((r) => row(r)), "");
+  if (noop.length)
+    out.push("## No-op redeploy (warm)", "", "| command | median | range | runs |", "|---|---|---|---|", ...noop.map((r) => row(r)), "");
   for (const extra of ["plan-preview", "drift"]) {
     const file = path.join(work, `${extra}.md`);
     if (fs.existsSync(file)) out.push(fs.readFileSync(file, "utf8").trim(), "");

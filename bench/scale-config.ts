@@ -16,7 +16,8 @@ export function scaledModel(projects: number, hosts: number): { config: Deployme
     const slot = Math.floor(i / hosts);
     for (const service of Object.values(p.services) as any[])
       service.ports = (service.ports ?? []).map((port: any) => ({ ...port, host: (port.host ?? port.container) + 7 * slot }));
-    for (const group of p.alerts ?? []) for (const rule of group.rules) rule.expr = rule.expr.replaceAll('job="dgx-pixels-', `job="${p.id}-`);
+    for (const group of p.alerts ?? [])
+      for (const rule of group.rules) rule.expr = rule.expr.replaceAll('job="dgx-pixels-', `job="${p.id}-`);
     return p;
   });
   const hostNames = Array.from({ length: hosts }, (_, h) => `host-${h + 1}`);
@@ -25,7 +26,12 @@ export function scaledModel(projects: number, hosts: number): { config: Deployme
     hosts: Object.fromEntries(
       hostNames.map((name, h) => [
         name,
-        { dockerHost: `ssh://bench@${name}`, gpus: true, arch: "arm64", projects: copies.filter((_, i) => i % hosts === h).map((p) => p.id) },
+        {
+          dockerHost: `ssh://bench@${name}`,
+          gpus: true,
+          arch: "arm64",
+          projects: copies.filter((_, i) => i % hosts === h).map((p) => p.id),
+        },
       ]),
     ),
     targets: { bench: { hosts: hostNames, images: "production" } },

@@ -21,7 +21,8 @@ export const dgxPixels: ProjectInput = {
 
   repository: {
     name: "dgx-pixels",
-    description: "AI pixel-art sprite generation on NVIDIA DGX Spark: SDXL + LoRA via ComfyUI, Rust TUI, ZeroMQ backend, Bevy MCP integration",
+    description:
+      "AI pixel-art sprite generation on NVIDIA DGX Spark: SDXL + LoRA via ComfyUI, Rust TUI, ZeroMQ backend, Bevy MCP integration",
     visibility: "public",
     defaultBranch: "main",
     topics: ["dgx-spark", "pixel-art", "sdxl", "lora", "comfyui", "ratatui", "zeromq", "bevy", "mcp", "game-assets"],
@@ -149,7 +150,8 @@ export const dgxPixels: ProjectInput = {
       durationDays: { min: 3, max: 4 },
       priority: "P0",
       agentTypes: ["devops-automator"],
-      objective: "Verify and record what the DGX Spark really is (GB10, 128 GB unified memory, ARM CPU) so every later target is measured against facts.",
+      objective:
+        "Verify and record what the DGX Spark really is (GB10, 128 GB unified memory, ARM CPU) so every later target is measured against facts.",
       deliverables: [
         "Hardware verification script under repro/",
         "bench/baselines/hardware_baseline.json",
@@ -173,7 +175,8 @@ export const dgxPixels: ProjectInput = {
       durationDays: { min: 4, max: 5 },
       priority: "P0",
       agentTypes: ["devops-automator"],
-      objective: "A pinned container environment that anyone can rebuild on the Spark and that proves itself with an end-to-end smoke test.",
+      objective:
+        "A pinned container environment that anyone can rebuild on the Spark and that proves itself with an end-to-end smoke test.",
       deliverables: [
         "Dockerfile on a pinned NGC PyTorch base",
         "Run script that captures the environment and runs the smoke test",
@@ -394,12 +397,7 @@ export const dgxPixels: ProjectInput = {
       priority: "P1",
       agentTypes: ["rust-pro"],
       objective: "Show generated images inside the terminal with Sixel, falling back gracefully where it is unsupported.",
-      deliverables: [
-        "Image preview module with scaling",
-        "Terminal capability detection",
-        "ASCII fallback",
-        "Preview benchmarks",
-      ],
+      deliverables: ["Image preview module with scaling", "Terminal capability detection", "ASCII fallback", "Preview benchmarks"],
       acceptanceCriteria: [
         "1024×1024 images are displayed",
         "Sixel rendering takes under 100 ms",
@@ -594,12 +592,7 @@ export const dgxPixels: ProjectInput = {
       from: ["M0"],
       to: ["M1", "M2"],
       after: ["WS-01", "WS-02", "WS-03"],
-      criteria: [
-        "Hardware verification complete",
-        "Baselines recorded",
-        "Reproducibility framework working",
-        "Benchmark suite runs",
-      ],
+      criteria: ["Hardware verification complete", "Baselines recorded", "Reproducibility framework working", "Benchmark suite runs"],
       status: "pending",
     },
     {
@@ -778,7 +771,7 @@ export const dgxPixels: ProjectInput = {
     "Scrape jobs are named '<project>-<service>', so ComfyUIDown uses up{job=\"dgx-pixels-comfyui\"}; prometheus.yml's 'dgx-pixels:8000' target is wrong (that hostname is the dev container), so the backend-worker service itself declares the :8000 endpoint (job dgx-pixels-backend-worker), and ComfyUI's scrape goes to comfyui:8188 instead of localhost:8188.",
     "prometheus.yml's zmq-worker job (dgx-pixels:8001) is dropped: the dev container serves no metrics; the zmq_* metrics come from the backend's exporter on 8000.",
     "backend-worker exposes every metric in python/metrics/exporter.py, including comfyui_workflow_queue_depth; the comfyui endpoint declares comfyui_workflow_queue_depth as prometheus.yml's comfyui job (keeps comfyui_.*) expects. Histograms are listed by their _bucket series and the Info metric as dgx_pixels_system_info.",
-    "DiskSpaceLow/DiskSpaceCritical watch mountpoint \"/\" instead of \"/workspace\": node-exporter reports host mounts, /workspace only exists inside containers, and the project's data lives on the host root filesystem (/srv/dgx-pixels, /var/lib/docker).",
+    'DiskSpaceLow/DiskSpaceCritical watch mountpoint "/" instead of "/workspace": node-exporter reports host mounts, /workspace only exists inside containers, and the project\'s data lives on the host root filesystem (/srv/dgx-pixels, /var/lib/docker).',
     "Alert groups, names, intervals, 'for' durations and severities are copied from deploy/prometheus/alerts/dgx-pixels.yml (19 rules, not the README's 14); DCGM_FI_* and node_* series come from the host observability set.",
   ],
 
@@ -825,7 +818,8 @@ export const dgxPixels: ProjectInput = {
 
     "backend-worker": {
       role: "backend",
-      description: "Python ZeroMQ worker: takes generation jobs (REQ-REP 5555), publishes progress (PUB-SUB 5556), drives ComfyUI and exports metrics on 8000.",
+      description:
+        "Python ZeroMQ worker: takes generation jobs (REQ-REP 5555), publishes progress (PUB-SUB 5556), drives ComfyUI and exports metrics on 8000.",
       image: {
         build: { context: "../dgx-pixels", dockerfile: "docker/Dockerfile.backend", args: {} },
         tag: "dgx-pixels-backend:latest",
@@ -979,7 +973,8 @@ export const dgxPixels: ProjectInput = {
           severity: "warning",
           labels: { component: "gpu", category: "memory" },
           summary: "GPU {{ $labels.gpu }} VRAM above 95 %",
-          description: "Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf \"%.1f\" }} % of total for 2 minutes; generation may soon fail with out-of-memory.",
+          description:
+            'Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf "%.1f" }} % of total for 2 minutes; generation may soon fail with out-of-memory.',
         },
         {
           alert: "GPUCriticalVRAMUsage",
@@ -988,7 +983,8 @@ export const dgxPixels: ProjectInput = {
           severity: "critical",
           labels: { component: "gpu", category: "memory" },
           summary: "GPU {{ $labels.gpu }} VRAM nearly exhausted",
-          description: "Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf \"%.1f\" }} %; out-of-memory failures are imminent. Reduce batch size or unload models.",
+          description:
+            'Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf "%.1f" }} %; out-of-memory failures are imminent. Reduce batch size or unload models.',
         },
         {
           alert: "GPUHighTemperature",
@@ -1046,7 +1042,8 @@ export const dgxPixels: ProjectInput = {
           severity: "warning",
           labels: { component: "backend", category: "performance" },
           summary: "p95 generation latency above 10 s ({{ $labels.workflow }})",
-          description: "The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf \"%.1f\" }} s over the last 5 minutes.",
+          description:
+            'The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf "%.1f" }} s over the last 5 minutes.',
         },
         {
           alert: "CriticalGenerationLatency",
@@ -1055,7 +1052,8 @@ export const dgxPixels: ProjectInput = {
           severity: "critical",
           labels: { component: "backend", category: "performance" },
           summary: "p95 generation latency above 20 s ({{ $labels.workflow }})",
-          description: "The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf \"%.1f\" }} s, far beyond the 3 s target.",
+          description:
+            'The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf "%.1f" }} s, far beyond the 3 s target.',
         },
         {
           alert: "HighFailureRate",
@@ -1073,7 +1071,8 @@ export const dgxPixels: ProjectInput = {
           severity: "warning",
           labels: { component: "backend", category: "capacity" },
           summary: "Generation queue keeps growing",
-          description: "The job queue has been growing by about {{ $value | printf \"%.1f\" }} jobs/s for 10 minutes; the worker cannot keep up.",
+          description:
+            'The job queue has been growing by about {{ $value | printf "%.1f" }} jobs/s for 10 minutes; the worker cannot keep up.',
         },
         {
           alert: "NoImagesGenerated",
@@ -1097,11 +1096,12 @@ export const dgxPixels: ProjectInput = {
           severity: "warning",
           labels: { component: "system", category: "memory" },
           summary: "Unified memory above 90 %",
-          description: "The host has used {{ $value | humanizePercentage }} of its unified memory for 5 minutes; CPU and GPU share this pool.",
+          description:
+            "The host has used {{ $value | humanizePercentage }} of its unified memory for 5 minutes; CPU and GPU share this pool.",
         },
         {
           alert: "DiskSpaceLow",
-          expr: "node_filesystem_avail_bytes{mountpoint=\"/\"} / node_filesystem_size_bytes{mountpoint=\"/\"} < 0.15",
+          expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.15',
           for: "10m",
           severity: "warning",
           labels: { component: "system", category: "storage" },
@@ -1110,7 +1110,7 @@ export const dgxPixels: ProjectInput = {
         },
         {
           alert: "DiskSpaceCritical",
-          expr: "node_filesystem_avail_bytes{mountpoint=\"/\"} / node_filesystem_size_bytes{mountpoint=\"/\"} < 0.05",
+          expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.05',
           for: "5m",
           severity: "critical",
           labels: { component: "system", category: "storage" },
@@ -1153,11 +1153,12 @@ export const dgxPixels: ProjectInput = {
           severity: "warning",
           labels: { component: "comfyui", category: "integration" },
           summary: "ComfyUI API errors on {{ $labels.endpoint }}",
-          description: "The backend saw {{ $value }} ComfyUI API errors ({{ $labels.error_type }}) on {{ $labels.endpoint }} in the last 5 minutes.",
+          description:
+            "The backend saw {{ $value }} ComfyUI API errors ({{ $labels.error_type }}) on {{ $labels.endpoint }} in the last 5 minutes.",
         },
         {
           alert: "ComfyUIDown",
-          expr: "up{job=\"dgx-pixels-comfyui\"} == 0",
+          expr: 'up{job="dgx-pixels-comfyui"} == 0',
           for: "2m",
           severity: "critical",
           labels: { component: "comfyui", category: "availability" },

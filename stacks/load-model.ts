@@ -63,7 +63,11 @@ export function readProjects(env: NodeJS.ProcessEnv, projectRoot: string): reado
 }
 
 /** Reads, overrides and validates everything the app synthesizes. Throws ModelValidationError with every problem. */
-export function loadModel(env: NodeJS.ProcessEnv, projectRoot: string, projects: readonly unknown[] = readProjects(env, projectRoot)): ValidatedModel & { origin: string } {
+export function loadModel(
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+  projects: readonly unknown[] = readProjects(env, projectRoot),
+): ValidatedModel & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
   const model = validateModel(source.config, projects, {
     target: env.SPARKY_TARGET || undefined,

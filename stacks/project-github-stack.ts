@@ -59,7 +59,11 @@ export class ProjectGitHubStack extends TerraformStack {
     caller.overrideLogicalId("caller");
 
     this.plan = new OrchestrationPlan(this, "orchestration", canonicalProject(props.project));
-    this.repository = new ProjectRepository(this, "repository", { owner: props.github.owner, spec: props.project.repository, plan: this.plan });
+    this.repository = new ProjectRepository(this, "repository", {
+      owner: props.github.owner,
+      spec: props.project.repository,
+      plan: this.plan,
+    });
     this.repository.repository.addOverride("depends_on", ["data.github_user.caller"]);
 
     new TerraformOutput(this, "repository_url", { value: this.repository.repository.htmlUrl });

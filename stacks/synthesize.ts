@@ -16,7 +16,9 @@ export function synthesize(options: SynthesizeOptions): { model: ValidatedModel;
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = defineSystem(app, model, options.projectRoot, { dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined });
+  const stacks = defineSystem(app, model, options.projectRoot, {
+    dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined,
+  });
   app.synth();
   return { model, stacks };
 }

@@ -18,14 +18,21 @@ const config: DeploymentConfigInput = {
 /** Stand-ins for the host's shared observability set, so their ports take part in the collision check. */
 const observability = (): Record<string, ServiceSpec> =>
   Object.fromEntries(
-    ([
-      ["prometheus", 9090],
-      ["grafana", 3000],
-      ["node-exporter", 9100],
-      ["dcgm-exporter", 9400],
-    ] as const).map(([name, port]) => [
+    (
+      [
+        ["prometheus", 9090],
+        ["grafana", 3000],
+        ["node-exporter", 9100],
+        ["dcgm-exporter", 9400],
+      ] as const
+    ).map(([name, port]) => [
       name,
-      ServiceSchema.parse({ role: "observability", description: name, image: { ref: `example/${name}:1.0.0` }, ports: [{ container: port }] }),
+      ServiceSchema.parse({
+        role: "observability",
+        description: name,
+        image: { ref: `example/${name}:1.0.0` },
+        ports: [{ container: port }],
+      }),
     ]),
   );
 
@@ -98,9 +105,7 @@ describe("dgx-pixels blueprint", () => {
 
   it("alert rules only use metrics the project's services expose or the host set provides", () => {
     const exposed = new Set(Object.values(p.services).flatMap((s) => s.metrics?.exposes ?? []));
-    const used = p.alerts
-      .flatMap((g) => g.rules)
-      .flatMap((r) => r.expr.match(/\b(?:dgx_pixels|zmq|comfyui)_[a-z0-9_]+/g) ?? []);
+    const used = p.alerts.flatMap((g) => g.rules).flatMap((r) => r.expr.match(/\b(?:dgx_pixels|zmq|comfyui)_[a-z0-9_]+/g) ?? []);
     expect(used.length).toBe(9);
     for (const name of used) expect(exposed).toContain(name);
   });

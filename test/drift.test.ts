@@ -21,7 +21,13 @@ const container = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function change(address: string, actions: string[], before: unknown, after: unknown, extra: Partial<ResourceChange["change"]> = {}): ResourceChange {
+function change(
+  address: string,
+  actions: string[],
+  before: unknown,
+  after: unknown,
+  extra: Partial<ResourceChange["change"]> = {},
+): ResourceChange {
   const [type, name] = address.split(".");
   return { address, type, name, mode: "managed", change: { actions, before, after, ...extra } };
 }
@@ -38,9 +44,16 @@ describe("ignore list", () => {
   });
 
   test("unknown keys and missing reasons are errors naming the path", () => {
-    expect(() => parseIgnoreList({ ignore: [{ stack: "*", address: "*", attribute: "etag", reason: "provider etag churn", why: "x" }] })).toThrow(/ignore\[0\]/);
+    expect(() =>
+      parseIgnoreList({ ignore: [{ stack: "*", address: "*", attribute: "etag", reason: "provider etag churn", why: "x" }] }),
+    ).toThrow(/ignore\[0\]/);
     try {
-      parseIgnoreList({ ignore: [{ stack: "*", address: "*", attribute: "etag", reason: "provider etag churn" }, { stack: "*", address: "*", attribute: "x" }] });
+      parseIgnoreList({
+        ignore: [
+          { stack: "*", address: "*", attribute: "etag", reason: "provider etag churn" },
+          { stack: "*", address: "*", attribute: "x" },
+        ],
+      });
       throw new Error("no error");
     } catch (e) {
       expect(e).toBeInstanceOf(IgnoreListError);
@@ -53,7 +66,9 @@ describe("ignore list", () => {
     expect(attributeCovers("labels", "labels[0].value")).toBe(true);
     expect(attributeCovers("labels", "labelsx")).toBe(false);
     expect(attributeCovers("networks_advanced[*].gw_priority", "networks_advanced[0].gw_priority")).toBe(true);
-    const entries = parseIgnoreList({ ignore: [{ stack: "*-github", address: "github_*", attribute: "etag", reason: "etag churns on every read" }] });
+    const entries = parseIgnoreList({
+      ignore: [{ stack: "*-github", address: "github_*", attribute: "etag", reason: "etag churns on every read" }],
+    });
     expect(findIgnore(entries, "a-github", "github_repository.repo", "etag")).toBeDefined();
     expect(findIgnore(entries, "a-services", "github_repository.repo", "etag")).toBeUndefined();
     expect(findIgnore(entries, "a-github", "github_repository.repo")).toBeUndefined(); // deletion needs attribute "*"
@@ -67,16 +82,33 @@ describe("analysis", () => {
     expect(semanticEqual(["a"], [])).toBe(false);
     const before = container();
     const after = container({ dns: [], storage_opts: {}, networks_advanced: [{ name: "p-net", gw_priority: 0, aliases: ["worker"] }] });
-    const r = analyzeStack("p-services", plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }), plan({ resource_changes: [change(C, ["no-op"], after, after)] }));
+    const r = analyzeStack(
+      "p-services",
+      plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }),
+      plan({ resource_changes: [change(C, ["no-op"], after, after)] }),
+    );
     expect(r).toMatchObject({ status: "clean", drift: [], unapplied: [] });
   });
 
   test("a stopped container: attributes before → after, secrets masked, replace explained by drift", () => {
     const before = container();
     const after = container({ must_run: false, ports: [], network_data: [{ ip_address: "" }] });
-    const ignore = parseIgnoreList({ ignore: [{ stack: "*", address: "docker_container.*", attribute: "network_data", reason: "runtime addresses change on restart" }] });
-    const normal = change(C, ["delete", "create"], after, { ...container(), network_data: null }, { after_unknown: { network_data: true } });
-    const r = analyzeStack("p-services", plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }), plan({ resource_changes: [normal] }), { ignore });
+    const ignore = parseIgnoreList({
+      ignore: [{ stack: "*", address: "docker_container.*", attribute: "network_data", reason: "runtime addresses change on restart" }],
+    });
+    const normal = change(
+      C,
+      ["delete", "create"],
+      after,
+      { ...container(), network_data: null },
+      { after_unknown: { network_data: true } },
+    );
+    const r = analyzeStack(
+      "p-services",
+      plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }),
+      plan({ resource_changes: [normal] }),
+      { ignore },
+    );
     expect(r.status).toBe("drift");
     expect(r.drift).toEqual([
       {
@@ -98,7 +130,11 @@ describe("analysis", () => {
     const r = analyzeStack(
       "p-services",
       plan({ resource_drift: [change("docker_network.network", ["delete"], { name: "p-net" }, null)], ...deployed }),
-      plan({ resource_changes: [change("docker_network.network", ["create"], null, { name: "p-net", id: null }, { after_unknown: { id: true } })] }),
+      plan({
+        resource_changes: [
+          change("docker_network.network", ["create"], null, { name: "p-net", id: null }, { after_unknown: { id: true } }),
+        ],
+      }),
     );
     expect(r.drift).toEqual([{ address: "docker_network.network", type: "docker_network", kind: "deleted", attributes: [] }]);
     expect(r.unapplied).toEqual([]);
@@ -108,25 +144,45 @@ describe("analysis", () => {
   test("unapplied code is reported apart from drift, with masked secret values", () => {
     const before = container();
     const after = container({ env: ["LOG_LEVEL=debug", "API_TOKEN=abc"] });
-    const r = analyzeStack("p-services", plan({ resource_drift: [], ...deployed }), plan({ resource_changes: [change(C, ["update"], before, after)] }));
+    const r = analyzeStack(
+      "p-services",
+      plan({ resource_drift: [], ...deployed }),
+      plan({ resource_changes: [change(C, ["update"], before, after)] }),
+    );
     expect(r.status).toBe("drift");
     expect(r.drift).toEqual([]);
     expect(r.unapplied[0]).toMatchObject({ address: C, actions: ["update"] });
-    expect(r.unapplied[0].attributes).toEqual([{ path: "env", before: ["LOG_LEVEL=info", `API_TOKEN=${MASK}`], after: ["LOG_LEVEL=debug", `API_TOKEN=${MASK}`] }]);
+    expect(r.unapplied[0].attributes).toEqual([
+      { path: "env", before: ["LOG_LEVEL=info", `API_TOKEN=${MASK}`], after: ["LOG_LEVEL=debug", `API_TOKEN=${MASK}`] },
+    ]);
   });
 
   test("plan-sensitive markers and secret environment values are masked everywhere", () => {
     const masker = createMasker(secretValuesFrom({ TF_VAR_DB_PASSWORD: "hunter2-secret", HOME: "/root" }));
     const before = { name: "x", password: "old", value: "hunter2-secret", opaque: "s1" };
     const after = { name: "y", password: "new", value: "hunter2-secret!", opaque: "s2" };
-    const r = analyzeStack("s", plan({ resource_drift: [change("t.r", ["update"], before, after, { before_sensitive: { opaque: true }, after_sensitive: { opaque: true } })], ...deployed }), plan({}), { masker });
+    const r = analyzeStack(
+      "s",
+      plan({
+        resource_drift: [
+          change("t.r", ["update"], before, after, { before_sensitive: { opaque: true }, after_sensitive: { opaque: true } }),
+        ],
+        ...deployed,
+      }),
+      plan({}),
+      { masker },
+    );
     const attrs = Object.fromEntries(r.drift[0].attributes.map((a) => [a.path, [a.before, a.after]]));
     expect(attrs).toEqual({ name: ["x", "y"], opaque: [MASK, MASK], password: [MASK, MASK], value: [MASK, `${MASK}!`] });
     expect(renderMarkdown(summarize([r]))).not.toMatch(/hunter2|old|s1/);
   });
 
   test("never-applied stacks are 'undeployed', not drift", () => {
-    const r = analyzeStack("p-services", plan({}), plan({ resource_changes: [change("docker_network.network", ["create"], null, { name: "n" })] }));
+    const r = analyzeStack(
+      "p-services",
+      plan({}),
+      plan({ resource_changes: [change("docker_network.network", ["create"], null, { name: "n" })] }),
+    );
     expect(r.status).toBe("undeployed");
     expect(exitCodeFor(summarize([r]))).toBe(0);
   });
@@ -146,7 +202,12 @@ describe("issues", () => {
     explainedByDrift: [],
     ignored: [],
   });
-  const report = summarize([stack("a-services", "drift"), stack("b-services", "clean"), stack("c-services", "error"), stack("d-services", "drift")]);
+  const report = summarize([
+    stack("a-services", "drift"),
+    stack("b-services", "clean"),
+    stack("c-services", "error"),
+    stack("d-services", "drift"),
+  ]);
 
   test("create, update in place, reopen, close; errors leave issues alone", () => {
     const existing = [
@@ -180,7 +241,12 @@ describe("issues", () => {
 
 describe("cli arguments", () => {
   test("check and reconcile forms", () => {
-    expect(parseArgs(["--stacks", "*-services", "--json", "r.json"])).toMatchObject({ command: "check", stacks: "*-services", json: "r.json", synth: true });
+    expect(parseArgs(["--stacks", "*-services", "--json", "r.json"])).toMatchObject({
+      command: "check",
+      stacks: "*-services",
+      json: "r.json",
+      synth: true,
+    });
     expect(parseArgs(["reconcile", "--accept", "--no-synth"])).toMatchObject({ command: "reconcile", mode: "accept", synth: false });
     expect(() => parseArgs(["reconcile"])).toThrow(/--restore/);
     expect(() => parseArgs(["--restore"])).toThrow(/only with reconcile/);

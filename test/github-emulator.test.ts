@@ -16,7 +16,10 @@ async function call(method: string, path: string, body?: unknown, token = TOKEN,
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-const gitBlobSha = (s: string) => createHash("sha1").update(`blob ${Buffer.byteLength(s)}\0${s}`).digest("hex");
+const gitBlobSha = (s: string) =>
+  createHash("sha1")
+    .update(`blob ${Buffer.byteLength(s)}\0${s}`)
+    .digest("hex");
 const repoPath = (r = "app") => `/repos/${OWNER}/${r}`;
 
 beforeEach(async () => {
@@ -89,7 +92,11 @@ describe("server basics", () => {
 
   test("malformed JSON is a 400 'Problems parsing JSON'", async () => {
     await makeRepo();
-    const res = await fetch(`${gh.apiUrl}${repoPath()}/labels`, { method: "POST", headers: { Authorization: `token ${TOKEN}` }, body: "{nope" });
+    const res = await fetch(`${gh.apiUrl}${repoPath()}/labels`, {
+      method: "POST",
+      headers: { Authorization: `token ${TOKEN}` },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toBe("Problems parsing JSON");
   });
@@ -97,12 +104,43 @@ describe("server basics", () => {
 
 describe("repositories", () => {
   test("create → read → update → topics → delete", async () => {
-    const created = await makeRepo("app", { description: "d", private: true, allow_merge_commit: false, allow_rebase_merge: false, delete_branch_on_merge: true });
-    expect(created).toMatchObject({ name: "app", full_name: `${OWNER}/app`, private: true, visibility: "private", default_branch: "main", node_id: expect.stringMatching(/^R_/) });
+    const created = await makeRepo("app", {
+      description: "d",
+      private: true,
+      allow_merge_commit: false,
+      allow_rebase_merge: false,
+      delete_branch_on_merge: true,
+    });
+    expect(created).toMatchObject({
+      name: "app",
+      full_name: `${OWNER}/app`,
+      private: true,
+      visibility: "private",
+      default_branch: "main",
+      node_id: expect.stringMatching(/^R_/),
+    });
     const got = await call("GET", repoPath());
-    expect(got.body).toMatchObject({ allow_merge_commit: false, allow_rebase_merge: false, allow_squash_merge: true, delete_branch_on_merge: true, archived: false });
-    const patched = await call("PATCH", repoPath(), { description: "new", homepage: "https://x.test", squash_merge_commit_title: "PR_TITLE", squash_merge_commit_message: "PR_BODY", visibility: "public" });
-    expect(patched.body).toMatchObject({ description: "new", homepage: "https://x.test", squash_merge_commit_title: "PR_TITLE", squash_merge_commit_message: "PR_BODY", private: false });
+    expect(got.body).toMatchObject({
+      allow_merge_commit: false,
+      allow_rebase_merge: false,
+      allow_squash_merge: true,
+      delete_branch_on_merge: true,
+      archived: false,
+    });
+    const patched = await call("PATCH", repoPath(), {
+      description: "new",
+      homepage: "https://x.test",
+      squash_merge_commit_title: "PR_TITLE",
+      squash_merge_commit_message: "PR_BODY",
+      visibility: "public",
+    });
+    expect(patched.body).toMatchObject({
+      description: "new",
+      homepage: "https://x.test",
+      squash_merge_commit_title: "PR_TITLE",
+      squash_merge_commit_message: "PR_BODY",
+      private: false,
+    });
     expect((await call("PUT", `${repoPath()}/topics`, { names: ["AI", "infra"] })).body).toEqual({ names: ["ai", "infra"] });
     expect((await call("GET", repoPath())).body.topics).toEqual(["ai", "infra"]);
     expect((await call("GET", `${repoPath()}/topics`)).body).toEqual({ names: ["ai", "infra"] });
@@ -120,7 +158,9 @@ describe("repositories", () => {
     expect(dup.body.errors[0]).toMatchObject({ resource: "Repository", field: "name", code: "custom" });
     expect((await call("PATCH", repoPath(), { has_issues: "yes" })).status).toBe(422);
     expect((await call("PATCH", repoPath(), { visibility: "secret" })).status).toBe(422);
-    expect((await call("PATCH", repoPath(), { squash_merge_commit_title: "COMMIT_OR_PR_TITLE", squash_merge_commit_message: "PR_BODY" })).status).toBe(422);
+    expect(
+      (await call("PATCH", repoPath(), { squash_merge_commit_title: "COMMIT_OR_PR_TITLE", squash_merge_commit_message: "PR_BODY" })).status,
+    ).toBe(422);
     expect((await call("PUT", `${repoPath()}/topics`, { names: ["Not valid!"] })).status).toBe(422);
   });
 
@@ -160,11 +200,21 @@ describe("labels", () => {
     await makeRepo();
     const created = await call("POST", `${repoPath()}/labels`, { name: "Needs Review", color: "FF0000", description: "x" });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "Needs Review", color: "FF0000", description: "x", default: false, node_id: expect.stringMatching(/^LA_/) });
+    expect(created.body).toMatchObject({
+      name: "Needs Review",
+      color: "FF0000",
+      description: "x",
+      default: false,
+      node_id: expect.stringMatching(/^LA_/),
+    });
     expect((await call("GET", `${repoPath()}/labels/needs%20review`)).body.name).toBe("Needs Review");
     const dup = await call("POST", `${repoPath()}/labels`, { name: "needs review", color: "00ff00" });
     expect(dup.status).toBe(422);
-    expect(dup.body).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }], documentation_url: expect.stringContaining("labels") });
+    expect(dup.body).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+      documentation_url: expect.stringContaining("labels"),
+    });
     const patched = await call("PATCH", `${repoPath()}/labels/Needs%20Review`, { new_name: "triage", color: "00ff00" });
     expect(patched.body).toMatchObject({ name: "triage", color: "00ff00" });
     expect((await call("POST", `${repoPath()}/labels`, { name: "c", color: "zzz" })).status).toBe(422);
@@ -200,7 +250,10 @@ describe("milestones", () => {
     const dup = await call("POST", `${repoPath()}/milestones`, { title: "v1" });
     expect(dup.status).toBe(422);
     expect(dup.body.errors[0]).toMatchObject({ resource: "Milestone", code: "already_exists", field: "title" });
-    expect((await call("PATCH", `${repoPath()}/milestones/1`, { state: "closed" })).body).toMatchObject({ state: "closed", closed_at: expect.any(String) });
+    expect((await call("PATCH", `${repoPath()}/milestones/1`, { state: "closed" })).body).toMatchObject({
+      state: "closed",
+      closed_at: expect.any(String),
+    });
     expect((await call("GET", `${repoPath()}/milestones`)).body.map((x: { number: number }) => x.number)).toEqual([2]);
     expect((await call("GET", `${repoPath()}/milestones?state=all`)).body).toHaveLength(2);
     expect((await call("POST", `${repoPath()}/milestones`, { title: "v3", state: "weird" })).status).toBe(422);
@@ -214,9 +267,21 @@ describe("issues", () => {
   test("create with labels/milestone/assignees, numbers sequential, unknown labels auto-created", async () => {
     await makeRepo();
     await call("POST", `${repoPath()}/milestones`, { title: "v1" });
-    const a = await call("POST", `${repoPath()}/issues`, { title: "A", body: "first", labels: ["bug", "brand-new"], milestone: 1, assignees: [`${OWNER}-bot`] });
+    const a = await call("POST", `${repoPath()}/issues`, {
+      title: "A",
+      body: "first",
+      labels: ["bug", "brand-new"],
+      milestone: 1,
+      assignees: [`${OWNER}-bot`],
+    });
     expect(a.status).toBe(201);
-    expect(a.body).toMatchObject({ number: 1, title: "A", state: "open", milestone: { number: 1 }, assignees: [{ login: `${OWNER}-bot` }] });
+    expect(a.body).toMatchObject({
+      number: 1,
+      title: "A",
+      state: "open",
+      milestone: { number: 1 },
+      assignees: [{ login: `${OWNER}-bot` }],
+    });
     expect(a.body.labels.map((l: { name: string }) => l.name)).toEqual(["bug", "brand-new"]);
     expect((await call("GET", `${repoPath()}/labels/brand-new`)).body.color).toBe("ededed");
     const b = await call("POST", `${repoPath()}/issues`, { title: "B", body: "see #1" });
@@ -235,7 +300,10 @@ describe("issues", () => {
     await makeRepo();
     const bad = await call("POST", `${repoPath()}/issues`, { title: "x", milestone: 42 });
     expect(bad.status).toBe(422);
-    expect(bad.body).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Issue", field: "milestone", code: "invalid", value: 42 }] });
+    expect(bad.body).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ resource: "Issue", field: "milestone", code: "invalid", value: 42 }],
+    });
     expect((await call("POST", `${repoPath()}/issues`, { title: "x", assignees: ["ghost-user"] })).status).toBe(422);
     expect((await call("POST", `${repoPath()}/issues`, { body: "no title" })).status).toBe(422);
     expect((await call("GET", `${repoPath()}/issues/99`)).status).toBe(404);
@@ -255,7 +323,11 @@ describe("contents", () => {
   test("PUT/GET/DELETE with git blob sha, commits, ref query, sha rules", async () => {
     await makeRepo();
     const text = "* @sparky-org/admins\n";
-    const put = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, { message: "Add CODEOWNERS", content: Buffer.from(text).toString("base64"), branch: "main" });
+    const put = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, {
+      message: "Add CODEOWNERS",
+      content: Buffer.from(text).toString("base64"),
+      branch: "main",
+    });
     expect(put.status).toBe(201);
     expect(put.body.content.sha).toBe(gitBlobSha(text));
     expect(put.body.commit).toMatchObject({ message: "Add CODEOWNERS", sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
@@ -270,12 +342,23 @@ describe("contents", () => {
     const history = await call("GET", `${repoPath()}/commits?sha=main&path=.github/CODEOWNERS`);
     expect(history.body.map((c: { sha: string }) => c.sha)).toEqual([put.body.commit.sha]);
 
-    const noSha = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, { message: "again", content: Buffer.from("x").toString("base64") });
+    const noSha = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, {
+      message: "again",
+      content: Buffer.from("x").toString("base64"),
+    });
     expect(noSha.status).toBe(422);
     expect(noSha.body.message).toContain("sha");
-    const wrongSha = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, { message: "again", content: "eA==", sha: "0".repeat(40) });
+    const wrongSha = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, {
+      message: "again",
+      content: "eA==",
+      sha: "0".repeat(40),
+    });
     expect(wrongSha.status).toBe(409);
-    const upd = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, { message: "Update", content: "eA==", sha: gitBlobSha(text) });
+    const upd = await call("PUT", `${repoPath()}/contents/.github/CODEOWNERS`, {
+      message: "Update",
+      content: "eA==",
+      sha: gitBlobSha(text),
+    });
     expect(upd.status).toBe(200);
     expect(upd.body.content.sha).toBe(gitBlobSha("x"));
     expect((await call("PUT", `${repoPath()}/contents/a.txt`, { message: "m", content: "eA==", branch: "nope" })).status).toBe(404);
@@ -291,18 +374,43 @@ describe("contents", () => {
 
 describe("rulesets", () => {
   const rules = [
-    { type: "pull_request", parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: false, required_review_thread_resolution: false } },
-    { type: "required_status_checks", parameters: { strict_required_status_checks_policy: true, required_status_checks: [{ context: "ci" }] } },
+    {
+      type: "pull_request",
+      parameters: {
+        required_approving_review_count: 1,
+        dismiss_stale_reviews_on_push: true,
+        require_code_owner_review: false,
+        require_last_push_approval: false,
+        required_review_thread_resolution: false,
+      },
+    },
+    {
+      type: "required_status_checks",
+      parameters: { strict_required_status_checks_policy: true, required_status_checks: [{ context: "ci" }] },
+    },
     { type: "required_linear_history" },
     { type: "non_fast_forward" },
   ];
-  const base = { name: "main", target: "branch", enforcement: "active", bypass_actors: [], conditions: { ref_name: { include: ["~DEFAULT_BRANCH"], exclude: [] } }, rules };
+  const base = {
+    name: "main",
+    target: "branch",
+    enforcement: "active",
+    bypass_actors: [],
+    conditions: { ref_name: { include: ["~DEFAULT_BRANCH"], exclude: [] } },
+    rules,
+  };
 
   test("CRUD round trip; direct pushes to a protected branch are rejected unless a bypass actor applies", async () => {
     await makeRepo();
     const created = await call("POST", `${repoPath()}/rulesets`, base);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "main", source_type: "Repository", source: `${OWNER}/app`, conditions: base.conditions, node_id: expect.any(String) });
+    expect(created.body).toMatchObject({
+      name: "main",
+      source_type: "Repository",
+      source: `${OWNER}/app`,
+      conditions: base.conditions,
+      node_id: expect.any(String),
+    });
     const id = created.body.id;
     const withDefaults = [
       { type: "pull_request", parameters: { ...rules[0].parameters, allowed_merge_methods: ["merge", "squash", "rebase"] } },
@@ -315,7 +423,10 @@ describe("rulesets", () => {
     const blocked = await call("PUT", `${repoPath()}/contents/x.txt`, { message: "m", content: "eA==" });
     expect(blocked.status).toBe(409);
     expect(blocked.body.message).toContain("Repository rule violations found");
-    const upd = await call("PUT", `${repoPath()}/rulesets/${id}`, { ...base, bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }] });
+    const upd = await call("PUT", `${repoPath()}/rulesets/${id}`, {
+      ...base,
+      bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }],
+    });
     expect(upd.status).toBe(200);
     expect((await call("PUT", `${repoPath()}/contents/x.txt`, { message: "m", content: "eA==" })).status).toBe(201);
     expect((await call("GET", `${repoPath()}/rulesets`)).body).toHaveLength(1);
@@ -327,7 +438,14 @@ describe("rulesets", () => {
     await makeRepo();
     expect((await call("POST", `${repoPath()}/rulesets`, { ...base, bypass_actors: null })).status).toBe(422);
     expect((await call("POST", `${repoPath()}/rulesets`, { ...base, rules: [{ type: "nonsense" }] })).status).toBe(422);
-    expect((await call("POST", `${repoPath()}/rulesets`, { ...base, rules: [{ type: "pull_request", parameters: { required_approving_review_count: 11 } }] })).status).toBe(422);
+    expect(
+      (
+        await call("POST", `${repoPath()}/rulesets`, {
+          ...base,
+          rules: [{ type: "pull_request", parameters: { required_approving_review_count: 11 } }],
+        })
+      ).status,
+    ).toBe(422);
     expect((await call("POST", `${repoPath()}/rulesets`, base)).status).toBe(201);
     expect((await call("POST", `${repoPath()}/rulesets`, base)).status).toBe(422);
   });
@@ -338,11 +456,19 @@ describe("actions variables and secrets", () => {
     await makeRepo();
     expect((await call("POST", `${repoPath()}/actions/variables`, { name: "model_name", value: "llama" })).status).toBe(201);
     const v = await call("GET", `${repoPath()}/actions/variables/MODEL_NAME`);
-    expect(v.body).toMatchObject({ name: "MODEL_NAME", value: "llama", created_at: expect.stringMatching(/Z$/), updated_at: expect.any(String) });
+    expect(v.body).toMatchObject({
+      name: "MODEL_NAME",
+      value: "llama",
+      created_at: expect.stringMatching(/Z$/),
+      updated_at: expect.any(String),
+    });
     expect((await call("POST", `${repoPath()}/actions/variables`, { name: "MODEL_NAME", value: "x" })).status).toBe(409);
     expect((await call("POST", `${repoPath()}/actions/variables`, { name: "GITHUB_X", value: "x" })).status).toBe(422);
     expect((await call("PATCH", `${repoPath()}/actions/variables/MODEL_NAME`, { name: "MODEL_NAME", value: "qwen" })).status).toBe(204);
-    expect((await call("GET", `${repoPath()}/actions/variables`)).body).toMatchObject({ total_count: 1, variables: [{ name: "MODEL_NAME", value: "qwen" }] });
+    expect((await call("GET", `${repoPath()}/actions/variables`)).body).toMatchObject({
+      total_count: 1,
+      variables: [{ name: "MODEL_NAME", value: "qwen" }],
+    });
     expect((await call("DELETE", `${repoPath()}/actions/variables/MODEL_NAME`)).status).toBe(204);
     expect((await call("GET", `${repoPath()}/actions/variables/MODEL_NAME`)).status).toBe(404);
   });
@@ -353,15 +479,21 @@ describe("actions variables and secrets", () => {
     expect(Buffer.from(key.body.key, "base64")).toHaveLength(32);
     expect(key.body.key_id).toMatch(/^\d+$/);
     const sealed = Buffer.alloc(64, 7).toString("base64");
-    expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: sealed, key_id: key.body.key_id })).status).toBe(201);
+    expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: sealed, key_id: key.body.key_id })).status).toBe(
+      201,
+    );
     const s1 = await call("GET", `${repoPath()}/actions/secrets/HF_TOKEN`);
     expect(s1.body).toEqual({ name: "HF_TOKEN", created_at: expect.any(String), updated_at: expect.any(String) });
     const s2 = await call("GET", `${repoPath()}/actions/secrets/HF_TOKEN`);
     expect(s2.body.updated_at).toBe(s1.body.updated_at);
     expect(JSON.stringify(s1.body)).not.toContain(sealed);
-    expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: sealed, key_id: key.body.key_id })).status).toBe(204);
+    expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: sealed, key_id: key.body.key_id })).status).toBe(
+      204,
+    );
     expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: sealed, key_id: "1" })).status).toBe(422);
-    expect((await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: "short", key_id: key.body.key_id })).status).toBe(422);
+    expect(
+      (await call("PUT", `${repoPath()}/actions/secrets/HF_TOKEN`, { encrypted_value: "short", key_id: key.body.key_id })).status,
+    ).toBe(422);
     expect((await call("GET", `${repoPath()}/actions/secrets`)).body.total_count).toBe(1);
     expect((await call("DELETE", `${repoPath()}/actions/secrets/HF_TOKEN`)).status).toBe(204);
     expect((await call("GET", `${repoPath()}/actions/secrets/HF_TOKEN`)).status).toBe(404);

@@ -22,7 +22,10 @@ function parse(input: ProjectInput): Project {
   return ProjectSchema.parse(input);
 }
 
-function synth(project: Project, github: { owner: string; baseUrl?: string } = { owner: "acme" }): { json: string; out: Synth; stack: ProjectGitHubStack } {
+function synth(
+  project: Project,
+  github: { owner: string; baseUrl?: string } = { owner: "acme" },
+): { json: string; out: Synth; stack: ProjectGitHubStack } {
   const app = Testing.app();
   const stack = new ProjectGitHubStack(app, `${project.id}-github`, { project, github });
   const json = Testing.synth(stack);
@@ -47,7 +50,11 @@ function richTiny(): ProjectInput {
 /** A plan outside any stack, for the pure renderers. */
 function planFor(project: Project): OrchestrationPlan {
   const app = Testing.app();
-  return new OrchestrationPlan(new ProjectGitHubStack(app, "scratch", { project, github: { owner: "acme" } }), "plan", canonicalProject(project));
+  return new OrchestrationPlan(
+    new ProjectGitHubStack(app, "scratch", { project, github: { owner: "acme" } }),
+    "plan",
+    canonicalProject(project),
+  );
 }
 
 const dgxPath = path.join(__dirname, "..", "blueprints", "dgx-pixels.ts");
@@ -82,7 +89,15 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
       vulnerability_alerts: true,
       topics: ["agents", "ml"],
     });
-    for (const key of ["etag", "private", "security_and_analysis", "merge_commit_title", "merge_commit_message", "default_branch", "has_downloads"])
+    for (const key of [
+      "etag",
+      "private",
+      "security_and_analysis",
+      "merge_commit_title",
+      "merge_commit_message",
+      "default_branch",
+      "has_downloads",
+    ])
       expect(repo).not.toHaveProperty(key);
     expect(Testing.toHaveResourceWithProperties(result.json, "github_branch_default", { branch: "main" })).toBe(true);
   });
@@ -108,7 +123,9 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
   });
 
   test("label families", () => {
-    const names = Object.values(result.out.resource.github_issue_label).map((l: any) => l.name).sort();
+    const names = Object.values(result.out.resource.github_issue_label)
+      .map((l: any) => l.name)
+      .sort();
     expect(names).toEqual(
       [
         "critical-path",
@@ -144,7 +161,9 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
     expect(Object.keys(issues).sort()).toEqual(["issue-WS-01", "issue-WS-02", "issue-WS-03", "issue-gate-gate-1", "issue-tracking"]);
     const ws3 = issues["issue-WS-03"];
     expect(ws3.title).toBe("WS-03: Work WS-03");
-    expect(ws3.body).toContain("- Depends on: #${github_issue.issue-WS-01.number} (WS-01: Work WS-01), #${github_issue.issue-WS-02.number} (WS-02: Work WS-02)");
+    expect(ws3.body).toContain(
+      "- Depends on: #${github_issue.issue-WS-01.number} (WS-01: Work WS-01), #${github_issue.issue-WS-02.number} (WS-02: Work WS-02)",
+    );
     expect(ws3.body).toContain("## Acceptance Criteria\n- [ ] the thing works");
     expect(ws3.body).toContain("`dev`");
     expect(ws3.body).toContain("on the critical path");
@@ -161,7 +180,9 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
     const ws1 = issues["issue-WS-01"];
     expect(ws1.body).toContain("- Blocks: WS-02: Work WS-02, WS-03: Work WS-03");
     expect(ws1.body).not.toContain("github_issue.issue-WS-02");
-    expect(ws1.body).toContain("${github_repository.repository.html_url}/blob/main/docs/orchestration/workstreams/ws01-work-ws-01/README.md");
+    expect(ws1.body).toContain(
+      "${github_repository.repository.html_url}/blob/main/docs/orchestration/workstreams/ws01-work-ws-01/README.md",
+    );
   });
 
   test("gate and tracking issues", () => {
@@ -181,7 +202,9 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
 
   test("generated docs are committed with a marker, a fixed message and no commit author", () => {
     const files = result.out.resource.github_repository_file;
-    const paths = Object.values(files).map((f: any) => f.file).sort();
+    const paths = Object.values(files)
+      .map((f: any) => f.file)
+      .sort();
     expect(paths).toEqual(
       [
         ".github/CODEOWNERS",
@@ -197,7 +220,11 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
     );
     for (const f of Object.values(files) as any[]) {
       expect(f.content.split("\n").slice(0, 2).join("\n")).toContain(GENERATED_MARKER);
-      expect(f).toMatchObject({ branch: "main", overwrite_on_create: true, commit_message: "docs: sync generated orchestration files (sparky-infra)" });
+      expect(f).toMatchObject({
+        branch: "main",
+        overwrite_on_create: true,
+        commit_message: "docs: sync generated orchestration files (sparky-infra)",
+      });
       expect(f).not.toHaveProperty("commit_author");
       expect(f).not.toHaveProperty("commit_email");
     }
@@ -210,7 +237,10 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
   });
 
   test("Actions variables and secrets: values from the environment only, never in the config", () => {
-    expect(result.out.resource.github_actions_variable["variable-MODEL_NAME"]).toMatchObject({ variable_name: "MODEL_NAME", value: "sdxl" });
+    expect(result.out.resource.github_actions_variable["variable-MODEL_NAME"]).toMatchObject({
+      variable_name: "MODEL_NAME",
+      value: "sdxl",
+    });
     const secrets = result.out.resource.github_actions_secret;
     expect(secrets["secret-HF_TOKEN"]).toMatchObject({ secret_name: "HF_TOKEN", plaintext_value: "${var.SPARKY_HF_TOKEN}" });
     expect(secrets["secret-HF_TOKEN_MIRROR"].plaintext_value).toBe("${var.SPARKY_HF_TOKEN}");
@@ -229,7 +259,13 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
 
   test("a loopback base URL (the emulator) drops the write delay; GitHub.com keeps the provider defaults", () => {
     const local = synth(parse(tinyProject()), { owner: "acme", baseUrl: "http://127.0.0.1:4321/" });
-    expect(local.out.provider.github[0]).toEqual({ owner: "acme", base_url: "http://127.0.0.1:4321/", write_delay_ms: 1, read_delay_ms: 0, max_retries: 0 });
+    expect(local.out.provider.github[0]).toEqual({
+      owner: "acme",
+      base_url: "http://127.0.0.1:4321/",
+      write_delay_ms: 1,
+      read_delay_ms: 0,
+      max_retries: 0,
+    });
   });
 });
 
@@ -286,10 +322,16 @@ describe("pure renderers", () => {
   test("issue body with plain refs, CODEOWNERS without owners", () => {
     const project = parse(tinyProject());
     const plan = planFor(project);
-    const body = renderWorkstreamIssueBody(project, plan, plan.workstream("WS-03"), { workstream: (id) => `#${id}`, gate: (id) => `#${id}`, file: (p) => p });
+    const body = renderWorkstreamIssueBody(project, plan, plan.workstream("WS-03"), {
+      workstream: (id) => `#${id}`,
+      gate: (id) => `#${id}`,
+      file: (p) => p,
+    });
     expect(body).toContain("- Depends on: #WS-01 (WS-01: Work WS-01), #WS-02 (WS-02: Work WS-02)");
     expect(body).toContain("## Estimated Duration\n1–2 days; scheduled day 4–6 (2026-01-09 → 2026-01-11)");
-    expect(renderCodeowners(project).trim()).toBe(`# ${GENERATED_MARKER}: rendered from the tiny blueprint (orchestrators' ownedPaths and owners)`);
+    expect(renderCodeowners(project).trim()).toBe(
+      `# ${GENERATED_MARKER}: rendered from the tiny blueprint (orchestrators' ownedPaths and owners)`,
+    );
     expect([...generatedFiles(project, plan).keys()]).not.toContain(".github/CODEOWNERS");
   });
 });
@@ -307,7 +349,9 @@ describe("pure renderers", () => {
 
   test("repository, ruleset with the CI job names", () => {
     expect(out.resource.github_repository.repository).toMatchObject({ name: "dgx-pixels", visibility: "public" });
-    const checks = out.resource.github_repository_ruleset["default-branch-ruleset"].rules.required_status_checks.required_check.map((c: any) => c.context);
+    const checks = out.resource.github_repository_ruleset["default-branch-ruleset"].rules.required_status_checks.required_check.map(
+      (c: any) => c.context,
+    );
     expect(checks.sort()).toEqual([...project.repository.requiredChecks].sort());
   });
 
@@ -322,7 +366,9 @@ describe("pure renderers", () => {
     expect(issues["issue-tracking"]).toBeDefined();
     expect(issues["issue-WS-01"].title).toBe("WS-01: Hardware Baselines");
     expect(issues["issue-WS-02"].body).toContain("Depends on: #${github_issue.issue-WS-01.number}");
-    expect(Object.keys(out.resource.github_issue_label).filter((k) => k.startsWith("label-domain-"))).toHaveLength(project.orchestrators.length);
+    expect(Object.keys(out.resource.github_issue_label).filter((k) => k.startsWith("label-domain-"))).toHaveLength(
+      project.orchestrators.length,
+    );
   });
 
   test("docs for every workstream and orchestrator, with the marker", () => {
@@ -382,17 +428,27 @@ function hasCycle(edges: Map<string, Set<string>>): string[] | undefined {
 (fs.existsSync(path.join(__dirname, "..", "blueprints", "index.ts")) ? describe : describe.skip)("every blueprint", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { blueprints } = require("../blueprints") as { blueprints: ProjectInput[] };
-  test.each(blueprints.map((b) => [b.id, b] as const))("%s: the resource reference graph is acyclic and every issue reference resolves", (_id, input) => {
-    const { out } = synth(parse(input));
-    const edges = referenceEdges(out);
-    expect(hasCycle(edges)).toBeUndefined();
-    for (const targets of edges.values()) for (const t of targets) if (!t.startsWith("data.")) expect(edges.has(t)).toBe(true);
-    const project = parse(input);
-    expect(Object.keys(out.resource.github_issue).filter((k) => /^issue-WS-\d\d$/.test(k))).toHaveLength(project.workstreams.length);
-    expect(Object.keys(out.resource.github_repository_milestone)).toHaveLength(project.milestones.length);
-  });
+  test.each(blueprints.map((b) => [b.id, b] as const))(
+    "%s: the resource reference graph is acyclic and every issue reference resolves",
+    (_id, input) => {
+      const { out } = synth(parse(input));
+      const edges = referenceEdges(out);
+      expect(hasCycle(edges)).toBeUndefined();
+      for (const targets of edges.values()) for (const t of targets) if (!t.startsWith("data.")) expect(edges.has(t)).toBe(true);
+      const project = parse(input);
+      expect(Object.keys(out.resource.github_issue).filter((k) => /^issue-WS-\d\d$/.test(k))).toHaveLength(project.workstreams.length);
+      expect(Object.keys(out.resource.github_repository_milestone)).toHaveLength(project.milestones.length);
+    },
+  );
 
   test("the cycle detector itself finds a cycle", () => {
-    expect(hasCycle(new Map([["a", new Set(["b"])], ["b", new Set(["a"])]]))).toEqual(["a", "b", "a"]);
+    expect(
+      hasCycle(
+        new Map([
+          ["a", new Set(["b"])],
+          ["b", new Set(["a"])],
+        ]),
+      ),
+    ).toEqual(["a", "b", "a"]);
   });
 });

@@ -26,7 +26,10 @@ import { synthesize } from "../stacks/synthesize";
 const ROOT = path.resolve(__dirname, "..");
 
 function placedOn(hostName: string, projects: readonly unknown[] = blueprints, config = DEFAULT_CONFIG) {
-  const model = validateModel(structuredClone(config), projects, { hostServices: hostObservabilityServices, target: hostName === "dgx" ? "dgx" : "local" });
+  const model = validateModel(structuredClone(config), projects, {
+    hostServices: hostObservabilityServices,
+    target: hostName === "dgx" ? "dgx" : "local",
+  });
   const host = model.config.hosts[hostName];
   return { host, placed: model.projects.filter((p) => host.projects.includes(p.id)) };
 }
@@ -71,7 +74,9 @@ describe("observability config generated from the model", () => {
       expect(config.status).toBe(0);
       const ruleFiles = fs.readdirSync(path.join(dir, "etc/prometheus/rules")).sort();
       expect(ruleFiles).toEqual(["dgx-pixels.yml", "sparky.yml"]);
-      const rules = spawnSync("promtool", ["check", "rules", ...ruleFiles.map((f) => path.join(dir, "etc/prometheus/rules", f))], { encoding: "utf8" });
+      const rules = spawnSync("promtool", ["check", "rules", ...ruleFiles.map((f) => path.join(dir, "etc/prometheus/rules", f))], {
+        encoding: "utf8",
+      });
       expect(rules.stdout).toContain("SUCCESS: 19 rules found");
       expect(rules.status).toBe(0);
     } finally {
@@ -94,7 +99,16 @@ describe("observability config generated from the model", () => {
   test("scrape targets: container names on the shared network, never localhost; project/service/role labels; ComfyUI every 30s", () => {
     const config = parseYaml(file("prometheus", "/etc/prometheus/prometheus.yml"));
     const jobs: Record<string, any> = Object.fromEntries(config.scrape_configs.map((j: any) => [j.job_name, j]));
-    expect(Object.keys(jobs)).toEqual(expect.arrayContaining(["host-prometheus", "host-node-exporter", "host-dcgm-exporter", "dgx-pixels-comfyui", "dgx-pixels-backend-worker", "sparky-orchestrator"]));
+    expect(Object.keys(jobs)).toEqual(
+      expect.arrayContaining([
+        "host-prometheus",
+        "host-node-exporter",
+        "host-dcgm-exporter",
+        "dgx-pixels-comfyui",
+        "dgx-pixels-backend-worker",
+        "sparky-orchestrator",
+      ]),
+    );
     for (const job of config.scrape_configs) {
       for (const sc of job.static_configs) {
         for (const target of sc.targets) expect(target).not.toMatch(/localhost|127\.0\.0\.1|0\.0\.0\.0/);
@@ -108,7 +122,13 @@ describe("observability config generated from the model", () => {
     expect(jobs["dgx-pixels-comfyui"].scrape_interval).toBe("30s");
     expect(jobs["dgx-pixels-comfyui"].static_configs[0].targets).toEqual(["dgx-pixels-comfyui:8188"]);
     expect(jobs["dgx-pixels-backend-worker"].scrape_interval).toBe("15s");
-    expect(jobs["dgx-pixels-backend-worker"].static_configs[0].labels).toEqual({ component: "backend", language: "python", project: "dgx-pixels", service: "backend-worker", role: "backend" });
+    expect(jobs["dgx-pixels-backend-worker"].static_configs[0].labels).toEqual({
+      component: "backend",
+      language: "python",
+      project: "dgx-pixels",
+      service: "backend-worker",
+      role: "backend",
+    });
   });
 
   test("rule files carry group interval, for, severity, extra labels and both annotations", () => {
@@ -149,8 +169,12 @@ describe("alert rules are checked against what the host exposes", () => {
     expect(problemsFor([withExpr("comfyui_integration", "ComfyUIDown", 'up{job="dgx-pixels-comfyiu"} == 0'), blueprints[1]])).toEqual([
       'projects.dgx-pixels.alerts.comfyui_integration.ComfyUIDown.expr: unknown job "dgx-pixels-comfyiu" (did you mean "dgx-pixels-comfyui"?)',
     ]);
-    expect(problemsFor([withExpr("comfyui_integration", "ComfyUIDown", 'up{job=~"dgx-pixels-(nothing|none)"} == 0'), blueprints[1]])).toEqual([
-      expect.stringMatching(/^projects\.dgx-pixels\.alerts\.comfyui_integration\.ComfyUIDown\.expr: job matcher =~"dgx-pixels-\(nothing\|none\)" matches no scrape job/),
+    expect(
+      problemsFor([withExpr("comfyui_integration", "ComfyUIDown", 'up{job=~"dgx-pixels-(nothing|none)"} == 0'), blueprints[1]]),
+    ).toEqual([
+      expect.stringMatching(
+        /^projects\.dgx-pixels\.alerts\.comfyui_integration\.ComfyUIDown\.expr: job matcher =~"dgx-pixels-\(nothing\|none\)" matches no scrape job/,
+      ),
     ]);
   });
 
@@ -158,18 +182,36 @@ describe("alert rules are checked against what the host exposes", () => {
     const copy = structuredClone(dgxPixels) as any;
     delete copy.services["backend-worker"].metrics;
     const problems = problemsFor([copy, blueprints[1]]);
-    expect(problems).toContain('projects.dgx-pixels.alerts.zeromq_communication.HighZMQMessageQueue.expr: unknown metric "zmq_message_queue_depth"');
+    expect(problems).toContain(
+      'projects.dgx-pixels.alerts.zeromq_communication.HighZMQMessageQueue.expr: unknown metric "zmq_message_queue_depth"',
+    );
   });
 
   test("DCGM series exist on GPU hosts and on CPU hosts running downgraded GPU workloads, not on a plain CPU host", () => {
-    const cpu: HostSpec = { dockerHost: "unix:///var/run/docker.sock", sshOpts: [], gpus: false, arch: "amd64", projects: ["sparky"], publicObservability: false };
+    const cpu: HostSpec = {
+      dockerHost: "unix:///var/run/docker.sock",
+      sshOpts: [],
+      gpus: false,
+      arch: "amd64",
+      projects: ["sparky"],
+      publicObservability: false,
+    };
     expect(hostObservabilityServices("cpu", cpu)["dcgm-exporter"]).toBeUndefined();
     const { host, placed } = placedOn("local");
     const services = hostObservabilityServices("local", host, placed);
     expect(services["dcgm-exporter"]).toBeDefined();
     const metrics = hostMetricNames(services, placed);
     expect(metrics.has("DCGM_FI_DEV_GPU_TEMP")).toBe(true);
-    const onlyRule: Project = { ...placed[0], alerts: [{ name: "g", interval: "1m", rules: [{ alert: "Hot", expr: "DCGM_FI_DEV_GPU_TEMP > 1", severity: "info", labels: {}, summary: "s", description: "d" }] }] };
+    const onlyRule: Project = {
+      ...placed[0],
+      alerts: [
+        {
+          name: "g",
+          interval: "1m",
+          rules: [{ alert: "Hot", expr: "DCGM_FI_DEV_GPU_TEMP > 1", severity: "info", labels: {}, summary: "s", description: "d" }],
+        },
+      ],
+    };
     const bare = hostObservabilityServices("cpu", cpu);
     expect(lines(checkObservability(onlyRule, hostMetricNames(bare, []), scrapeJobNames(bare, []), "projects.x"))).toEqual([
       'projects.x.alerts.g.Hot.expr: unknown metric "DCGM_FI_DEV_GPU_TEMP"',
@@ -191,7 +233,10 @@ describe("alert rules are checked against what the host exposes", () => {
       metrics: ["x_bucket"],
       jobs: [{ op: "=", value: "a-b" }],
     });
-    expect(promqlReferences("sum(rate(a_total[5m])) / on(job) group_left(instance) sum(rate(b_total[5m] offset 1h)) > bool 0.1 or vector(0)").metrics).toEqual(["a_total", "b_total"]);
+    expect(
+      promqlReferences("sum(rate(a_total[5m])) / on(job) group_left(instance) sum(rate(b_total[5m] offset 1h)) > bool 0.1 or vector(0)")
+        .metrics,
+    ).toEqual(["a_total", "b_total"]);
     expect(promqlReferences("time() - node_boot_time_seconds > 1e3").metrics).toEqual(["node_boot_time_seconds"]);
     expect(promqlReferences('{__name__="up", job=~"x.*"}')).toEqual({ metrics: ["up"], jobs: [{ op: "=~", value: "x.*" }] });
   });
@@ -204,10 +249,17 @@ describe("Grafana provisioning", () => {
 
   test("datasource points at the Prometheus container with a fixed uid; provider reads the generated folder", () => {
     const ds = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/datasources/sparky-prometheus.yaml")!.content);
-    expect(ds.datasources).toEqual([expect.objectContaining({ uid: "sparky-prometheus", type: "prometheus", url: "http://local-obs-prometheus:9090", isDefault: true })]);
+    expect(ds.datasources).toEqual([
+      expect.objectContaining({ uid: "sparky-prometheus", type: "prometheus", url: "http://local-obs-prometheus:9090", isDefault: true }),
+    ]);
     const provider = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/dashboards/sparky.yaml")!.content);
     expect(provider.providers[0].options.path).toBe("/etc/grafana/provisioning/dashboards/sparky");
-    expect(grafana.map((f) => f.path).filter((p) => p.endsWith(".json")).sort()).toEqual([
+    expect(
+      grafana
+        .map((f) => f.path)
+        .filter((p) => p.endsWith(".json"))
+        .sort(),
+    ).toEqual([
       "/etc/grafana/provisioning/dashboards/sparky/sparky-gpu.json",
       "/etc/grafana/provisioning/dashboards/sparky/sparky-health.json",
       "/etc/grafana/provisioning/dashboards/sparky/sparky-workloads.json",
@@ -237,7 +289,13 @@ describe("Grafana provisioning", () => {
       dashboards({ hostName: "local", projects, hostServices: hostObservabilityServices("local", host, projects) })
         .find((d) => d.uid === "sparky-workloads")!
         .panels.map((p) => p.title);
-    expect(titles(placed)).toEqual(expect.arrayContaining([expect.stringMatching(/^Sparky/), expect.stringMatching(/^orchestrator: /), expect.stringMatching(/^backend-worker: /)]));
+    expect(titles(placed)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Sparky/),
+        expect.stringMatching(/^orchestrator: /),
+        expect.stringMatching(/^backend-worker: /),
+      ]),
+    );
     const withoutSparky = titles(placed.filter((p) => p.id !== "sparky"));
     expect(withoutSparky.some((t) => /^Sparky|^orchestrator: /.test(t))).toBe(false);
   });
@@ -281,12 +339,21 @@ describe("synthesized observability stack", () => {
 
   test("the Grafana admin password never appears in synthesized output; it is a sensitive variable", () => {
     const walk = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     for (const f of walk(outdir)) expect(fs.readFileSync(f, "utf8").includes(secret)).toBe(false);
     const tf = JSON.parse(stacks["local-observability"]);
     expect(tf.variable.GRAFANA_ADMIN_PASSWORD).toEqual(expect.objectContaining({ sensitive: true }));
     const grafana = Object.values(tf.resource.docker_container as Record<string, any>).find((c) => c.name === "local-obs-grafana");
-    expect(grafana.env).toEqual(expect.arrayContaining(["GF_USERS_ALLOW_SIGN_UP=false", "GF_ANALYTICS_REPORTING_ENABLED=false", "GF_AUTH_ANONYMOUS_ENABLED=false", "GF_SECURITY_ADMIN_PASSWORD=${var.GRAFANA_ADMIN_PASSWORD}"]));
+    expect(grafana.env).toEqual(
+      expect.arrayContaining([
+        "GF_USERS_ALLOW_SIGN_UP=false",
+        "GF_ANALYTICS_REPORTING_ENABLED=false",
+        "GF_AUTH_ANONYMOUS_ENABLED=false",
+        "GF_SECURITY_ADMIN_PASSWORD=${var.GRAFANA_ADMIN_PASSWORD}",
+      ]),
+    );
     expect(grafana.env.filter((e: string) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).toHaveLength(1);
   });
 
@@ -294,8 +361,15 @@ describe("synthesized observability stack", () => {
     const tf = JSON.parse(stacks["local-observability"]);
     const containers = Object.values(tf.resource.docker_container as Record<string, any>);
     const byName = (n: string) => containers.find((c) => c.name === n);
-    const uploads = (n: string) => byName(n).upload.map((u: any) => u.file).sort();
-    expect(uploads("local-obs-prometheus")).toEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/rules/dgx-pixels.yml", "/etc/prometheus/rules/sparky.yml"]);
+    const uploads = (n: string) =>
+      byName(n)
+        .upload.map((u: any) => u.file)
+        .sort();
+    expect(uploads("local-obs-prometheus")).toEqual([
+      "/etc/prometheus/prometheus.yml",
+      "/etc/prometheus/rules/dgx-pixels.yml",
+      "/etc/prometheus/rules/sparky.yml",
+    ]);
     expect(uploads("local-obs-grafana")).toHaveLength(5);
     expect(uploads("local-obs-dcgm-exporter")).toEqual([DCGM_COUNTERS_PATH]);
     expect(byName("local-obs-dcgm-exporter").env).toContain(`STANDIN_METRICS_FILE=${DCGM_COUNTERS_PATH}`);

@@ -8,7 +8,17 @@ import { createMasker } from "../tools/plan-preview/mask";
 import { COMMENT_LIMIT, fitLines, MARKER, renderComment, waterFill } from "../tools/plan-preview/render";
 import { selectStacks, writeOutputs } from "../tools/plan-preview/run";
 import { summarizePlan } from "../tools/plan-preview/summary";
-import { EXPECTED_DIR, errorText, FIXTURE_ECHO, FIXTURE_SECRET, fixtureMasker, goldenCases, meta, outcome, plan } from "./fixtures/plans/golden";
+import {
+  EXPECTED_DIR,
+  errorText,
+  FIXTURE_ECHO,
+  FIXTURE_SECRET,
+  fixtureMasker,
+  goldenCases,
+  meta,
+  outcome,
+  plan,
+} from "./fixtures/plans/golden";
 
 const ROOT = path.resolve(__dirname, "..");
 const m = meta();
@@ -55,7 +65,9 @@ describe("summary, banner and details", () => {
   test("no-op: exit 0, collapsed into one line, no details", () => {
     const r = renderComment([outcome("noop"), outcome("noop", "other-services")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(0);
-    expect(r.markdown).toContain(`✅ **No changes** (2): \`${stack}\` \`${m.sha256.noop.slice(0, 12)}\`, \`other-services\` \`${m.sha256.noop.slice(0, 12)}\``);
+    expect(r.markdown).toContain(
+      `✅ **No changes** (2): \`${stack}\` \`${m.sha256.noop.slice(0, 12)}\`, \`other-services\` \`${m.sha256.noop.slice(0, 12)}\``,
+    );
     expect(r.markdown).not.toContain("| stack | status |");
     expect(r.markdown).not.toContain("📝");
   });
@@ -91,7 +103,11 @@ describe("masking", () => {
     const masker = createMasker({ env: { GITHUB_TOKEN: secret, TF_VAR_db_password: "hunter2-hunter2", MY_API_KEY: "k-123456" } });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pp-unit-"));
     try {
-      writeOutputs(out, [outcome("create"), { stack: "broken-services", error: `auth failed for ${secret} with hunter2-hunter2 and k-123456` }], masker);
+      writeOutputs(
+        out,
+        [outcome("create"), { stack: "broken-services", error: `auth failed for ${secret} with hunter2-hunter2 and k-123456` }],
+        masker,
+      );
       for (const file of ["plan-preview.md", "plan-preview-full.md", "plan-preview.json"]) {
         const text = fs.readFileSync(path.join(out, file), "utf8");
         expect(text).not.toContain(secret);
@@ -99,7 +115,9 @@ describe("masking", () => {
         expect(text).not.toContain("k-123456");
         expect(text).not.toContain(FIXTURE_SECRET);
       }
-      expect(fs.readFileSync(path.join(out, "plan-preview.json"), "utf8")).toContain("auth failed for (sensitive) with (sensitive) and (sensitive)");
+      expect(fs.readFileSync(path.join(out, "plan-preview.json"), "utf8")).toContain(
+        "auth failed for (sensitive) with (sensitive) and (sensitive)",
+      );
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
@@ -107,7 +125,9 @@ describe("masking", () => {
 
   test("name patterns: KEY=value pairs, URL passwords, secret-named attributes; ordinary text untouched", () => {
     const masker = createMasker({ env: { TF_VAR_flag: "true" } });
-    expect(masker.text("GF_SECURITY_ADMIN_PASSWORD=abc LOG_LEVEL=info API_KEY=xyz")).toBe("GF_SECURITY_ADMIN_PASSWORD=(sensitive) LOG_LEVEL=info API_KEY=(sensitive)");
+    expect(masker.text("GF_SECURITY_ADMIN_PASSWORD=abc LOG_LEVEL=info API_KEY=xyz")).toBe(
+      "GF_SECURITY_ADMIN_PASSWORD=(sensitive) LOG_LEVEL=info API_KEY=(sensitive)",
+    );
     expect(masker.text("postgres://sparky:pw123@db/x")).toBe("postgres://sparky:(sensitive)@db/x");
     expect(masker.text("it is true")).toBe("it is true");
     const r = renderComment(
@@ -123,7 +143,14 @@ describe("masking", () => {
                 type: "x",
                 name: "y",
                 mode: "managed",
-                change: { actions: ["update"], before: { password: "old-pass", size: 1 }, after: { password: "new-pass", size: 2 }, after_unknown: {}, before_sensitive: {}, after_sensitive: {} },
+                change: {
+                  actions: ["update"],
+                  before: { password: "old-pass", size: 1 },
+                  after: { password: "new-pass", size: 2 },
+                  after_unknown: {},
+                  before_sensitive: {},
+                  after_sensitive: {},
+                },
               },
             ],
           },
@@ -140,8 +167,21 @@ describe("masking", () => {
     const s = summarizePlan({
       format_version: "1.2",
       resource_changes: [
-        { address: "a.new", previous_address: "a.old", type: "a", name: "new", mode: "managed", change: { actions: ["no-op"], before: {}, after: {} } },
-        { address: "b.x", type: "b", name: "x", mode: "managed", change: { actions: ["no-op"], before: {}, after: {}, importing: { id: "1" } } },
+        {
+          address: "a.new",
+          previous_address: "a.old",
+          type: "a",
+          name: "new",
+          mode: "managed",
+          change: { actions: ["no-op"], before: {}, after: {} },
+        },
+        {
+          address: "b.x",
+          type: "b",
+          name: "x",
+          mode: "managed",
+          change: { actions: ["no-op"], before: {}, after: {}, importing: { id: "1" } },
+        },
         { address: "data.c.x", type: "c", name: "x", mode: "data", change: { actions: ["read"], before: null, after: {} } },
       ],
     });
@@ -166,11 +206,15 @@ describe("comment size", () => {
     expect(r.markdown).toContain('~ restart: "unless-stopped" → "always"');
     expect(r.markdown).toContain("svc-000");
     const lines = r.full.split("\n");
-    for (const line of r.markdown.split("\n")) if (!line.includes("✂️") && line !== "> [!NOTE]" && line !== "") expect(lines).toContain(line);
+    for (const line of r.markdown.split("\n"))
+      if (!line.includes("✂️") && line !== "> [!NOTE]" && line !== "") expect(lines).toContain(line);
   });
 
   test.each([3000, 8000, 20000])("any limit (%i) is respected, fences and <details> balanced", (limit) => {
-    const r = renderComment([outcome("mixed"), { stack: "e", error: errorText() }, outcome("big"), outcome("create", "c")], { masker: fixtureMasker(), limit });
+    const r = renderComment([outcome("mixed"), { stack: "e", error: errorText() }, outcome("big"), outcome("create", "c")], {
+      masker: fixtureMasker(),
+      limit,
+    });
     expect(r.markdown.length).toBeLessThanOrEqual(limit);
     expect(fenceLines(r.markdown) % 2).toBe(0);
     expect(count(r.markdown, "<details>")).toBe(count(r.markdown, "</details>"));
@@ -178,7 +222,14 @@ describe("comment size", () => {
   });
 
   test("fitLines closes an open fence and details; waterFill shares fairly", () => {
-    const lines = ["<details><summary>s</summary>", "", "```diff", ...Array.from({ length: 50 }, (_, i) => `+ line ${i}`), "```", "</details>"];
+    const lines = [
+      "<details><summary>s</summary>",
+      "",
+      "```diff",
+      ...Array.from({ length: 50 }, (_, i) => `+ line ${i}`),
+      "```",
+      "</details>",
+    ];
     const { text, omitted } = fitLines(lines, 300, "stack");
     expect(text.length).toBeLessThanOrEqual(300);
     expect(omitted).toBeGreaterThan(0);
@@ -195,19 +246,18 @@ test("stack globs select by name", () => {
 });
 
 describe("workflow", () => {
-  test(
-    "actionlint (built from the Go module proxy, pinned) passes on .github/workflows/*.yml",
-    () => {
-      const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
-      expect(`${r.stdout}${r.stderr}`).toBe("");
-      expect(r.status).toBe(0);
-    },
-    600_000,
-  );
+  test("actionlint (built from the Go module proxy, pinned) passes on .github/workflows/*.yml", () => {
+    const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+    expect(`${r.stdout}${r.stderr}`).toBe("");
+    expect(r.status).toBe(0);
+  }, 600_000);
 
   test("actionlint finds problems (it really lints)", () => {
     const bad = path.join(os.tmpdir(), `pp-bad-${process.pid}.yml`);
-    fs.writeFileSync(bad, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n");
+    fs.writeFileSync(
+      bad,
+      "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n",
+    );
     try {
       const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh"), bad], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
       expect(r.status).toBe(1);

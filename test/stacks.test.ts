@@ -11,7 +11,8 @@ function synthSystem(model: ValidatedModel) {
   return { app, stacks };
 }
 
-const parse = (json: string) => JSON.parse(json) as { resource: Record<string, Record<string, any>>; variable?: Record<string, any>; terraform: any; provider: any };
+const parse = (json: string) =>
+  JSON.parse(json) as { resource: Record<string, Record<string, any>>; variable?: Record<string, any>; terraform: any; provider: any };
 
 describe("stacks synthesized from the model", () => {
   const model = validateModel(tinyConfig(), [tinyProject()], { hostServices: hostObservabilityServices });
@@ -41,7 +42,13 @@ describe("stacks synthesized from the model", () => {
         gpus: "all",
         restart: "unless-stopped",
         security_opts: ["no-new-privileges:true"],
-        healthcheck: { test: ["CMD", "curl", "-f", "http://localhost:8188/"], interval: "30s", timeout: "10s", start_period: "30s", retries: 3 },
+        healthcheck: {
+          test: ["CMD", "curl", "-f", "http://localhost:8188/"],
+          interval: "30s",
+          timeout: "10s",
+          start_period: "30s",
+          retries: 3,
+        },
         log_opts: { "max-size": "50m", "max-file": "3" },
       }),
     ).toBe(true);
@@ -60,7 +67,10 @@ describe("stacks synthesized from the model", () => {
     const json = parse(services);
     expect(Object.values(json.resource.docker_volume).map((v) => v.name)).toEqual(["tiny-scratch"]);
     const model = Object.values(json.resource.docker_container).find((c) => c.name === "tiny-model");
-    expect(model.networks_advanced.map((n: { name: string }) => n.name)).toEqual(["${docker_network.network.name}", "sparky-observability"]);
+    expect(model.networks_advanced.map((n: { name: string }) => n.name)).toEqual([
+      "${docker_network.network.name}",
+      "sparky-observability",
+    ]);
     expect(model.volumes).toEqual([{ volume_name: "tiny-models", container_path: "/models", read_only: false }]);
   });
 
@@ -81,7 +91,9 @@ describe("stacks synthesized from the model", () => {
 
   test("the observability stack runs the host set and the Grafana password is a sensitive variable", () => {
     const json = parse(observability);
-    const names = Object.values(json.resource.docker_container).map((c) => c.name).sort();
+    const names = Object.values(json.resource.docker_container)
+      .map((c) => c.name)
+      .sort();
     expect(names).toEqual(["box-obs-dcgm-exporter", "box-obs-grafana", "box-obs-node-exporter", "box-obs-prometheus"]);
     expect(json.variable?.GRAFANA_ADMIN_PASSWORD).toEqual(expect.objectContaining({ sensitive: true, type: "string" }));
     const grafana = Object.values(json.resource.docker_container).find((c) => c.name === "box-obs-grafana");

@@ -27,7 +27,8 @@ describe("tofu validate on every synthesized stack", () => {
       "sparky-services",
       "sparky-services",
     ]);
-    for (const r of validated) expect({ stack: r.stack, valid: r.valid, diagnostics: r.diagnostics }).toEqual({ stack: r.stack, valid: true, diagnostics: [] });
+    for (const r of validated)
+      expect({ stack: r.stack, valid: r.valid, diagnostics: r.diagnostics }).toEqual({ stack: r.stack, valid: true, diagnostics: [] });
     for (const r of results.filter((x) => x.skipped)) {
       expect(r.stack).toMatch(/-github$/);
       process.stderr.write(`not validated: ${r.stack}: ${r.skipped}\n`);

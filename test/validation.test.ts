@@ -66,7 +66,10 @@ describe("model validation", () => {
     p.workstreams.push({ ...p.workstreams[0] });
     p.milestones.push({ ...p.milestones[1] });
     expect(lines(problemsOf(p))).toEqual(
-      expect.arrayContaining(['projects.tiny.milestones: duplicate milestone id "M1"', 'projects.tiny.workstreams: duplicate workstream id "WS-01"']),
+      expect.arrayContaining([
+        'projects.tiny.milestones: duplicate milestone id "M1"',
+        'projects.tiny.workstreams: duplicate workstream id "WS-01"',
+      ]),
     );
   });
 
@@ -100,7 +103,10 @@ describe("model validation", () => {
 
   test("different bind addresses or protocols do not collide, 0.0.0.0 collides with everything", () => {
     const p: Mutable = tinyProject();
-    p.services.worker.ports = [{ container: 8188, bind: "127.0.0.2" }, { container: 8188, protocol: "udp" }];
+    p.services.worker.ports = [
+      { container: 8188, bind: "127.0.0.2" },
+      { container: 8188, protocol: "udp" },
+    ];
     expect(problemsOf(p)).toEqual([]);
     p.services.worker.ports = [{ container: 7000, host: 8188, bind: "0.0.0.0" }];
     expect(lines(problemsOf(p))).toEqual([
@@ -144,7 +150,7 @@ describe("model validation", () => {
     p.services.worker.image = { ref: "Example/Worker:latest tag" };
     p.services.model.healthcheck.interval = "30 seconds";
     expect(lines(problemsOf(p))).toEqual([
-      "projects.tiny.services.model.healthcheck.interval: must be a duration like \"30s\", \"1m\" or \"1m30s\"",
+      'projects.tiny.services.model.healthcheck.interval: must be a duration like "30s", "1m" or "1m30s"',
       "projects.tiny.services.worker.image.ref: is not a valid image reference (expected [registry/]name[:tag][@sha256:digest])",
     ]);
   });
@@ -165,10 +171,7 @@ describe("model validation", () => {
       }
     })();
     expect(problems.map((x) => x.path)).toEqual(
-      expect.arrayContaining([
-        "config.hosts.box.dockerHost",
-        "projects.tiny.services.worker.image.ref",
-      ]),
+      expect.arrayContaining(["config.hosts.box.dockerHost", "projects.tiny.services.worker.image.ref"]),
     );
     expect(problems.length).toBeGreaterThanOrEqual(2);
   });

@@ -21,7 +21,8 @@ function parse(argv: string[]): { command: "plan" | "apply"; flags: Record<strin
     } else if (arg.startsWith("--")) {
       const [key, inline] = arg.slice(2).split("=", 2);
       const value = inline ?? argv[++i];
-      if (!["out", "stacks", "parallel", "from"].includes(key) || value === undefined) throw new UsageError(`unknown or incomplete option ${arg}`);
+      if (!["out", "stacks", "parallel", "from"].includes(key) || value === undefined)
+        throw new UsageError(`unknown or incomplete option ${arg}`);
       flags[key] = value;
     } else if (arg.trim() !== "") throw new UsageError(`unexpected argument ${arg}`);
   }
@@ -41,7 +42,13 @@ async function main(): Promise<number> {
   }
   const parallel = flags.parallel ? Number(flags.parallel) : 3;
   if (!Number.isInteger(parallel) || parallel < 1) throw new UsageError("--parallel must be a positive integer");
-  const result = await planPreview({ env: process.env, projectRoot: REPO_ROOT, out: path.resolve(flags.out ?? ".plan-preview"), stacks, parallel });
+  const result = await planPreview({
+    env: process.env,
+    projectRoot: REPO_ROOT,
+    out: path.resolve(flags.out ?? ".plan-preview"),
+    stacks,
+    parallel,
+  });
   process.stdout.write(result.markdown);
   return result.exitCode;
 }

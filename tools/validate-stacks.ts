@@ -27,7 +27,11 @@ export async function validateStacks(outdir: string): Promise<StackValidation[]>
     await ensureInitialized(stack.dir);
     const result = await runEngine(stack.dir, ["validate", "-json", "-no-color"]);
     const report = JSON.parse(result.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
-    return { stack: stack.name, valid: report.valid, diagnostics: report.diagnostics.map((d) => `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`) };
+    return {
+      stack: stack.name,
+      valid: report.valid,
+      diagnostics: report.diagnostics.map((d) => `${d.severity}: ${d.summary}${d.detail ? ` (${d.detail})` : ""}`),
+    };
   });
   return results.map((r) => {
     if (r.status === "rejected") throw r.reason;
@@ -39,7 +43,9 @@ if (require.main === module) {
   const outdir = process.argv[2] ?? path.join(REPO_ROOT, "cdktf.out");
   validateStacks(outdir).then((results) => {
     for (const r of results)
-      process.stdout.write(`${r.skipped ? "SKIP" : r.valid ? "ok  " : "FAIL"} ${r.stack}${r.skipped ? `: ${r.skipped}` : ""}\n${r.diagnostics.map((d) => `     ${d}\n`).join("")}`);
+      process.stdout.write(
+        `${r.skipped ? "SKIP" : r.valid ? "ok  " : "FAIL"} ${r.stack}${r.skipped ? `: ${r.skipped}` : ""}\n${r.diagnostics.map((d) => `     ${d}\n`).join("")}`,
+      );
     process.exitCode = results.some((r) => !r.valid && !r.skipped) ? 1 : 0;
   });
 }

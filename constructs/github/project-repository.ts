@@ -121,11 +121,18 @@ export class ProjectRepository extends Construct {
     if (spec.defaultBranch !== "main") {
       // auto_init creates "main"; any other default branch is cut from it first.
       branchDependency = [
-        pin(new Branch(this, "branch", { repository: this.repository.name, branch: spec.defaultBranch, sourceBranch: "main" }), "default-branch-source"),
+        pin(
+          new Branch(this, "branch", { repository: this.repository.name, branch: spec.defaultBranch, sourceBranch: "main" }),
+          "default-branch-source",
+        ),
       ];
     }
     this.defaultBranch = pin(
-      new BranchDefault(this, "default-branch", { repository: this.repository.name, branch: spec.defaultBranch, dependsOn: branchDependency }),
+      new BranchDefault(this, "default-branch", {
+        repository: this.repository.name,
+        branch: spec.defaultBranch,
+        dependsOn: branchDependency,
+      }),
       "default-branch",
     );
 

@@ -1,24 +1,20 @@
 import { z } from "zod";
 
 /** Lower-case, DNS-friendly identifier used for projects, services, hosts and volumes. */
-export const Slug = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "must be lower-case letters, digits and dashes (e.g. \"backend-worker\")");
+export const Slug = z.string().regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'must be lower-case letters, digits and dashes (e.g. "backend-worker")');
 
 /**
  * A duration such as "15s", "1m", "1m30s" or "2h". Constructs convert it to the Go-canonical form
  * ("1m0s") that the docker provider reads back, so no perpetual diff appears.
  */
-export const Duration = z
-  .string()
-  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, "must be a duration like \"30s\", \"1m\" or \"1m30s\"");
+export const Duration = z.string().regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration like "30s", "1m" or "1m30s"');
 
 /** A byte size such as "512m", "16g" or "100g". */
-export const ByteSize = z.string().regex(/^\d+(\.\d+)?[kmgt]$/i, "must be a size like \"512m\" or \"16g\"");
+export const ByteSize = z.string().regex(/^\d+(\.\d+)?[kmgt]$/i, 'must be a size like "512m" or "16g"');
 
 export const Priority = z.enum(["P0", "P1", "P2"]);
 
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like \"2026-01-05\"");
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like "2026-01-05"');
 
 export const durationSeconds = (value: string): number => {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);

@@ -29,7 +29,10 @@ export type AlertGroupSpec = z.infer<typeof AlertGroupSchema>;
 export const DcgmCounterSchema = z.strictObject({
   name: z.string().regex(/^DCGM_FI_[A-Z0-9_]+$/, "must be a DCGM field name such as DCGM_FI_DEV_GPU_UTIL"),
   type: z.enum(["gauge", "counter", "label"]),
-  help: z.string().min(1).refine((h) => !/[\r\n]/.test(h), "must be one line"),
+  help: z
+    .string()
+    .min(1)
+    .refine((h) => !/[\r\n]/.test(h), "must be one line"),
 });
 
 /** A named set of counters with the collection interval the source config gave it (documentation; the CSV has no intervals). */

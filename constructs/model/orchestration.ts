@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { IsoDate, Priority, Slug } from "./common";
 
-export const MilestoneId = z.string().regex(/^M\d+$/, "must look like \"M0\"");
-export const WorkstreamId = z.string().regex(/^WS-\d{2}$/, "must look like \"WS-01\"");
+export const MilestoneId = z.string().regex(/^M\d+$/, 'must look like "M0"');
+export const WorkstreamId = z.string().regex(/^WS-\d{2}$/, 'must look like "WS-01"');
 
 export const MilestoneSchema = z.strictObject({
   id: MilestoneId,

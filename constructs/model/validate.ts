@@ -136,7 +136,8 @@ function checkOrchestration(project: Project, at: string, problems: Problem[]): 
       problems.push({ path: `${gateAt}.owner`, message: unknownReference("orchestrator", gate.owner, ["meta", ...orchestratorIds]) });
     for (const field of ["from", "to"] as const)
       gate[field].forEach((m, i) => {
-        if (!milestoneRank.has(m)) problems.push({ path: `${gateAt}.${field}[${i}]`, message: unknownReference("milestone", m, milestoneIds) });
+        if (!milestoneRank.has(m))
+          problems.push({ path: `${gateAt}.${field}[${i}]`, message: unknownReference("milestone", m, milestoneIds) });
       });
     gate.after.forEach((w, i) => {
       if (!byId.has(w)) problems.push({ path: `${gateAt}.after[${i}]`, message: unknownReference("workstream", w, workstreamIds) });
@@ -210,17 +211,14 @@ function hintFor(value: string, known: string[]): string {
   return hint ? ` (did you mean "${hint}"?)` : "";
 }
 
-function checkHostPorts(
-  hostName: string,
-  services: { path: string; owner: string; service: ServiceSpec }[],
-  problems: Problem[],
-): void {
+function checkHostPorts(hostName: string, services: { path: string; owner: string; service: ServiceSpec }[], problems: Problem[]): void {
   const claimed: { path: string; owner: string; bind: string; port: number; protocol: string }[] = [];
   for (const { path, owner, service } of services)
     service.ports.forEach((port, i) => {
       const hostPort = port.host ?? port.container;
       const clash = claimed.find(
-        (c) => c.port === hostPort && c.protocol === port.protocol && (c.bind === port.bind || c.bind === "0.0.0.0" || port.bind === "0.0.0.0"),
+        (c) =>
+          c.port === hostPort && c.protocol === port.protocol && (c.bind === port.bind || c.bind === "0.0.0.0" || port.bind === "0.0.0.0"),
       );
       const portAt = `${path}.ports[${i}]`;
       if (clash)
@@ -247,7 +245,8 @@ function checkDeployment(
     problems.push({ path: "config.defaultTarget", message: unknownReference("target", config.defaultTarget, Object.keys(config.targets)) });
   for (const [name, host] of Object.entries(config.hosts))
     host.projects.forEach((p, i) => {
-      if (!projectIds.includes(p)) problems.push({ path: `config.hosts.${name}.projects[${i}]`, message: unknownReference("project", p, projectIds) });
+      if (!projectIds.includes(p))
+        problems.push({ path: `config.hosts.${name}.projects[${i}]`, message: unknownReference("project", p, projectIds) });
     });
   for (const [name, target] of Object.entries(config.targets)) {
     target.hosts.forEach((h, i) => {
@@ -257,7 +256,10 @@ function checkDeployment(
     for (const h of target.hosts) for (const p of config.hosts[h]?.projects ?? []) placements.set(p, [...(placements.get(p) ?? []), h]);
     for (const [p, hosts] of placements)
       if (hosts.length > 1)
-        problems.push({ path: `config.targets.${name}.hosts`, message: `project "${p}" would deploy to several hosts (${hosts.join(", ")}); a target places each project on one host` });
+        problems.push({
+          path: `config.targets.${name}.hosts`,
+          message: `project "${p}" would deploy to several hosts (${hosts.join(", ")}); a target places each project on one host`,
+        });
   }
 
   const target = config.targets[targetName];
@@ -279,7 +281,11 @@ function checkDeployment(
         service,
       })),
       ...placed.flatMap((p) =>
-        Object.entries(p.services).map(([name, service]) => ({ path: `projects.${p.id}.services.${name}`, owner: `${p.id}/${name}`, service })),
+        Object.entries(p.services).map(([name, service]) => ({
+          path: `projects.${p.id}.services.${name}`,
+          owner: `${p.id}/${name}`,
+          service,
+        })),
       ),
     ];
     checkHostPorts(hostName, all, problems);
@@ -289,8 +295,13 @@ function checkDeployment(
         for (const [name, service] of Object.entries(p.services)) {
           if (!service.gpu) continue;
           const issue = { path: `projects.${p.id}.services.${name}.gpu`, message: `requests a GPU, but host "${hostName}" has none` };
-          if (target.allowGpuDowngrade) warnings.push({ ...issue, message: `${issue.message}; running it without a GPU (targets.${targetName}.allowGpuDowngrade)` });
-          else problems.push({ ...issue, message: `${issue.message} (deploy it to a GPU host, or set targets.${targetName}.allowGpuDowngrade to run it on CPU)` });
+          if (target.allowGpuDowngrade)
+            warnings.push({ ...issue, message: `${issue.message}; running it without a GPU (targets.${targetName}.allowGpuDowngrade)` });
+          else
+            problems.push({
+              ...issue,
+              message: `${issue.message} (deploy it to a GPU host, or set targets.${targetName}.allowGpuDowngrade to run it on CPU)`,
+            });
         }
   }
 }
@@ -299,11 +310,7 @@ function checkDeployment(
  * Parses and cross-checks the deployment config and every project. All problems are collected and thrown
  * together, so a user fixes everything in one pass.
  */
-export function validateModel(
-  configInput: unknown,
-  projectInputs: readonly unknown[],
-  options: ValidationOptions,
-): ValidatedModel {
+export function validateModel(configInput: unknown, projectInputs: readonly unknown[], options: ValidationOptions): ValidatedModel {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
 

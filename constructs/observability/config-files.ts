@@ -1,9 +1,24 @@
 import type { HostSpec, Project, ServiceSpec } from "../model";
 import type { ConfigFile } from "../services/docker-service";
 import { DCGM_COUNTERS_PATH, renderDcgmCsv } from "./dcgm-counters";
-import { dashboards, GRAFANA_DASHBOARDS_DIR, GRAFANA_DATASOURCES_PATH, GRAFANA_PROVIDER_PATH, renderDashboard, renderDashboardProvider, renderDatasources } from "./grafana";
+import {
+  dashboards,
+  GRAFANA_DASHBOARDS_DIR,
+  GRAFANA_DATASOURCES_PATH,
+  GRAFANA_PROVIDER_PATH,
+  renderDashboard,
+  renderDashboardProvider,
+  renderDatasources,
+} from "./grafana";
 import { hostObservabilityServices, observabilityOwner } from "./host-services";
-import { PROMETHEUS_CONFIG_PATH, renderPrometheusConfig, renderRuleFile, ruleFilePath, scrapeTargets, ScrapeTarget } from "./prometheus-config";
+import {
+  PROMETHEUS_CONFIG_PATH,
+  renderPrometheusConfig,
+  renderRuleFile,
+  ruleFilePath,
+  scrapeTargets,
+  ScrapeTarget,
+} from "./prometheus-config";
 
 export interface ObservabilityFilesInput {
   hostName: string;
@@ -37,7 +52,15 @@ export function observabilityFiles(input: ObservabilityFilesInput): Observabilit
 
   const files: Record<string, ConfigFile[]> = {
     prometheus: [
-      { path: PROMETHEUS_CONFIG_PATH, content: renderPrometheusConfig(hostName, host, targets, ruleFiles.map((f) => f.path)) },
+      {
+        path: PROMETHEUS_CONFIG_PATH,
+        content: renderPrometheusConfig(
+          hostName,
+          host,
+          targets,
+          ruleFiles.map((f) => f.path),
+        ),
+      },
       ...ruleFiles,
     ],
     grafana: [

@@ -65,32 +65,71 @@ export function renderDashboardProvider(hostName: string): string {
 }
 
 const dcgmPanels = (): PanelInput[] => {
-  const byGpu = (metric: string, legend = metric.replace(/^DCGM_FI_(DEV|PROF)_/, "").toLowerCase()) => ({ expr: metric, legend: `GPU {{gpu}} ${legend}` });
+  const byGpu = (metric: string, legend = metric.replace(/^DCGM_FI_(DEV|PROF)_/, "").toLowerCase()) => ({
+    expr: metric,
+    legend: `GPU {{gpu}} ${legend}`,
+  });
   return [
     { title: "GPU utilization", unit: "percent", queries: [byGpu("DCGM_FI_DEV_GPU_UTIL"), byGpu("DCGM_FI_DEV_MEM_COPY_UTIL")] },
-    { title: "VRAM", unit: "decmbytes", queries: [byGpu("DCGM_FI_DEV_FB_USED"), byGpu("DCGM_FI_DEV_FB_FREE"), byGpu("DCGM_FI_DEV_FB_TOTAL")],
-      description: "On GB10 the framebuffer totals may read N/A (unified memory); then this panel and the VRAM alerts stay empty." },
-    { title: "VRAM used", kind: "gauge", unit: "percent", queries: [{ expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL", legend: "GPU {{gpu}}" }] },
+    {
+      title: "VRAM",
+      unit: "decmbytes",
+      queries: [byGpu("DCGM_FI_DEV_FB_USED"), byGpu("DCGM_FI_DEV_FB_FREE"), byGpu("DCGM_FI_DEV_FB_TOTAL")],
+      description: "On GB10 the framebuffer totals may read N/A (unified memory); then this panel and the VRAM alerts stay empty.",
+    },
+    {
+      title: "VRAM used",
+      kind: "gauge",
+      unit: "percent",
+      queries: [{ expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL", legend: "GPU {{gpu}}" }],
+    },
     { title: "Temperature", unit: "celsius", queries: [byGpu("DCGM_FI_DEV_GPU_TEMP"), byGpu("DCGM_FI_DEV_MEMORY_TEMP")] },
     { title: "Power", unit: "watt", queries: [byGpu("DCGM_FI_DEV_POWER_USAGE"), byGpu("DCGM_FI_DEV_POWER_MGMT_LIMIT")] },
-    { title: "Clocks", unit: "rotmhz", queries: [byGpu("DCGM_FI_DEV_SM_CLOCK"), byGpu("DCGM_FI_DEV_GRAPHICS_CLOCK"), byGpu("DCGM_FI_DEV_MEM_CLOCK")] },
-    { title: "Engine activity", unit: "percentunit",
-      queries: ["DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_DEV_SM_ACTIVE", "DCGM_FI_PROF_DRAM_ACTIVE", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
-        "DCGM_FI_PROF_PIPE_FP16_ACTIVE", "DCGM_FI_PROF_PIPE_FP32_ACTIVE", "DCGM_FI_PROF_PIPE_FP64_ACTIVE"].map((m) => byGpu(m)) },
+    {
+      title: "Clocks",
+      unit: "rotmhz",
+      queries: [byGpu("DCGM_FI_DEV_SM_CLOCK"), byGpu("DCGM_FI_DEV_GRAPHICS_CLOCK"), byGpu("DCGM_FI_DEV_MEM_CLOCK")],
+    },
+    {
+      title: "Engine activity",
+      unit: "percentunit",
+      queries: [
+        "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
+        "DCGM_FI_DEV_SM_ACTIVE",
+        "DCGM_FI_PROF_DRAM_ACTIVE",
+        "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE",
+        "DCGM_FI_PROF_PIPE_FP16_ACTIVE",
+        "DCGM_FI_PROF_PIPE_FP32_ACTIVE",
+        "DCGM_FI_PROF_PIPE_FP64_ACTIVE",
+      ].map((m) => byGpu(m)),
+    },
     { title: "PCIe throughput", unit: "Bps", queries: [byGpu("DCGM_FI_PROF_PCIE_TX_BYTES"), byGpu("DCGM_FI_PROF_PCIE_RX_BYTES")] },
-    { title: "NVLink (C2C) throughput", unit: "Bps", queries: [byGpu("DCGM_FI_PROF_NVLINK_TX_BYTES"), byGpu("DCGM_FI_PROF_NVLINK_RX_BYTES")] },
-    { title: "Throttling", unit: "µs", description: "Microseconds per second spent throttled.",
+    {
+      title: "NVLink (C2C) throughput",
+      unit: "Bps",
+      queries: [byGpu("DCGM_FI_PROF_NVLINK_TX_BYTES"), byGpu("DCGM_FI_PROF_NVLINK_RX_BYTES")],
+    },
+    {
+      title: "Throttling",
+      unit: "µs",
+      description: "Microseconds per second spent throttled.",
       queries: [
         { expr: "rate(DCGM_FI_DEV_POWER_VIOLATION[5m])", legend: "GPU {{gpu}} power" },
         { expr: "rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m])", legend: "GPU {{gpu}} thermal" },
-      ] },
-    { title: "GPU errors", kind: "stat", unit: "short", wide: true,
+      ],
+    },
+    {
+      title: "GPU errors",
+      kind: "stat",
+      unit: "short",
+      wide: true,
       queries: [
         { expr: "DCGM_FI_DEV_XID_ERRORS", legend: "last XID (GPU {{gpu}})" },
         { expr: "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h])", legend: "ECC double-bit, 1h (GPU {{gpu}})" },
         { expr: "increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h])", legend: "ECC single-bit, 1h (GPU {{gpu}})" },
         { expr: "DCGM_FI_DEV_RETIRED_PENDING", legend: "pages pending retirement (GPU {{gpu}})" },
-      ] },
+      ],
+    },
   ];
 };
 
@@ -105,13 +144,21 @@ export function servicePanels(project: string, service: string, spec: ServiceSpe
   const histograms = exposes.filter((m) => m.endsWith("_bucket"));
   const gauges = exposes.filter((m) => !m.endsWith("_total") && !m.endsWith("_bucket") && !m.endsWith("_info"));
   if (counters.length > 0)
-    panels.push({ title: `${service}: rates`, unit: "ops", queries: counters.map((m) => ({ expr: `sum(rate(${m}{${job}}[5m]))`, legend: metricTitle(m) })) });
-  if (gauges.length > 0) panels.push({ title: `${service}: levels`, unit: "short", queries: gauges.map((m) => ({ expr: `sum(${m}{${job}})`, legend: m })) });
+    panels.push({
+      title: `${service}: rates`,
+      unit: "ops",
+      queries: counters.map((m) => ({ expr: `sum(rate(${m}{${job}}[5m]))`, legend: metricTitle(m) })),
+    });
+  if (gauges.length > 0)
+    panels.push({ title: `${service}: levels`, unit: "short", queries: gauges.map((m) => ({ expr: `sum(${m}{${job}})`, legend: m })) });
   for (const h of histograms)
     panels.push({
       title: `${service}: ${metricTitle(h)}`,
       unit: h.includes("seconds") ? "s" : "short",
-      queries: [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${h}{${job}}[5m])))`, legend: `p${q * 100}` })),
+      queries: [0.5, 0.95, 0.99].map((q) => ({
+        expr: `histogram_quantile(${q}, sum by (le) (rate(${h}{${job}}[5m])))`,
+        legend: `p${q * 100}`,
+      })),
     });
   return panels;
 }
@@ -155,31 +202,67 @@ export function dashboards(ctx: DashboardContext): DashboardSpec[] {
     workload.push(...first);
     for (const [name, spec] of services) workload.push(...servicePanels(p.id, name, spec));
   }
-  out.push({ uid: "sparky-workloads", title: `Generation pipeline and services (${ctx.hostName})`, tags: [...tags, "workloads"], refresh: "10s", panels: workload });
+  out.push({
+    uid: "sparky-workloads",
+    title: `Generation pipeline and services (${ctx.hostName})`,
+    tags: [...tags, "workloads"],
+    refresh: "10s",
+    panels: workload,
+  });
 
   const health: PanelInput[] = [
     { title: "Scrape targets up", kind: "stat", unit: "short", wide: true, queries: [{ expr: "up", legend: "{{job}}" }] },
-    { title: "Firing alerts", kind: "stat", unit: "short", queries: [{ expr: `count(ALERTS{alertstate="firing"}) or vector(0)`, legend: "firing" }] },
-    { title: "Alerts by name", unit: "short", queries: [{ expr: `sum by (alertname, project) (ALERTS{alertstate="firing"})`, legend: "{{project}} {{alertname}}" }] },
+    {
+      title: "Firing alerts",
+      kind: "stat",
+      unit: "short",
+      queries: [{ expr: `count(ALERTS{alertstate="firing"}) or vector(0)`, legend: "firing" }],
+    },
+    {
+      title: "Alerts by name",
+      unit: "short",
+      queries: [{ expr: `sum by (alertname, project) (ALERTS{alertstate="firing"})`, legend: "{{project}} {{alertname}}" }],
+    },
   ];
   if (ctx.hostServices["node-exporter"])
     health.push(
-      { title: "CPU busy", unit: "percent", row: "Host", queries: [{ expr: `100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m])))`, legend: "cpu" }] },
-      { title: "Memory used", kind: "gauge", unit: "percent", queries: [{ expr: "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)", legend: "unified memory" }] },
-      { title: "Root filesystem free", kind: "gauge", unit: "percent",
-        queries: [{ expr: `100 * node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}`, legend: "/" }] },
+      {
+        title: "CPU busy",
+        unit: "percent",
+        row: "Host",
+        queries: [{ expr: `100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m])))`, legend: "cpu" }],
+      },
+      {
+        title: "Memory used",
+        kind: "gauge",
+        unit: "percent",
+        queries: [{ expr: "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)", legend: "unified memory" }],
+      },
+      {
+        title: "Root filesystem free",
+        kind: "gauge",
+        unit: "percent",
+        queries: [{ expr: `100 * node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}`, legend: "/" }],
+      },
       { title: "Load (1m)", unit: "short", queries: [{ expr: "node_load1", legend: "load1" }] },
-      { title: "Network", unit: "Bps",
+      {
+        title: "Network",
+        unit: "Bps",
         queries: [
           { expr: `sum(rate(node_network_receive_bytes_total{device!="lo"}[5m]))`, legend: "receive" },
           { expr: `sum(rate(node_network_transmit_bytes_total{device!="lo"}[5m]))`, legend: "transmit" },
-        ] },
+        ],
+      },
       { title: "Uptime", kind: "stat", unit: "s", queries: [{ expr: "time() - node_boot_time_seconds", legend: "uptime" }] },
     );
   health.push(
     { title: "Scrape duration", unit: "s", row: "Prometheus", queries: [{ expr: "scrape_duration_seconds", legend: "{{job}}" }] },
     { title: "Head series", unit: "short", queries: [{ expr: "prometheus_tsdb_head_series", legend: "series" }] },
-    { title: "Rule evaluation failures", unit: "ops", queries: [{ expr: "sum(rate(prometheus_rule_evaluation_failures_total[5m]))", legend: "failures/s" }] },
+    {
+      title: "Rule evaluation failures",
+      unit: "ops",
+      queries: [{ expr: "sum(rate(prometheus_rule_evaluation_failures_total[5m]))", legend: "failures/s" }],
+    },
   );
   out.push({ uid: "sparky-health", title: `System health (${ctx.hostName})`, tags: [...tags, "health"], refresh: "30s", panels: health });
   return out.map((d) => DashboardSchema.parse(d));
@@ -237,7 +320,16 @@ function panelJson(p: PanelSpec, id: number, gridPos: Record<string, number>, da
     datasource,
     gridPos,
     fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-    options: p.kind === "timeseries" ? { legend: { displayMode: "list", placement: "bottom", showLegend: true } } : { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
-    targets: p.queries.map((q, i) => ({ refId: String.fromCharCode(65 + i), datasource, expr: q.expr, legendFormat: q.legend || "__auto", range: true })),
+    options:
+      p.kind === "timeseries"
+        ? { legend: { displayMode: "list", placement: "bottom", showLegend: true } }
+        : { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+    targets: p.queries.map((q, i) => ({
+      refId: String.fromCharCode(65 + i),
+      datasource,
+      expr: q.expr,
+      legendFormat: q.legend || "__auto",
+      range: true,
+    })),
   };
 }

@@ -37,7 +37,8 @@ export class HostObservability extends Construct {
     for (const [name, base] of Object.entries(rendered.services)) {
       let spec: ServiceSpec = base;
       // The local stand-in serves the uploaded counters file as its /metrics (malformed CSV → it exits).
-      if (name === "dcgm-exporter" && props.imageSet === "local") spec = { ...base, env: { ...base.env, STANDIN_METRICS_FILE: DCGM_COUNTERS_PATH } };
+      if (name === "dcgm-exporter" && props.imageSet === "local")
+        spec = { ...base, env: { ...base.env, STANDIN_METRICS_FILE: DCGM_COUNTERS_PATH } };
       this.services[name] = new DockerService(this, name, {
         owner,
         name,

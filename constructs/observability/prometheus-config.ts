@@ -24,7 +24,11 @@ export const PROMETHEUS_RULES_DIR = "/etc/prometheus/rules";
 export function promDuration(value: string): string {
   let total = durationSeconds(value);
   let text = "";
-  for (const [unit, size] of [["h", 3600], ["m", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ] as const) {
     const n = Math.floor(total / size);
     total -= n * size;
     if (n > 0) text += `${n}${unit}`;
@@ -73,7 +77,12 @@ const YAML_OPTIONS = { lineWidth: 0, sortMapEntries: false } as const;
  * prometheus.yml for one host. No `alerting:` section: rules are evaluated and visible in Prometheus (ALERTS,
  * /alerts) and Grafana, but nothing is routed anywhere (see the README's "Alerting" section).
  */
-export function renderPrometheusConfig(hostName: string, host: HostSpec, targets: readonly ScrapeTarget[], ruleFiles: readonly string[]): string {
+export function renderPrometheusConfig(
+  hostName: string,
+  host: HostSpec,
+  targets: readonly ScrapeTarget[],
+  ruleFiles: readonly string[],
+): string {
   const config = {
     global: {
       scrape_interval: "15s",

@@ -15,8 +15,22 @@ export interface PromqlReferences {
 }
 
 const KEYWORDS = new Set([
-  "by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",
-  "and", "or", "unless", "atan2", "inf", "nan", "start", "end",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "offset",
+  "bool",
+  "and",
+  "or",
+  "unless",
+  "atan2",
+  "inf",
+  "nan",
+  "start",
+  "end",
 ]);
 
 const STRING = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g;

@@ -37,18 +37,27 @@ export function seriesOf(exposes: readonly string[]): string[] {
 }
 
 /** Everything Prometheus on the host can hold: built-ins, the host set's exporters and every deployed project service. */
-export function hostMetricNames(hostServices: Record<string, ServiceSpec>, projects: readonly Project[], profiles?: readonly string[]): Set<string> {
+export function hostMetricNames(
+  hostServices: Record<string, ServiceSpec>,
+  projects: readonly Project[],
+  profiles?: readonly string[],
+): Set<string> {
   const names = new Set<string>(BUILTIN_METRICS);
   for (const [name, spec] of Object.entries(hostServices)) {
     for (const m of seriesOf(spec.metrics?.exposes ?? [])) names.add(m);
     if (name === "dcgm-exporter") for (const m of dcgmMetricNames()) names.add(m);
   }
-  for (const p of projects) for (const [, s] of deployedServices(p, profiles)) for (const m of seriesOf(s.metrics?.exposes ?? [])) names.add(m);
+  for (const p of projects)
+    for (const [, s] of deployedServices(p, profiles)) for (const m of seriesOf(s.metrics?.exposes ?? [])) names.add(m);
   return names;
 }
 
 /** Scrape job names on the host: "<project>-<service>" for every service with a metrics endpoint. */
-export function scrapeJobNames(hostServices: Record<string, ServiceSpec>, projects: readonly Project[], profiles?: readonly string[]): Set<string> {
+export function scrapeJobNames(
+  hostServices: Record<string, ServiceSpec>,
+  projects: readonly Project[],
+  profiles?: readonly string[],
+): Set<string> {
   const jobs = new Set<string>();
   for (const [name, spec] of Object.entries(hostServices)) if (spec.metrics) jobs.add(`${HOST_PROJECT}-${name}`);
   for (const p of projects) for (const [name, s] of deployedServices(p, profiles)) if (s.metrics) jobs.add(`${p.id}-${name}`);
@@ -110,7 +119,10 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
             problems.push({ path: `${rAt}.expr`, message: `job matcher =~"${job.value}" is not a valid regular expression` });
           }
           if (re && ![...jobs].some((j) => re!.test(j)))
-            problems.push({ path: `${rAt}.expr`, message: `job matcher =~"${job.value}" matches no scrape job (jobs: ${[...jobs].sort().join(", ")})` });
+            problems.push({
+              path: `${rAt}.expr`,
+              message: `job matcher =~"${job.value}" matches no scrape job (jobs: ${[...jobs].sort().join(", ")})`,
+            });
         }
       }
     }
@@ -122,7 +134,12 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
  * Every observability problem of one host: each placed project's rules checked against the host's metrics and
  * jobs, plus scrape job names that two services would share. Call once per host of the target.
  */
-export function observabilityProblems(hostName: string, host: HostSpec, placed: readonly Project[], profiles?: readonly string[]): Problem[] {
+export function observabilityProblems(
+  hostName: string,
+  host: HostSpec,
+  placed: readonly Project[],
+  profiles?: readonly string[],
+): Problem[] {
   const hostServices = hostObservabilityServices(hostName, host, placed);
   const metrics = hostMetricNames(hostServices, placed, profiles);
   const jobs = scrapeJobNames(hostServices, placed, profiles);
@@ -133,7 +150,10 @@ export function observabilityProblems(hostName: string, host: HostSpec, placed: 
     if (spec.metrics) owners.set(`${HOST_PROJECT}-${name}`, `hosts.${hostName}.observability.${name}`);
   for (const p of placed) {
     if (p.id === HOST_PROJECT)
-      problems.push({ path: `projects.${p.id}`, message: `project id "${HOST_PROJECT}" is reserved for the host's observability set (${observabilityOwner(hostName)})` });
+      problems.push({
+        path: `projects.${p.id}`,
+        message: `project id "${HOST_PROJECT}" is reserved for the host's observability set (${observabilityOwner(hostName)})`,
+      });
     for (const [name, s] of deployedServices(p, profiles)) {
       if (!s.metrics) continue;
       const job = `${p.id}-${name}`;

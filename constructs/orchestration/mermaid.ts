@@ -27,13 +27,20 @@ export function renderWorkstreamGraph(project: Project, schedule: Schedule): str
 /** Gantt chart of the computed schedule, one section per orchestrator. */
 export function renderGantt(project: Project, schedule: Schedule): string {
   const critical = new Set(schedule.criticalPath);
-  const lines = ["gantt", `  title ${project.name}: computed schedule (${schedule.estimate} estimates)`, "  dateFormat YYYY-MM-DD", "  axisFormat %b %d"];
+  const lines = [
+    "gantt",
+    `  title ${project.name}: computed schedule (${schedule.estimate} estimates)`,
+    "  dateFormat YYYY-MM-DD",
+    "  axisFormat %b %d",
+  ];
   for (const orchestrator of project.orchestrators) {
     lines.push(`  section ${orchestrator.name}`);
     for (const ws of project.workstreams.filter((w) => w.orchestrator === orchestrator.id)) {
       const days = schedule.workstreams.get(ws.id)!;
       const tag = critical.has(ws.id) ? "crit, " : "";
-      lines.push(`    ${ws.id} ${ws.name.replace(/[:#]/g, " ")} :${tag}${nodeId(ws.id)}, ${dateAfter(project.startDate, days.start)}, ${days.duration}d`);
+      lines.push(
+        `    ${ws.id} ${ws.name.replace(/[:#]/g, " ")} :${tag}${nodeId(ws.id)}, ${dateAfter(project.startDate, days.start)}, ${days.duration}d`,
+      );
     }
   }
   return lines.join("\n");

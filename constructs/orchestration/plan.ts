@@ -15,7 +15,11 @@ export class OrchestrationPlan extends Construct {
   readonly workstreams: readonly Workstream[];
   readonly gates: readonly PhaseGate[];
 
-  constructor(scope: Construct, id: string, readonly project: Project) {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly project: Project,
+  ) {
     super(scope, id);
     this.schedule = computeSchedule(project.workstreams, "max");
     const due = milestoneDueDates(project.milestones, this.schedule, project.startDate);
@@ -24,9 +28,7 @@ export class OrchestrationPlan extends Construct {
     this.milestones = project.milestones.map((m) => new Milestone(this, m, due.get(m.id)!));
     this.orchestrators = project.orchestrators.map((o) => new DomainOrchestrator(this, o));
     this.meta = new MetaOrchestrator(this, project.meta, this.orchestrators);
-    this.workstreams = project.workstreams.map(
-      (w) => new Workstream(this, w, this.schedule.workstreams.get(w.id)!, critical.has(w.id)),
-    );
+    this.workstreams = project.workstreams.map((w) => new Workstream(this, w, this.schedule.workstreams.get(w.id)!, critical.has(w.id)));
 
     const byId = new Map(this.workstreams.map((w) => [w.spec.id, w]));
     for (const ws of this.workstreams) {
@@ -35,7 +37,14 @@ export class OrchestrationPlan extends Construct {
       this.orchestrators.find((o) => o.spec.id === ws.spec.orchestrator)!.workstreams.push(ws);
       this.milestones.find((m) => m.spec.id === ws.spec.milestone)!.workstreams.push(ws);
     }
-    this.gates = project.gates.map((g) => new PhaseGate(this, g, g.after.map((w) => byId.get(w)!)));
+    this.gates = project.gates.map(
+      (g) =>
+        new PhaseGate(
+          this,
+          g,
+          g.after.map((w) => byId.get(w)!),
+        ),
+    );
   }
 
   /** The workstreams on the critical path, first to last. */

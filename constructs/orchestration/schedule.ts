@@ -60,7 +60,10 @@ export function computeSchedule(workstreams: readonly WorkstreamSpec[], estimate
   while (current !== undefined) {
     criticalPath.unshift(current);
     const startOfCurrent = start.get(current)!;
-    current = edges.get(current)!.filter((d) => finish.get(d) === startOfCurrent).sort(preference)[0];
+    current = edges
+      .get(current)!
+      .filter((d) => finish.get(d) === startOfCurrent)
+      .sort(preference)[0];
   }
 
   const scheduled = new Map<string, ScheduledWorkstream>(

@@ -43,7 +43,11 @@ export class DockerService extends Construct {
   readonly address: string;
   private readonly healthGated: DockerService[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: DockerServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: DockerServiceProps,
+  ) {
     super(scope, id);
     const { spec } = props;
     const resolved = resolveImage(props.imageSet ?? "production", spec);
@@ -148,7 +152,8 @@ export class DockerService extends Construct {
   waitUntilHealthy(): void {
     const check = this.props.spec.healthcheck;
     if (!check) throw new Error(`${this.containerName} has no healthcheck to wait for`);
-    const worstCase = durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries;
+    const worstCase =
+      durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries;
     this.container.wait = true;
     this.container.waitTimeout = Math.max(30, worstCase + 30);
   }

@@ -15,9 +15,7 @@ export interface ResolvedImage {
 export type ImageSet = "production" | "local";
 
 export function productionImage(spec: ServiceSpec): ResolvedImage {
-  return "ref" in spec.image
-    ? { name: spec.image.ref, env: {} }
-    : { name: spec.image.tag, build: spec.image.build, env: {} };
+  return "ref" in spec.image ? { name: spec.image.ref, env: {} } : { name: spec.image.tag, build: spec.image.build, env: {} };
 }
 
 /** Tags built by scripts/build-local-images.sh from Debian packages and a static stand-in binary. */

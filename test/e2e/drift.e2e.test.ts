@@ -19,7 +19,11 @@ const maybe = enabled ? describe : describe.skip;
 const STEP = 10 * 60_000;
 
 const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 120_000 });
-const lines = (t: string) => t.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (t: string) =>
+  t
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
   const id = uniqueId("drift");
@@ -45,12 +49,15 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
 
   beforeAll(async () => {
     if (!engineAvailable()) throw new Error("tofu missing: run scripts/setup-toolchain.sh");
-    if (docker(["info", "--format", "{{.ServerVersion}}"]).status !== 0) throw new Error("Docker engine not answering: run scripts/docker-engine.sh");
-    if (docker(["image", "inspect", "sparky-local/standin:dev"]).status !== 0) throw new Error("sparky-local/standin:dev missing: run scripts/build-local-images.sh");
+    if (docker(["info", "--format", "{{.ServerVersion}}"]).status !== 0)
+      throw new Error("Docker engine not answering: run scripts/docker-engine.sh");
+    if (docker(["image", "inspect", "sparky-local/standin:dev"]).status !== 0)
+      throw new Error("sparky-local/standin:dev missing: run scripts/build-local-images.sh");
     synthesize({ env: toolchainEnv(fx.env), projectRoot: REPO_ROOT, outdir: fx.outdir, projects: fx.projects });
     dir = synthesizedStacks(fx.outdir).find((s) => s.name === stackName)!.dir;
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-    for (const [key, c] of Object.entries(tf.resource.docker_container as Record<string, { name: string }>)) address[c.name] = `docker_container.${key}`;
+    for (const [key, c] of Object.entries(tf.resource.docker_container as Record<string, { name: string }>))
+      address[c.name] = `docker_container.${key}`;
     deployed = true;
     const init = await runEngine(dir, ["init", "-input=false", "-no-color"]);
     if (init.code !== 0) throw new Error(init.stderr);
@@ -66,68 +73,110 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
     fs.rmSync(fx.work, { recursive: true, force: true });
   }, STEP);
 
-  test("a fresh deploy reports clean (no false positives)", async () => {
-    const s = await check();
-    expect({ status: s.status, drift: s.drift, unapplied: s.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
-  }, STEP);
+  test(
+    "a fresh deploy reports clean (no false positives)",
+    async () => {
+      const s = await check();
+      expect({ status: s.status, drift: s.drift, unapplied: s.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
+    },
+    STEP,
+  );
 
-  test("stopped container: reported (must_run), restored", async () => {
-    expect(docker(["stop", `${id}-worker`]).status).toBe(0);
-    const s = await check();
-    expect(s.status).toBe("drift");
-    const d = s.drift.find((r) => r.address === address[`${id}-worker`]);
-    // The pinned 3.6.2 drops a stopped container from state ("deleted"); the substitute 4.x flips must_run.
-    if (d?.kind === "changed") expect(d.attributes).toEqual(expect.arrayContaining([{ path: "must_run", before: true, after: false }]));
-    else expect(d?.kind).toMatch(/deleted|replaced/);
-    expect(s.unapplied).toEqual([]);
-    await restoreAndExpectClean();
-    expect(docker(["inspect", "--format", "{{.State.Running}}", `${id}-worker`]).stdout.trim()).toBe("true");
-  }, STEP);
+  test(
+    "stopped container: reported (must_run), restored",
+    async () => {
+      expect(docker(["stop", `${id}-worker`]).status).toBe(0);
+      const s = await check();
+      expect(s.status).toBe("drift");
+      const d = s.drift.find((r) => r.address === address[`${id}-worker`]);
+      // The pinned 3.6.2 drops a stopped container from state ("deleted"); the substitute 4.x flips must_run.
+      if (d?.kind === "changed") expect(d.attributes).toEqual(expect.arrayContaining([{ path: "must_run", before: true, after: false }]));
+      else expect(d?.kind).toMatch(/deleted|replaced/);
+      expect(s.unapplied).toEqual([]);
+      await restoreAndExpectClean();
+      expect(docker(["inspect", "--format", "{{.State.Running}}", `${id}-worker`]).stdout.trim()).toBe("true");
+    },
+    STEP,
+  );
 
-  test("--accept writes reality to state: the difference becomes unapplied code, then restore", async () => {
-    expect(docker(["stop", `${id}-worker`]).status).toBe(0);
-    const { results } = await reconcile("accept", options);
-    expect(results.map((r) => [r.action, r.ok])).toEqual([["accept", true]]);
-    const s = await check();
-    expect(s.drift).toEqual([]);
-    expect(s.status).toBe("drift");
-    expect(s.unapplied.map((u) => u.address)).toContain(address[`${id}-worker`]);
-    await restoreAndExpectClean();
-  }, STEP);
+  test(
+    "--accept writes reality to state: the difference becomes unapplied code, then restore",
+    async () => {
+      expect(docker(["stop", `${id}-worker`]).status).toBe(0);
+      const { results } = await reconcile("accept", options);
+      expect(results.map((r) => [r.action, r.ok])).toEqual([["accept", true]]);
+      const s = await check();
+      expect(s.drift).toEqual([]);
+      expect(s.status).toBe("drift");
+      expect(s.unapplied.map((u) => u.address)).toContain(address[`${id}-worker`]);
+      await restoreAndExpectClean();
+    },
+    STEP,
+  );
 
-  test("removed container: reported deleted, restored", async () => {
-    expect(docker(["rm", "-f", `${id}-worker`]).status).toBe(0);
-    const s = await check();
-    expect(s.drift).toEqual([{ address: address[`${id}-worker`], type: "docker_container", kind: "deleted", attributes: [] }]);
-    expect(s.unapplied).toEqual([]);
-    await restoreAndExpectClean();
-  }, STEP);
+  test(
+    "removed container: reported deleted, restored",
+    async () => {
+      expect(docker(["rm", "-f", `${id}-worker`]).status).toBe(0);
+      const s = await check();
+      expect(s.drift).toEqual([{ address: address[`${id}-worker`], type: "docker_container", kind: "deleted", attributes: [] }]);
+      expect(s.unapplied).toEqual([]);
+      await restoreAndExpectClean();
+    },
+    STEP,
+  );
 
-  test("container recreated by hand with another env: reported with env, restored", async () => {
-    const env = JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout) as string[];
-    expect(env).toContain("LOG_LEVEL=info");
-    expect(docker(["rm", "-f", `${id}-worker`]).status).toBe(0);
-    expect(docker(["run", "-d", "--name", `${id}-worker`, "--label", `sparky.owner=${id}`, "-e", "LOG_LEVEL=debug", "-e", "STANDIN_TCP_PORTS=5555", "sparky-local/standin:dev"]).status).toBe(0);
-    const s = await check();
-    const d = s.drift.find((r) => r.address === address[`${id}-worker`]);
-    expect(d).toMatchObject({ kind: "replaced" });
-    const envChange = d!.attributes.find((a) => a.path === "env");
-    expect(envChange?.before).toContain("LOG_LEVEL=info");
-    expect(envChange?.after).toContain("LOG_LEVEL=debug");
-    await restoreAndExpectClean();
-    expect(JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout)).toContain("LOG_LEVEL=info");
-  }, STEP);
+  test(
+    "container recreated by hand with another env: reported with env, restored",
+    async () => {
+      const env = JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout) as string[];
+      expect(env).toContain("LOG_LEVEL=info");
+      expect(docker(["rm", "-f", `${id}-worker`]).status).toBe(0);
+      expect(
+        docker([
+          "run",
+          "-d",
+          "--name",
+          `${id}-worker`,
+          "--label",
+          `sparky.owner=${id}`,
+          "-e",
+          "LOG_LEVEL=debug",
+          "-e",
+          "STANDIN_TCP_PORTS=5555",
+          "sparky-local/standin:dev",
+        ]).status,
+      ).toBe(0);
+      const s = await check();
+      const d = s.drift.find((r) => r.address === address[`${id}-worker`]);
+      expect(d).toMatchObject({ kind: "replaced" });
+      const envChange = d!.attributes.find((a) => a.path === "env");
+      expect(envChange?.before).toContain("LOG_LEVEL=info");
+      expect(envChange?.after).toContain("LOG_LEVEL=debug");
+      await restoreAndExpectClean();
+      expect(JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout)).toContain("LOG_LEVEL=info");
+    },
+    STEP,
+  );
 
-  test("deleted network: reported, restored with the containers back on it", async () => {
-    for (const c of ["model", "worker"]) expect(docker(["network", "disconnect", `${id}-net`, `${id}-${c}`]).status).toBe(0);
-    expect(docker(["network", "rm", `${id}-net`]).status).toBe(0);
-    const s = await check();
-    expect(s.drift).toEqual(expect.arrayContaining([{ address: "docker_network.network", type: "docker_network", kind: "deleted", attributes: [] }]));
-    expect(s.unapplied).toEqual([]);
-    await restoreAndExpectClean();
-    for (const c of ["model", "worker"])
-      expect(Object.keys(JSON.parse(docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", `${id}-${c}`]).stdout))).toEqual([`${id}-net`]);
-  }, STEP);
+  test(
+    "deleted network: reported, restored with the containers back on it",
+    async () => {
+      for (const c of ["model", "worker"]) expect(docker(["network", "disconnect", `${id}-net`, `${id}-${c}`]).status).toBe(0);
+      expect(docker(["network", "rm", `${id}-net`]).status).toBe(0);
+      const s = await check();
+      expect(s.drift).toEqual(
+        expect.arrayContaining([{ address: "docker_network.network", type: "docker_network", kind: "deleted", attributes: [] }]),
+      );
+      expect(s.unapplied).toEqual([]);
+      await restoreAndExpectClean();
+      for (const c of ["model", "worker"])
+        expect(Object.keys(JSON.parse(docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", `${id}-${c}`]).stdout))).toEqual(
+          [`${id}-net`],
+        );
+    },
+    STEP,
+  );
 });
 
 // GitHub stacks run through the same provider-agnostic code (etag noise is in config/drift-ignore.json), but

@@ -44,7 +44,6 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
   });
 }
 
-
 function mainTf(baseUrl: string): unknown {
   const repo = "${github_repository.app.name}";
   return {
@@ -148,8 +147,24 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
     dir = mkdtempSync(join(tmpdir(), "gh-emulator-e2e-"));
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(mainTf(gh.url), null, 2));
     const tcEnv = toolchainEnv();
-    env = { ...tcEnv, GITHUB_TOKEN: TOKEN, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", TF_DATA_DIR: join(dir, ".terraform") };
-    for (const k of ["GITHUB_OWNER", "GITHUB_ORGANIZATION", "GITHUB_BASE_URL", "GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE", "TF_LOG"]) delete env[k];
+    env = {
+      ...tcEnv,
+      GITHUB_TOKEN: TOKEN,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      TF_DATA_DIR: join(dir, ".terraform"),
+    };
+    for (const k of [
+      "GITHUB_OWNER",
+      "GITHUB_ORGANIZATION",
+      "GITHUB_BASE_URL",
+      "GITHUB_APP_ID",
+      "GITHUB_APP_INSTALLATION_ID",
+      "GITHUB_APP_PEM_FILE",
+      "TF_LOG",
+    ])
+      delete env[k];
     tf = tcEnv.TERRAFORM_BINARY_NAME || "tofu";
   }, 120_000);
 
@@ -163,7 +178,10 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
     return r;
   };
   const expectOk = (r: RunResult, what: string) => {
-    if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- unhandled: ${gh.unhandledRoutes().join(", ")}`);
+    if (r.code !== 0)
+      throw new Error(
+        `${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- unhandled: ${gh.unhandledRoutes().join(", ")}`,
+      );
   };
 
   test(
@@ -174,7 +192,12 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
       expect(gh.unhandledRoutes()).toEqual([]);
 
       const repo = await gh.request("GET", `/repos/${OWNER}/${REPO}`);
-      expect(repo.body).toMatchObject({ allow_merge_commit: false, allow_rebase_merge: false, delete_branch_on_merge: true, topics: ["ai", "dgx-spark"] });
+      expect(repo.body).toMatchObject({
+        allow_merge_commit: false,
+        allow_rebase_merge: false,
+        delete_branch_on_merge: true,
+        topics: ["ai", "dgx-spark"],
+      });
       const issues = await gh.request("GET", `/repos/${OWNER}/${REPO}/issues?state=all&direction=asc`);
       expect(issues.body).toHaveLength(3);
       const a = issues.body.find((i: { title: string }) => i.title === "Bring up the inference stack");
@@ -191,7 +214,7 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
 
       const plan2 = await tfRun("plan", "-detailed-exitcode");
       expect({ code: plan2.code, stderr: plan2.stderr }).toEqual({ code: 2, stderr: "" });
-      expect(plan2.stdout).toContain('github_issue_label.gpu will be created');
+      expect(plan2.stdout).toContain("github_issue_label.gpu will be created");
       expect(plan2.stdout).toContain("github_issue.a will be updated in-place");
       expect(plan2.stdout).toMatch(/title\s+= "Renamed in the UI" -> "Bring up the inference stack"/);
 
@@ -200,7 +223,8 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
       expect((await gh.request("GET", `/repos/${OWNER}/${REPO}/labels/gpu`)).status).toBe(200);
 
       const plan3 = await tfRun("plan", "-detailed-exitcode");
-      if (plan3.code !== 0) throw new Error(`expected an empty plan after restore, got exit ${plan3.code}\n${plan3.stdout}\n${plan3.stderr}`);
+      if (plan3.code !== 0)
+        throw new Error(`expected an empty plan after restore, got exit ${plan3.code}\n${plan3.stdout}\n${plan3.stderr}`);
 
       expectOk(await tfRun("destroy", "-auto-approve"), "tofu destroy");
       expect((await gh.request("GET", `/repos/${OWNER}/${REPO}`)).status).toBe(404);

@@ -14,7 +14,8 @@ const TOKEN = "e2e-github-stack-token";
 const STEP_MS = 10 * 60_000;
 
 /** Asynchronous on purpose: the emulator runs on this event loop. */
-const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = STEP_MS) => runBounded(cmd, args, { cwd, env, timeoutMs });
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = STEP_MS) =>
+  runBounded(cmd, args, { cwd, env, timeoutMs });
 
 (githubProviderUnavailable() ? describe.skip : describeE2E)("<project>-github stacks on the emulator with the real provider", () => {
   let gh: GitHubEmulator;
@@ -37,7 +38,16 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
     );
     const tc = toolchainEnv();
     baseEnv = { ...tc, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", GH_PATH: join(dir, "no-gh") };
-    for (const k of ["GITHUB_TOKEN", "GITHUB_OWNER", "GITHUB_ORGANIZATION", "GITHUB_BASE_URL", "GITHUB_APP_ID", "GITHUB_APP_INSTALLATION_ID", "GITHUB_APP_PEM_FILE"]) delete baseEnv[k];
+    for (const k of [
+      "GITHUB_TOKEN",
+      "GITHUB_OWNER",
+      "GITHUB_ORGANIZATION",
+      "GITHUB_BASE_URL",
+      "GITHUB_APP_ID",
+      "GITHUB_APP_INSTALLATION_ID",
+      "GITHUB_APP_PEM_FILE",
+    ])
+      delete baseEnv[k];
     tofu = tc.TERRAFORM_BINARY_NAME || "tofu";
 
     const synth = await run("node", ["bin/app.js"], ROOT, {
@@ -70,9 +80,13 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
         const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
         const repo: string = config.resource.github_repository.repository.name;
         const env = { ...baseEnv, TF_DATA_DIR: join(stackDir, ".terraform") };
-        const tf = (args: string[], extra: NodeJS.ProcessEnv = {}) => run(tofu, [...args, "-no-color", "-input=false"], stackDir, { ...env, ...extra });
+        const tf = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+          run(tofu, [...args, "-no-color", "-input=false"], stackDir, { ...env, ...extra });
         const ok = (r: Run, what: string) => {
-          if (r.code !== 0) throw new Error(`${stackDir}: ${what} exited ${r.code}\n${r.stdout}\n${r.stderr}\nunhandled: ${gh.unhandledRoutes().join(", ")}`);
+          if (r.code !== 0)
+            throw new Error(
+              `${stackDir}: ${what} exited ${r.code}\n${r.stdout}\n${r.stderr}\nunhandled: ${gh.unhandledRoutes().join(", ")}`,
+            );
         };
 
         ok(await tf(["init"]), "tofu init");
@@ -88,13 +102,19 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
         expect(gh.unhandledRoutes()).toEqual([]);
 
         const plan1 = await tf(["plan", "-detailed-exitcode"], authed);
-        if (plan1.code !== 0) throw new Error(`${stackDir}: expected an empty plan after apply, got ${plan1.code}\n${plan1.stdout}\n${plan1.stderr}`);
+        if (plan1.code !== 0)
+          throw new Error(`${stackDir}: expected an empty plan after apply, got ${plan1.code}\n${plan1.stdout}\n${plan1.stderr}`);
 
-        const issues = (await gh.request("GET", `/repos/${OWNER}/${repo}/issues?state=all&per_page=100`)).body as { number: number; title: string }[];
+        const issues = (await gh.request("GET", `/repos/${OWNER}/${repo}/issues?state=all&per_page=100`)).body as {
+          number: number;
+          title: string;
+        }[];
         const first = [...issues].filter((i) => /^WS-\d\d: /.test(i.title)).sort((a, b) => a.title.localeCompare(b.title))[0];
         expect(first).toBeDefined();
         const firstId = first.title.slice(0, 5);
-        expect((await gh.request("PATCH", `/repos/${OWNER}/${repo}/issues/${first.number}`, { title: "Renamed out of band" })).status).toBe(200);
+        expect((await gh.request("PATCH", `/repos/${OWNER}/${repo}/issues/${first.number}`, { title: "Renamed out of band" })).status).toBe(
+          200,
+        );
         expect((await gh.request("DELETE", `/repos/${OWNER}/${repo}/labels/${encodeURIComponent("type:tracking")}`)).status).toBe(204);
 
         const plan2 = await tf(["plan", "-detailed-exitcode"], authed);
@@ -108,7 +128,8 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
         expect((await gh.request("GET", `/repos/${OWNER}/${repo}/labels/${encodeURIComponent("type:tracking")}`)).status).toBe(200);
 
         const plan3 = await tf(["plan", "-detailed-exitcode"], authed);
-        if (plan3.code !== 0) throw new Error(`${stackDir}: expected an empty plan after restore, got ${plan3.code}\n${plan3.stdout}\n${plan3.stderr}`);
+        if (plan3.code !== 0)
+          throw new Error(`${stackDir}: expected an empty plan after restore, got ${plan3.code}\n${plan3.stdout}\n${plan3.stderr}`);
 
         ok(await tf(["destroy", "-auto-approve"], authed), "tofu destroy");
         expect((await gh.request("GET", `/repos/${OWNER}/${repo}`)).status).toBe(404);

@@ -24,7 +24,8 @@ maybe("plan preview (e2e, real engine and Docker)", () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    if (!engineAvailable() || !providerAvailable("kreuzwerker/docker")) throw new Error("toolchain missing: run `just setup` (or SPARKY_E2E=0 to skip)");
+    if (!engineAvailable() || !providerAvailable("kreuzwerker/docker"))
+      throw new Error("toolchain missing: run `just setup` (or SPARKY_E2E=0 to skip)");
     s = await prepareScenario({ secret: SECRET, echo: ECHO, log: (l) => logs.push(l) });
     s.env.GITHUB_TOKEN = ECHO; // a "token" whose value also sits in a plain env var of the api service
     plans = await runScenario(s);
@@ -38,7 +39,8 @@ maybe("plan preview (e2e, real engine and Docker)", () => {
   }, 10 * 60_000);
 
   const services = () => `${s.id}-services`;
-  const reportOf = (r: { summary: { stacks: { stack: string }[] } }, stack: string) => r.summary.stacks.find((x) => x.stack === stack) as any;
+  const reportOf = (r: { summary: { stacks: { stack: string }[] } }, stack: string) =>
+    r.summary.stacks.find((x) => x.stack === stack) as any;
 
   test("create: two stacks at once, counts and exit 2; the many-service stack is trimmed within the limit", () => {
     expect(plans.create.exitCode).toBe(2);
@@ -85,32 +87,63 @@ maybe("plan preview (e2e, real engine and Docker)", () => {
     expect(plans.create.markdown).toContain('"NOTE=(sensitive)"');
   });
 
-  test("apply --from refuses a plan whose sha256 differs from the reviewed one", async () => {
-    const summaryFile = path.join(s.dir, "mixed", SUMMARY_FILE);
-    const original = fs.readFileSync(summaryFile, "utf8");
-    const planFile = path.join(s.dir, "mixed", services(), "plan.tfplan");
-    const bytes = fs.readFileSync(planFile);
-    fs.appendFileSync(planFile, "x");
-    try {
-      const r = await applyFrom({ env: s.env, projectRoot: ROOT, from: path.join(s.dir, "mixed"), projects: projectsFor(s, "v2"), stacks: [services()], log: () => {} });
-      expect(r.exitCode).toBe(1);
-      expect(r.outcomes[0].result).toBe("refused");
-      expect(r.outcomes[0].message).toMatch(/has sha256 [0-9a-f]{64}, but the reviewed plan was [0-9a-f]{64}; it is not the plan that was reviewed/);
-    } finally {
-      fs.writeFileSync(planFile, bytes);
-      fs.writeFileSync(summaryFile, original);
-    }
-  }, 5 * 60_000);
+  test(
+    "apply --from refuses a plan whose sha256 differs from the reviewed one",
+    async () => {
+      const summaryFile = path.join(s.dir, "mixed", SUMMARY_FILE);
+      const original = fs.readFileSync(summaryFile, "utf8");
+      const planFile = path.join(s.dir, "mixed", services(), "plan.tfplan");
+      const bytes = fs.readFileSync(planFile);
+      fs.appendFileSync(planFile, "x");
+      try {
+        const r = await applyFrom({
+          env: s.env,
+          projectRoot: ROOT,
+          from: path.join(s.dir, "mixed"),
+          projects: projectsFor(s, "v2"),
+          stacks: [services()],
+          log: () => {},
+        });
+        expect(r.exitCode).toBe(1);
+        expect(r.outcomes[0].result).toBe("refused");
+        expect(r.outcomes[0].message).toMatch(
+          /has sha256 [0-9a-f]{64}, but the reviewed plan was [0-9a-f]{64}; it is not the plan that was reviewed/,
+        );
+      } finally {
+        fs.writeFileSync(planFile, bytes);
+        fs.writeFileSync(summaryFile, original);
+      }
+    },
+    5 * 60_000,
+  );
 
-  test("apply --from refuses a stale plan after the state changed out of band", async () => {
-    // Out of band: another reviewed plan (the same v2 change) is applied first.
-    const other = await preview(s, "other", "v2", [services()]);
-    expect(other.exitCode).toBe(2);
-    const first = await applyFrom({ env: s.env, projectRoot: ROOT, from: path.join(s.dir, "other"), projects: projectsFor(s, "v2"), stacks: [services()], log: () => {} });
-    expect(first.outcomes).toEqual([expect.objectContaining({ result: "applied" })]);
-    const stale = await applyFrom({ env: s.env, projectRoot: ROOT, from: path.join(s.dir, "mixed"), projects: projectsFor(s, "v2"), stacks: [services()], log: () => {} });
-    expect(stale.exitCode).toBe(1);
-    expect(stale.outcomes[0].result).toBe("refused");
-    expect(stale.outcomes[0].message).toContain("Saved plan is stale");
-  }, 10 * 60_000);
+  test(
+    "apply --from refuses a stale plan after the state changed out of band",
+    async () => {
+      // Out of band: another reviewed plan (the same v2 change) is applied first.
+      const other = await preview(s, "other", "v2", [services()]);
+      expect(other.exitCode).toBe(2);
+      const first = await applyFrom({
+        env: s.env,
+        projectRoot: ROOT,
+        from: path.join(s.dir, "other"),
+        projects: projectsFor(s, "v2"),
+        stacks: [services()],
+        log: () => {},
+      });
+      expect(first.outcomes).toEqual([expect.objectContaining({ result: "applied" })]);
+      const stale = await applyFrom({
+        env: s.env,
+        projectRoot: ROOT,
+        from: path.join(s.dir, "mixed"),
+        projects: projectsFor(s, "v2"),
+        stacks: [services()],
+        log: () => {},
+      });
+      expect(stale.exitCode).toBe(1);
+      expect(stale.outcomes[0].result).toBe("refused");
+      expect(stale.outcomes[0].message).toContain("Saved plan is stale");
+    },
+    10 * 60_000,
+  );
 });

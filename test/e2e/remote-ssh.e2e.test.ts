@@ -4,7 +4,17 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, synthesizedStacks } from "../../tools/engine/stacks";
-import { containersOf, deployEnv, describeE2E, docker, pollUntil, removeLeftovers, requireDeployPrerequisites, run, workspace } from "./support/harness";
+import {
+  containersOf,
+  deployEnv,
+  describeE2E,
+  docker,
+  pollUntil,
+  removeLeftovers,
+  requireDeployPrerequisites,
+  run,
+  workspace,
+} from "./support/harness";
 import { tcpAnswers } from "./support/tcp";
 import { freePort, uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
@@ -20,7 +30,10 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
   let deployed = false;
 
   const cdktf = (command: string) =>
-    run("bash", ["scripts/cdktf.sh", "remote", command, "--auto-approve", "--output", out, `${project.id}-services`], { env, timeoutMs: 10 * 60_000 });
+    run("bash", ["scripts/cdktf.sh", "remote", command, "--auto-approve", "--output", out, `${project.id}-services`], {
+      env,
+      timeoutMs: 10 * 60_000,
+    });
 
   beforeAll(async () => {
     requireDeployPrerequisites();
@@ -55,16 +68,29 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
     );
     fs.mkdirSync("/run/sshd", { recursive: true });
     sshd = spawn(SSHD, ["-D", "-e", "-f", sshdConfig, "-E", sshLog], { stdio: "ignore" });
-    await pollUntil("sshd listening", () => tcpAnswers(port), (up) => up, 15_000, 250);
+    await pollUntil(
+      "sshd listening",
+      () => tcpAnswers(port),
+      (up) => up,
+      15_000,
+      250,
+    );
 
     const sshOpts = [
-      "-i", path.join(keys, "client"),
-      "-o", "StrictHostKeyChecking=no",
-      "-o", "UserKnownHostsFile=/dev/null",
-      "-o", "LogLevel=ERROR",
-      "-o", "ControlMaster=auto",
-      "-o", `ControlPath=${path.join(ws.dir, "cm-%C")}`,
-      "-o", "ControlPersist=60",
+      "-i",
+      path.join(keys, "client"),
+      "-o",
+      "StrictHostKeyChecking=no",
+      "-o",
+      "UserKnownHostsFile=/dev/null",
+      "-o",
+      "LogLevel=ERROR",
+      "-o",
+      "ControlMaster=auto",
+      "-o",
+      `ControlPath=${path.join(ws.dir, "cm-%C")}`,
+      "-o",
+      "ControlPersist=60",
     ];
     const config = {
       github: { owner: "acme" },
@@ -87,27 +113,33 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
     if (ws) fs.rmSync(ws.dir, { recursive: true, force: true });
   }, 10 * 60_000);
 
-  test("deploys over SSH, comes up healthy, re-plans clean and destroys", async () => {
-    deployed = true;
-    const deploy = await cdktf("deploy");
-    expect(`${deploy.code}\n${deploy.stderr.slice(-3000)}`).toMatch(/^0\n/);
-    expect(fs.readFileSync(sshLog, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
-    const states = await pollUntil(
-      "containers healthy",
-      async () => [`${project.id}-model`, `${project.id}-worker`].map((n) => JSON.parse(docker(["inspect", n]).stdout)[0].State),
-      (s) => s.every((x: any) => x.Running && (!x.Health || x.Health.Status === "healthy")),
-      60_000,
-    );
-    expect(states).toHaveLength(2);
+  test(
+    "deploys over SSH, comes up healthy, re-plans clean and destroys",
+    async () => {
+      deployed = true;
+      const deploy = await cdktf("deploy");
+      expect(`${deploy.code}\n${deploy.stderr.slice(-3000)}`).toMatch(/^0\n/);
+      expect(fs.readFileSync(sshLog, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
+      const states = await pollUntil(
+        "containers healthy",
+        async () => [`${project.id}-model`, `${project.id}-worker`].map((n) => JSON.parse(docker(["inspect", n]).stdout)[0].State),
+        (s) => s.every((x: any) => x.Running && (!x.Health || x.Health.Status === "healthy")),
+        60_000,
+      );
+      expect(states).toHaveLength(2);
 
-    const stack = synthesizedStacks(out).find((s) => s.name === `${project.id}-services`)!;
-    const plan = await planStack(stack, { env });
-    expect(JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")).provider.docker[0].host).toMatch(/^ssh:\/\/root@127\.0\.0\.1:\d+$/);
-    expect((plan.json.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op")).toEqual([]);
+      const stack = synthesizedStacks(out).find((s) => s.name === `${project.id}-services`)!;
+      const plan = await planStack(stack, { env });
+      expect(JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")).provider.docker[0].host).toMatch(
+        /^ssh:\/\/root@127\.0\.0\.1:\d+$/,
+      );
+      expect((plan.json.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op")).toEqual([]);
 
-    const destroy = await cdktf("destroy");
-    expect(`${destroy.code}\n${destroy.stderr.slice(-3000)}`).toMatch(/^0\n/);
-    deployed = false;
-    expect(containersOf([project.id])).toEqual([]);
-  }, 10 * 60_000);
+      const destroy = await cdktf("destroy");
+      expect(`${destroy.code}\n${destroy.stderr.slice(-3000)}`).toMatch(/^0\n/);
+      deployed = false;
+      expect(containersOf([project.id])).toEqual([]);
+    },
+    10 * 60_000,
+  );
 });

@@ -38,7 +38,16 @@ describeE2E("state e2e: the pg backend's lock refuses a second concurrent deploy
     fs.mkdirSync(data);
     spawnSync("chown", ["postgres:postgres", data]);
     asPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"]);
-    asPostgres("pg_ctl", ["-D", data, "-w", "-l", path.join(data, "server.log"), "-o", `-p ${port} -k ${data} -c listen_addresses=127.0.0.1`, "start"]);
+    asPostgres("pg_ctl", [
+      "-D",
+      data,
+      "-w",
+      "-l",
+      path.join(data, "server.log"),
+      "-o",
+      `-p ${port} -k ${data} -c listen_addresses=127.0.0.1`,
+      "start",
+    ]);
     started = true;
     asPostgres("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "sparky"]);
 
@@ -46,7 +55,13 @@ describeE2E("state e2e: the pg backend's lock refuses a second concurrent deploy
     const config = {
       github: { owner: "acme" },
       hosts: { box: { dockerHost: "unix:///var/run/docker.sock", gpus: false, arch: "amd64", projects: [project.id] } },
-      targets: { box: { hosts: ["box"], images: "local", state: { backend: "pg", connection: `postgres://postgres@127.0.0.1:${port}/sparky?sslmode=disable` } } },
+      targets: {
+        box: {
+          hosts: ["box"],
+          images: "local",
+          state: { backend: "pg", connection: `postgres://postgres@127.0.0.1:${port}/sparky?sslmode=disable` },
+        },
+      },
       defaultTarget: "box",
     };
     const configFile = path.join(dir, "sparky.config.json");
@@ -66,23 +81,30 @@ describeE2E("state e2e: the pg backend's lock refuses a second concurrent deploy
     fs.rmSync(dir, { recursive: true, force: true });
   }, 5 * 60_000);
 
-  test("the second apply fails on the lock, the first succeeds, and a re-plan is empty", async () => {
-    const apply = (lockTimeout: string) =>
-      runEngine(stackDir, ["apply", "-auto-approve", "-input=false", "-no-color", `-lock-timeout=${lockTimeout}`], { env, timeoutMs: 5 * 60_000 });
-    const first = apply("0s");
-    // The first apply holds the lock while it waits (8 s) for the model container to become healthy.
-    await new Promise((r) => setTimeout(r, 3_000));
-    const second = await apply("0s");
-    const firstResult = await first;
+  test(
+    "the second apply fails on the lock, the first succeeds, and a re-plan is empty",
+    async () => {
+      const apply = (lockTimeout: string) =>
+        runEngine(stackDir, ["apply", "-auto-approve", "-input=false", "-no-color", `-lock-timeout=${lockTimeout}`], {
+          env,
+          timeoutMs: 5 * 60_000,
+        });
+      const first = apply("0s");
+      // The first apply holds the lock while it waits (8 s) for the model container to become healthy.
+      await new Promise((r) => setTimeout(r, 3_000));
+      const second = await apply("0s");
+      const firstResult = await first;
 
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/Error acquiring the state lock/);
-    expect(`${firstResult.code}\n${firstResult.stderr}`).toMatch(/^0\n/);
-    expect(firstResult.stdout).toMatch(/Apply complete! Resources: \d+ added/);
-    expect(containersOf([project.id]).sort()).toEqual([`${project.id}-model`, `${project.id}-worker`]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Error acquiring the state lock/);
+      expect(`${firstResult.code}\n${firstResult.stderr}`).toMatch(/^0\n/);
+      expect(firstResult.stdout).toMatch(/Apply complete! Resources: \d+ added/);
+      expect(containersOf([project.id]).sort()).toEqual([`${project.id}-model`, `${project.id}-worker`]);
 
-    const stack = synthesizedStacks(path.dirname(path.dirname(stackDir))).find((s) => s.dir === stackDir)!;
-    const plan = await planStack(stack, { env });
-    expect((plan.json.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op")).toEqual([]);
-  }, 5 * 60_000);
+      const stack = synthesizedStacks(path.dirname(path.dirname(stackDir))).find((s) => s.dir === stackDir)!;
+      const plan = await planStack(stack, { env });
+      expect((plan.json.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op")).toEqual([]);
+    },
+    5 * 60_000,
+  );
 });

@@ -67,7 +67,10 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
   let deployed = false;
 
   const cdktf = (command: string, extra: string[] = []) =>
-    run("bash", ["scripts/cdktf.sh", "local", command, "--auto-approve", "--output", out, ...extra, ...STACKS], { env, timeoutMs: 15 * 60_000 });
+    run("bash", ["scripts/cdktf.sh", "local", command, "--auto-approve", "--output", out, ...extra, ...STACKS], {
+      env,
+      timeoutMs: 15 * 60_000,
+    });
 
   const planAll = async (outdir: string) => {
     const stacks = synthesizedStacks(outdir).filter((s) => STACKS.includes(s.name));
@@ -79,7 +82,12 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
     const clash = containersOf(OWNERS);
     if (clash.length > 0) throw new Error(`containers from another deploy exist (${clash.join(", ")}); destroy them first`);
     volumesBefore = new Set(lines(docker(["volume", "ls", "-q"]).stdout));
-    env = deployEnv({ SPARKY_CONFIG: ws.configFile, SPARKY_TARGET: "local", GRAFANA_ADMIN_PASSWORD: secret, SPARKY_GH_TOKEN: "e2e-gh-token" });
+    env = deployEnv({
+      SPARKY_CONFIG: ws.configFile,
+      SPARKY_TARGET: "local",
+      GRAFANA_ADMIN_PASSWORD: secret,
+      SPARKY_GH_TOKEN: "e2e-gh-token",
+    });
     projects = loadModel(env, REPO_ROOT).projects;
   });
 
@@ -89,130 +97,183 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
     fs.rmSync(ws.dir, { recursive: true, force: true });
   }, 15 * 60_000);
 
-  test("cdktf deploy brings every container up healthy, dependencies first, and every port answers on 127.0.0.1", async () => {
-    deployed = true;
-    const result = await cdktf("deploy");
-    expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
-    expect(result.stdout).toMatch(/Apply complete!/);
+  test(
+    "cdktf deploy brings every container up healthy, dependencies first, and every port answers on 127.0.0.1",
+    async () => {
+      deployed = true;
+      const result = await cdktf("deploy");
+      expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
+      expect(result.stdout).toMatch(/Apply complete!/);
 
-    for (const project of projects) {
-      const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
-      await pollUntil(
-        `${project.id} containers healthy`,
-        async () => deployedServices.map(([name]) => inspect(`${project.id}-${name}`).State),
-        (states) => states.every((s) => s.Running && (!s.Health || s.Health.Status === "healthy")),
-        180_000,
+      for (const project of projects) {
+        const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
+        await pollUntil(
+          `${project.id} containers healthy`,
+          async () => deployedServices.map(([name]) => inspect(`${project.id}-${name}`).State),
+          (states) => states.every((s) => s.Running && (!s.Health || s.Health.Status === "healthy")),
+          180_000,
+        );
+        for (const [name, service] of deployedServices) {
+          for (const dep of service.dependsOn.filter((d) => d.condition === "healthy"))
+            expect(Date.parse(inspect(`${project.id}-${name}`).State.StartedAt)).toBeGreaterThanOrEqual(
+              firstHealthy(`${project.id}-${dep.service}`),
+            );
+          for (const port of service.ports)
+            expect({
+              service: `${project.id}/${name}`,
+              port: port.host ?? port.container,
+              answers: await tcpAnswers(port.host ?? port.container),
+            }).toEqual({
+              service: `${project.id}/${name}`,
+              port: port.host ?? port.container,
+              answers: true,
+            });
+        }
+        // Profile services (dgx-pixels' dev container) are not deployed without the profile.
+        for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile))
+          expect(docker(["inspect", `${project.id}-${name}`]).status).not.toBe(0);
+      }
+      for (const port of [9090, 3000, 9100, 9400]) expect(await tcpAnswers(port)).toBe(true);
+    },
+    20 * 60_000,
+  );
+
+  test(
+    "the real Prometheus reports up == 1 for every generated scrape target",
+    async () => {
+      const tf = JSON.parse(fs.readFileSync(path.join(out, "stacks/local-observability/cdk.tf.json"), "utf8"));
+      const prometheus = Object.values(tf.resource.docker_container as Record<string, any>).find((c) => c.name === "local-obs-prometheus");
+      const config = parseYaml(prometheus.upload.find((u: any) => u.file === "/etc/prometheus/prometheus.yml").content);
+      const jobs: string[] = config.scrape_configs.map((j: any) => j.job_name).sort();
+      expect(jobs).toEqual(
+        expect.arrayContaining([
+          "host-node-exporter",
+          "host-dcgm-exporter",
+          "dgx-pixels-comfyui",
+          "dgx-pixels-backend-worker",
+          "sparky-orchestrator",
+        ]),
       );
-      for (const [name, service] of deployedServices) {
-        for (const dep of service.dependsOn.filter((d) => d.condition === "healthy"))
-          expect(Date.parse(inspect(`${project.id}-${name}`).State.StartedAt)).toBeGreaterThanOrEqual(firstHealthy(`${project.id}-${dep.service}`));
-        for (const port of service.ports)
-          expect({ service: `${project.id}/${name}`, port: port.host ?? port.container, answers: await tcpAnswers(port.host ?? port.container) }).toEqual({
-            service: `${project.id}/${name}`,
-            port: port.host ?? port.container,
-            answers: true,
+
+      const up = await pollUntil(
+        "up == 1 for every job",
+        async () =>
+          Object.fromEntries(
+            (await getJson(`${PROMETHEUS}/api/v1/query?query=up`)).data.result.map((r: any) => [r.metric.job, r.value[1]]),
+          ),
+        (u: Record<string, string>) => jobs.every((j) => u[j] === "1"),
+        150_000,
+      );
+      expect(Object.keys(up).sort()).toEqual(jobs);
+      const targets = (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets;
+      for (const t of targets) expect(t.scrapeUrl).not.toMatch(/localhost|127\.0\.0\.1/);
+      // The DCGM stand-in serves the uploaded counters CSV, and the 19 dgx-pixels rules are loaded.
+      expect((await getJson(`${PROMETHEUS}/api/v1/query?query=DCGM_FI_DEV_GPU_TEMP`)).data.result.length).toBeGreaterThan(0);
+      const groups = (await getJson(`${PROMETHEUS}/api/v1/rules`)).data.groups;
+      expect(groups.filter((g: any) => g.file.endsWith("dgx-pixels.yml")).flatMap((g: any) => g.rules)).toHaveLength(19);
+    },
+    5 * 60_000,
+  );
+
+  test(
+    "a second plan on every stack finds nothing to change",
+    async () => {
+      const plans = await planAll(out);
+      expect(plans.map((p) => p.stack).sort()).toEqual([...STACKS].sort());
+      for (const plan of plans)
+        expect({ stack: plan.stack, changes: changesOf(plan).map((c) => `${c.address}: ${c.change.actions}`) }).toEqual({
+          stack: plan.stack,
+          changes: [],
+        });
+    },
+    10 * 60_000,
+  );
+
+  test(
+    "changing one service's config replaces only that service",
+    async () => {
+      const changed = path.join(ws.dir, "out-changed");
+      synthesize({
+        env,
+        projectRoot: REPO_ROOT,
+        outdir: changed,
+        projects: editBlueprint("sparky", (p) => (p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" })),
+      });
+      const plans = await planAll(changed);
+      const summary = Object.fromEntries(
+        plans.map((p) => [p.stack, changesOf(p).map((c) => `${c.address} ${c.change.actions.join("+")}`)]),
+      );
+      expect(summary).toEqual({
+        "local-observability": [],
+        "dgx-pixels-services": [],
+        "sparky-services": [expect.stringMatching(/^docker_container\.collector_container_\w+ (delete\+create|create\+delete)$/)],
+      });
+      const sparkyPlan = plans.find((p) => p.stack === "sparky-services")!;
+      const applied = await runEngine(path.dirname(sparkyPlan.planFile), ["apply", "-input=false", "-no-color", sparkyPlan.planFile], {
+        env,
+      });
+      expect(`${applied.code}\n${applied.stderr}`).toMatch(/^0\n/);
+      expect(inspect("sparky-collector").State.Running).toBe(true);
+      for (const plan of await planAll(changed))
+        expect({ stack: plan.stack, changes: changesOf(plan).length }).toEqual({ stack: plan.stack, changes: 0 });
+    },
+    10 * 60_000,
+  );
+
+  test(
+    "removing a service's metrics endpoint removes its scrape job on the next deploy",
+    async () => {
+      const without = path.join(ws.dir, "out-without");
+      synthesize({
+        env,
+        projectRoot: REPO_ROOT,
+        outdir: without,
+        projects: editBlueprint("sparky", (p) => {
+          p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" };
+          delete p.services.generator.metrics;
+        }),
+      });
+      for (const plan of await planAll(without)) {
+        if (changesOf(plan).length === 0) continue;
+        const applied = await runEngine(path.dirname(plan.planFile), ["apply", "-input=false", "-no-color", plan.planFile], { env });
+        expect(`${plan.stack} ${applied.code}\n${applied.stderr}`).toMatch(new RegExp(`^${plan.stack} 0\\n`));
+      }
+      const targets = await pollUntil(
+        "sparky-generator gone, the rest up",
+        async () => (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets as any[],
+        (ts) => ts.length > 0 && !ts.some((t) => t.labels.job === "sparky-generator") && ts.every((t) => t.health === "up"),
+        150_000,
+      );
+      expect(targets.map((t) => t.labels.job)).not.toContain("sparky-generator");
+    },
+    10 * 60_000,
+  );
+
+  test(
+    "cdktf destroy leaves no project container or network, and only the volumes marked keep",
+    async () => {
+      const result = await cdktf("destroy");
+      expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
+      deployed = false;
+      expect(containersOf(OWNERS)).toEqual([]);
+      for (const name of NETWORKS) expect(lines(docker(["network", "ls", "-q", "--filter", `name=^${name}$`]).stdout)).toEqual([]);
+      const volumes = new Set(lines(docker(["volume", "ls", "-q"]).stdout));
+      for (const project of projects) {
+        const mounted = new Set(
+          Object.values(project.services)
+            .filter((s) => !s.profile)
+            .flatMap((s) => s.volumes.flatMap((m) => ("volume" in m ? [m.volume] : []))),
+        );
+        for (const [name, volume] of Object.entries(project.volumes)) {
+          if (!mounted.has(name)) continue;
+          const kept = volume.keep && !volume.hostPath;
+          expect({ volume: `${project.id}-${name}`, exists: volumes.has(`${project.id}-${name}`) }).toEqual({
+            volume: `${project.id}-${name}`,
+            exists: kept,
           });
+        }
       }
-      // Profile services (dgx-pixels' dev container) are not deployed without the profile.
-      for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile))
-        expect(docker(["inspect", `${project.id}-${name}`]).status).not.toBe(0);
-    }
-    for (const port of [9090, 3000, 9100, 9400]) expect(await tcpAnswers(port)).toBe(true);
-  }, 20 * 60_000);
-
-  test("the real Prometheus reports up == 1 for every generated scrape target", async () => {
-    const tf = JSON.parse(fs.readFileSync(path.join(out, "stacks/local-observability/cdk.tf.json"), "utf8"));
-    const prometheus = Object.values(tf.resource.docker_container as Record<string, any>).find((c) => c.name === "local-obs-prometheus");
-    const config = parseYaml(prometheus.upload.find((u: any) => u.file === "/etc/prometheus/prometheus.yml").content);
-    const jobs: string[] = config.scrape_configs.map((j: any) => j.job_name).sort();
-    expect(jobs).toEqual(expect.arrayContaining(["host-node-exporter", "host-dcgm-exporter", "dgx-pixels-comfyui", "dgx-pixels-backend-worker", "sparky-orchestrator"]));
-
-    const up = await pollUntil(
-      "up == 1 for every job",
-      async () => Object.fromEntries((await getJson(`${PROMETHEUS}/api/v1/query?query=up`)).data.result.map((r: any) => [r.metric.job, r.value[1]])),
-      (u: Record<string, string>) => jobs.every((j) => u[j] === "1"),
-      150_000,
-    );
-    expect(Object.keys(up).sort()).toEqual(jobs);
-    const targets = (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets;
-    for (const t of targets) expect(t.scrapeUrl).not.toMatch(/localhost|127\.0\.0\.1/);
-    // The DCGM stand-in serves the uploaded counters CSV, and the 19 dgx-pixels rules are loaded.
-    expect((await getJson(`${PROMETHEUS}/api/v1/query?query=DCGM_FI_DEV_GPU_TEMP`)).data.result.length).toBeGreaterThan(0);
-    const groups = (await getJson(`${PROMETHEUS}/api/v1/rules`)).data.groups;
-    expect(groups.filter((g: any) => g.file.endsWith("dgx-pixels.yml")).flatMap((g: any) => g.rules)).toHaveLength(19);
-  }, 5 * 60_000);
-
-  test("a second plan on every stack finds nothing to change", async () => {
-    const plans = await planAll(out);
-    expect(plans.map((p) => p.stack).sort()).toEqual([...STACKS].sort());
-    for (const plan of plans) expect({ stack: plan.stack, changes: changesOf(plan).map((c) => `${c.address}: ${c.change.actions}`) }).toEqual({ stack: plan.stack, changes: [] });
-  }, 10 * 60_000);
-
-  test("changing one service's config replaces only that service", async () => {
-    const changed = path.join(ws.dir, "out-changed");
-    synthesize({
-      env,
-      projectRoot: REPO_ROOT,
-      outdir: changed,
-      projects: editBlueprint("sparky", (p) => (p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" })),
-    });
-    const plans = await planAll(changed);
-    const summary = Object.fromEntries(plans.map((p) => [p.stack, changesOf(p).map((c) => `${c.address} ${c.change.actions.join("+")}`)]));
-    expect(summary).toEqual({
-      "local-observability": [],
-      "dgx-pixels-services": [],
-      "sparky-services": [expect.stringMatching(/^docker_container\.collector_container_\w+ (delete\+create|create\+delete)$/)],
-    });
-    const sparkyPlan = plans.find((p) => p.stack === "sparky-services")!;
-    const applied = await runEngine(path.dirname(sparkyPlan.planFile), ["apply", "-input=false", "-no-color", sparkyPlan.planFile], { env });
-    expect(`${applied.code}\n${applied.stderr}`).toMatch(/^0\n/);
-    expect(inspect("sparky-collector").State.Running).toBe(true);
-    for (const plan of await planAll(changed)) expect({ stack: plan.stack, changes: changesOf(plan).length }).toEqual({ stack: plan.stack, changes: 0 });
-  }, 10 * 60_000);
-
-  test("removing a service's metrics endpoint removes its scrape job on the next deploy", async () => {
-    const without = path.join(ws.dir, "out-without");
-    synthesize({
-      env,
-      projectRoot: REPO_ROOT,
-      outdir: without,
-      projects: editBlueprint("sparky", (p) => {
-        p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" };
-        delete p.services.generator.metrics;
-      }),
-    });
-    for (const plan of await planAll(without)) {
-      if (changesOf(plan).length === 0) continue;
-      const applied = await runEngine(path.dirname(plan.planFile), ["apply", "-input=false", "-no-color", plan.planFile], { env });
-      expect(`${plan.stack} ${applied.code}\n${applied.stderr}`).toMatch(new RegExp(`^${plan.stack} 0\\n`));
-    }
-    const targets = await pollUntil(
-      "sparky-generator gone, the rest up",
-      async () => (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets as any[],
-      (ts) => ts.length > 0 && !ts.some((t) => t.labels.job === "sparky-generator") && ts.every((t) => t.health === "up"),
-      150_000,
-    );
-    expect(targets.map((t) => t.labels.job)).not.toContain("sparky-generator");
-  }, 10 * 60_000);
-
-  test("cdktf destroy leaves no project container or network, and only the volumes marked keep", async () => {
-    const result = await cdktf("destroy");
-    expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
-    deployed = false;
-    expect(containersOf(OWNERS)).toEqual([]);
-    for (const name of NETWORKS) expect(lines(docker(["network", "ls", "-q", "--filter", `name=^${name}$`]).stdout)).toEqual([]);
-    const volumes = new Set(lines(docker(["volume", "ls", "-q"]).stdout));
-    for (const project of projects) {
-      const mounted = new Set(
-        Object.values(project.services)
-          .filter((s) => !s.profile)
-          .flatMap((s) => s.volumes.flatMap((m) => ("volume" in m ? [m.volume] : []))),
-      );
-      for (const [name, volume] of Object.entries(project.volumes)) {
-        if (!mounted.has(name)) continue;
-        const kept = volume.keep && !volume.hostPath;
-        expect({ volume: `${project.id}-${name}`, exists: volumes.has(`${project.id}-${name}`) }).toEqual({ volume: `${project.id}-${name}`, exists: kept });
-      }
-    }
-  }, 10 * 60_000);
+    },
+    10 * 60_000,
+  );
 });

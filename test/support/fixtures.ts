@@ -14,11 +14,7 @@ export function tinyProject(id = "tiny"): ProjectInput {
     ],
     meta: { name: "Meta", description: "Runs it all", agentType: "planner" },
     orchestrators: [{ id: "core", name: "Core", domain: "core", milestones: ["M0", "M1"], ownedPaths: ["src/"], agentType: "dev" }],
-    workstreams: [
-      workstream("WS-01", "M0", []),
-      workstream("WS-02", "M1", ["WS-01"]),
-      workstream("WS-03", "M1", ["WS-01", "WS-02"]),
-    ],
+    workstreams: [workstream("WS-01", "M0", []), workstream("WS-02", "M1", ["WS-01"]), workstream("WS-03", "M1", ["WS-01", "WS-02"])],
     gates: [{ id: "gate-1", name: "Gate 1", owner: "meta", from: ["M0"], to: ["M1"], after: ["WS-01"], criteria: ["it works"] }],
     network: { name: `${id}-net`, subnet: "172.31.250.0/24", gateway: "172.31.250.1" },
     volumes: { models: { keep: true }, scratch: {} },

@@ -57,7 +57,13 @@ export const pathText = (segments: readonly (string | number)[]): string =>
   segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 
 const isEmptyish = (v: unknown): boolean =>
-  v === null || v === undefined || v === "" || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  v === null ||
+  v === undefined ||
+  v === "" ||
+  v === 0 ||
+  v === false ||
+  (Array.isArray(v) && v.length === 0) ||
+  (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
 
 /**
  * Equality as the SDKv2 providers (docker, github) see it: an unset value and its type's zero value ("", 0,
@@ -79,7 +85,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * Attribute-level differences between two objects, descending into objects and equal-length lists of objects;
  * lists of scalars and lists that changed length are reported whole. Paths where `unknown` is true are skipped.
  */
-export function diffAttributes(before: unknown, after: unknown, unknown: unknown = undefined, segments: (string | number)[] = []): { segments: (string | number)[]; before: unknown; after: unknown }[] {
+export function diffAttributes(
+  before: unknown,
+  after: unknown,
+  unknown: unknown = undefined,
+  segments: (string | number)[] = [],
+): { segments: (string | number)[]; before: unknown; after: unknown }[] {
   if (unknown === true) return [];
   if (semanticEqual(before, after)) return [];
   if (isRecord(before) && isRecord(after)) {
@@ -142,11 +153,23 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
               .map((d) => ({ segments: d.segments, before: valueAt(c.change.before, d.segments), after: d.after }))
               .filter((d) => !semanticEqual(d.before, d.after))
           : [];
-        drift.push({ address: c.address, type: c.type, kind: "replaced", occupant: occupant.id, attributes: keep(c.address, diffs.map((d) => masked(c, d))) });
+        drift.push({
+          address: c.address,
+          type: c.type,
+          kind: "replaced",
+          occupant: occupant.id,
+          attributes: keep(
+            c.address,
+            diffs.map((d) => masked(c, d)),
+          ),
+        });
       } else drift.push({ address: c.address, type: c.type, kind: "deleted", attributes: [] });
       continue;
     }
-    const attributes = keep(c.address, diffAttributes(c.change.before, c.change.after).map((d) => masked(c, d)));
+    const attributes = keep(
+      c.address,
+      diffAttributes(c.change.before, c.change.after).map((d) => masked(c, d)),
+    );
     if (attributes.length === 0) continue;
     driftBefore.set(c.address, c.change.before);
     drift.push({ address: c.address, type: c.type, kind: "changed", attributes });
@@ -161,8 +184,13 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
       // Does the code want anything other than what was last applied? If not, the change only undoes drift.
       const lastApplied = driftBefore.get(c.address);
       // Values the code leaves unset (null in the plan) are the provider's or image's to choose: not a difference.
-      const differences = diffAttributes(lastApplied, c.change.after, c.change.after_unknown).filter((d) => d.after !== null && d.after !== undefined);
-      const remaining = keep(c.address, differences.map((d) => masked(c, d)));
+      const differences = diffAttributes(lastApplied, c.change.after, c.change.after_unknown).filter(
+        (d) => d.after !== null && d.after !== undefined,
+      );
+      const remaining = keep(
+        c.address,
+        differences.map((d) => masked(c, d)),
+      );
       if (remaining.length === 0) {
         explainedByDrift.push(c.address);
         continue;
@@ -171,7 +199,10 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
       continue;
     }
     if (sameActions(actions, ["update"])) {
-      const attributes = keep(c.address, diffAttributes(c.change.before, c.change.after, c.change.after_unknown).map((d) => masked(c, d)));
+      const attributes = keep(
+        c.address,
+        diffAttributes(c.change.before, c.change.after, c.change.after_unknown).map((d) => masked(c, d)),
+      );
       if (attributes.length === 0) continue; // only ignored (or normalisation) differences
       unapplied.push({ address: c.address, type: c.type, actions, attributes });
       continue;
@@ -187,9 +218,12 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
     unapplied.push({ address: c.address, type: c.type, actions, attributes: keep(c.address, attributes) });
   }
 
-  const deployed = (refreshOnly as { prior_state?: { values?: { root_module?: { resources?: unknown[] } } } }).prior_state?.values?.root_module?.resources;
-  const neverApplied = (!deployed || deployed.length === 0) && drift.length === 0 && unapplied.every((u) => sameActions(u.actions, ["create"]));
-  const status: StackStatus = neverApplied && unapplied.length > 0 ? "undeployed" : drift.length > 0 || unapplied.length > 0 ? "drift" : "clean";
+  const deployed = (refreshOnly as { prior_state?: { values?: { root_module?: { resources?: unknown[] } } } }).prior_state?.values
+    ?.root_module?.resources;
+  const neverApplied =
+    (!deployed || deployed.length === 0) && drift.length === 0 && unapplied.every((u) => sameActions(u.actions, ["create"]));
+  const status: StackStatus =
+    neverApplied && unapplied.length > 0 ? "undeployed" : drift.length > 0 || unapplied.length > 0 ? "drift" : "clean";
   return { stack, status, drift, unapplied, explainedByDrift, ignored };
 }
 

@@ -24,11 +24,17 @@ const IMPORT_FILE = "sparky-drift-import.tf.json";
 
 /** Stacks whose name matches the glob (several globs: comma-separated). */
 export function selectStacks(outdir: string, glob = "*"): SynthesizedStack[] {
-  const globs = glob.split(",").map((g) => g.trim()).filter(Boolean);
+  const globs = glob
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean);
   return synthesizedStacks(outdir).filter((s) => globs.some((g) => globMatch(g, s.name)));
 }
 
-function stackConfig(stack: SynthesizedStack): { provider?: Record<string, Record<string, unknown>[]>; terraform?: { required_providers?: Record<string, { source: string }> } } {
+function stackConfig(stack: SynthesizedStack): {
+  provider?: Record<string, Record<string, unknown>[]>;
+  terraform?: { required_providers?: Record<string, { source: string }> };
+} {
   return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
 }
 
@@ -45,7 +51,10 @@ export function missingProviders(stack: SynthesizedStack): string[] {
  * hand): its import id, plus live attributes the provider never reads back (docker: a container's env and
  * labels). Only types listed in `locators` are looked up; others stay "deleted".
  */
-export type Locator = (stack: SynthesizedStack, before: Record<string, unknown>) => { id: string; live?: Record<string, unknown> } | undefined;
+export type Locator = (
+  stack: SynthesizedStack,
+  before: Record<string, unknown>,
+) => { id: string; live?: Record<string, unknown> } | undefined;
 
 function dockerHost(stack: SynthesizedStack): string | undefined {
   const host = stackConfig(stack).provider?.docker?.[0]?.host;
@@ -58,17 +67,21 @@ function docker(stack: SynthesizedStack, args: string[]): string | undefined {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
 }
 
-const byName = (kind: "network" | "volume", format: string): Locator => (stack, before) => {
-  const id = typeof before.name === "string" ? docker(stack, [kind, "inspect", "--format", format, before.name]) : undefined;
-  return id ? { id } : undefined;
-};
+const byName =
+  (kind: "network" | "volume", format: string): Locator =>
+  (stack, before) => {
+    const id = typeof before.name === "string" ? docker(stack, [kind, "inspect", "--format", format, before.name]) : undefined;
+    return id ? { id } : undefined;
+  };
 
 const dockerContainer: Locator = (stack, before) => {
   if (typeof before.name !== "string") return undefined;
   const inspected = docker(stack, ["container", "inspect", "--format", "{{json .}}", before.name]);
   if (!inspected) return undefined;
   const c = JSON.parse(inspected) as { Id: string; Image: string; Config: { Env?: string[]; Labels?: Record<string, string> } };
-  const imageEnv = new Set((JSON.parse(docker(stack, ["image", "inspect", "--format", "{{json .Config.Env}}", c.Image]) ?? "[]") as string[] | null) ?? []);
+  const imageEnv = new Set(
+    (JSON.parse(docker(stack, ["image", "inspect", "--format", "{{json .Config.Env}}", c.Image]) ?? "[]") as string[] | null) ?? [],
+  );
   const env = (c.Config.Env ?? []).filter((e) => !imageEnv.has(e)).sort();
   const labels = Object.entries(c.Config.Labels ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
@@ -99,12 +112,26 @@ function removeImports(stack: SynthesizedStack): void {
   fs.rmSync(path.join(stack.dir, IMPORT_FILE), { force: true });
 }
 
-async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker: Masker, initErrors: Map<string, unknown>): Promise<StackReport & { imports: Record<string, string> }> {
+async function checkStack(
+  stack: SynthesizedStack,
+  options: CheckOptions,
+  masker: Masker,
+  initErrors: Map<string, unknown>,
+): Promise<StackReport & { imports: Record<string, string> }> {
   const started = Date.now();
   const missing = missingProviders(stack);
   if (initErrors.has(stack.name)) throw initErrors.get(stack.name);
   if (missing.length > 0)
-    return { stack: stack.name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], imports: {}, error: `provider not available in the local mirror: ${missing.join(", ")}` };
+    return {
+      stack: stack.name,
+      status: "error",
+      drift: [],
+      unapplied: [],
+      explainedByDrift: [],
+      ignored: [],
+      imports: {},
+      error: `provider not available in the local mirror: ${missing.join(", ")}`,
+    };
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
   const env = variableEnv(stack, { ...process.env, ...options.env });
   const refresh = await planStack(stack, { refreshOnly: true, env });
@@ -136,7 +163,11 @@ async function checkStack(stack: SynthesizedStack, options: CheckOptions, masker
  * scratch directory without its backend (empty state, the real state is never touched) plus import blocks; the
  * plan's `importing` entries carry each object's live attributes.
  */
-async function probeOccupants(stack: SynthesizedStack, imports: Record<string, string>, env?: NodeJS.ProcessEnv): Promise<NonNullable<AnalyzeOptions["occupants"]>> {
+async function probeOccupants(
+  stack: SynthesizedStack,
+  imports: Record<string, string>,
+  env?: NodeJS.ProcessEnv,
+): Promise<NonNullable<AnalyzeOptions["occupants"]>> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `sparky-drift-probe-${stack.name}-`));
   try {
     const config = stackConfig(stack) as { terraform?: { backend?: unknown } };
@@ -172,13 +203,30 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
   const initErrors = new Map<string, unknown>();
   for (const s of stacks)
     if (missingProviders(s).length === 0) await ensureInitialized(s.dir, { env: options.env }).catch((e) => initErrors.set(s.name, e));
-  const results = await forEachBounded(stacks, options.concurrency ?? 4, (s) => checkStack(s, options, masker, initErrors), (e) => {
-    if (e.state === "started") log(`drift: ${e.item.name} …`);
-    else log(`drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`);
-  });
+  const results = await forEachBounded(
+    stacks,
+    options.concurrency ?? 4,
+    (s) => checkStack(s, options, masker, initErrors),
+    (e) => {
+      if (e.state === "started") log(`drift: ${e.item.name} …`);
+      else
+        log(
+          `drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`,
+        );
+    },
+  );
   const imports: Record<string, Record<string, string>> = {};
   const reports = results.map((r, i): StackReport => {
-    if (r.status === "rejected") return { stack: stacks[i].name, status: "error", drift: [], unapplied: [], explainedByDrift: [], ignored: [], error: errorText(r.reason, masker) };
+    if (r.status === "rejected")
+      return {
+        stack: stacks[i].name,
+        status: "error",
+        drift: [],
+        unapplied: [],
+        explainedByDrift: [],
+        ignored: [],
+        error: errorText(r.reason, masker),
+      };
     const { imports: found, ...report } = r.value;
     if (Object.keys(found).length > 0) imports[report.stack] = found;
     return report;
@@ -198,7 +246,10 @@ export interface ReconcileResult {
  * wins; objects recreated by hand under a managed name are imported first, then replaced as the code says).
  * accept: a refresh-only plan and apply (reality is written to state; the code is not touched).
  */
-export async function reconcile(mode: "restore" | "accept", options: CheckOptions): Promise<{ before: DriftReport; results: ReconcileResult[] }> {
+export async function reconcile(
+  mode: "restore" | "accept",
+  options: CheckOptions,
+): Promise<{ before: DriftReport; results: ReconcileResult[] }> {
   const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
   const before = await checkDrift(options);
   const stacks = selectStacks(options.outdir, options.stacks);
@@ -219,7 +270,12 @@ export async function reconcile(mode: "restore" | "accept", options: CheckOption
       }
       const plan = await planStack(stack, { env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
       const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env });
-      results.push({ stack: stack.name, action: mode, ok: applied.code === 0, output: masker.text((applied.code === 0 ? applied.stdout : applied.stderr || applied.stdout).slice(-4000)) });
+      results.push({
+        stack: stack.name,
+        action: mode,
+        ok: applied.code === 0,
+        output: masker.text((applied.code === 0 ? applied.stdout : applied.stderr || applied.stdout).slice(-4000)),
+      });
     } catch (e) {
       results.push({ stack: stack.name, action: mode, ok: false, output: errorText(e, masker) });
     } finally {

@@ -26,10 +26,17 @@ interface Args {
   concurrency: number;
 }
 
-const USAGE = "usage: drift [reconcile --restore|--accept] [--stacks glob] [--json file] [--markdown file] [--outdir dir] [--no-synth] [--ignore file] [--concurrency n]";
+const USAGE =
+  "usage: drift [reconcile --restore|--accept] [--stacks glob] [--json file] [--markdown file] [--outdir dir] [--no-synth] [--ignore file] [--concurrency n]";
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { command: "check", outdir: path.join(REPO_ROOT, "cdktf.out"), synth: true, ignore: path.join(REPO_ROOT, "config", "drift-ignore.json"), concurrency: 4 };
+  const args: Args = {
+    command: "check",
+    outdir: path.join(REPO_ROOT, "cdktf.out"),
+    synth: true,
+    ignore: path.join(REPO_ROOT, "config", "drift-ignore.json"),
+    concurrency: 4,
+  };
   const rest = [...argv];
   if (rest[0] === "reconcile") {
     args.command = "reconcile";
@@ -54,7 +61,8 @@ export function parseArgs(argv: string[]): Args {
     else if (flag === "--no-synth") args.synth = false;
     else throw new Error(`unknown argument ${flag}\n${USAGE}`);
   }
-  if (args.command === "reconcile" && !args.mode) throw new Error(`reconcile needs --restore (apply the code) or --accept (record reality in state)\n${USAGE}`);
+  if (args.command === "reconcile" && !args.mode)
+    throw new Error(`reconcile needs --restore (apply the code) or --accept (record reality in state)\n${USAGE}`);
   if (args.command === "check" && args.mode) throw new Error(`--restore/--accept only with reconcile\n${USAGE}`);
   return args;
 }
@@ -92,4 +100,3 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   process.stdout.write(masker.text(markdown));
   return exitCodeFor(report);
 }
-

@@ -22,8 +22,13 @@ export const IgnoreFileSchema = z.strictObject({
 export type IgnoreEntry = z.infer<typeof IgnoreEntrySchema>;
 
 export class IgnoreListError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the drift ignore list:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the drift ignore list:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -53,7 +58,10 @@ export function loadIgnoreList(file: string): IgnoreEntry[] {
 
 /** `*` matches any run of characters (dots and brackets included), `?` one character; everything else is literal. */
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 
@@ -72,6 +80,9 @@ export function attributeCovers(attribute: string, path: string): boolean {
 /** The first entry covering (stack, address, attribute path); `path` undefined means the whole resource. */
 export function findIgnore(entries: readonly IgnoreEntry[], stack: string, address: string, path?: string): IgnoreEntry | undefined {
   return entries.find(
-    (e) => globMatch(e.stack, stack) && globMatch(e.address, address) && (path === undefined ? e.attribute === "*" : attributeCovers(e.attribute, path)),
+    (e) =>
+      globMatch(e.stack, stack) &&
+      globMatch(e.address, address) &&
+      (path === undefined ? e.attribute === "*" : attributeCovers(e.attribute, path)),
   );
 }

@@ -19,7 +19,10 @@ export type IssueAction =
   | { kind: "close"; stack: string; number: number; comment: string };
 
 export function issueTitle(s: StackReport): string {
-  const parts = [s.drift.length > 0 ? `${s.drift.length} out-of-band change${s.drift.length === 1 ? "" : "s"}` : "", s.unapplied.length > 0 ? `${s.unapplied.length} unapplied` : ""].filter(Boolean);
+  const parts = [
+    s.drift.length > 0 ? `${s.drift.length} out-of-band change${s.drift.length === 1 ? "" : "s"}` : "",
+    s.unapplied.length > 0 ? `${s.unapplied.length} unapplied` : "",
+  ].filter(Boolean);
   return `Drift in ${s.stack}: ${parts.join(", ")}`;
 }
 
@@ -51,9 +54,15 @@ export function planIssueActions(report: DriftReport, existing: readonly Existin
       const title = issueTitle(s);
       const body = issueBody(s, runUrl);
       if (!issue) actions.push({ kind: "create", stack: s.stack, title, body });
-      else if (issue.state === "closed" || issue.body !== body) actions.push({ kind: "update", stack: s.stack, number: issue.number, title, body, reopen: issue.state === "closed" });
+      else if (issue.state === "closed" || issue.body !== body)
+        actions.push({ kind: "update", stack: s.stack, number: issue.number, title, body, reopen: issue.state === "closed" });
     } else if (s.status === "clean" && issue?.state === "open") {
-      actions.push({ kind: "close", stack: s.stack, number: issue.number, comment: `\`${s.stack}\` is clean again${runUrl ? ` (${runUrl})` : ""}; closing.` });
+      actions.push({
+        kind: "close",
+        stack: s.stack,
+        number: issue.number,
+        comment: `\`${s.stack}\` is clean again${runUrl ? ` (${runUrl})` : ""}; closing.`,
+      });
     }
   }
   return actions;
@@ -74,18 +83,35 @@ export interface IssuesApi {
 
 export const DRIFT_LABEL = "drift";
 
-export async function syncIssues(github: IssuesApi, repo: { owner: string; repo: string }, report: DriftReport, runUrl?: string): Promise<IssueAction[]> {
-  const listed = await github.paginate<{ number: number; state: string; body?: string | null; pull_request?: unknown }>(github.rest.issues.listForRepo, {
-    ...repo,
-    state: "all",
-    labels: DRIFT_LABEL,
-    per_page: 100,
-  });
-  const existing = listed.filter((i) => !i.pull_request && MARKER.test(i.body ?? "")).map((i) => ({ number: i.number, state: i.state as "open" | "closed", body: i.body }));
+export async function syncIssues(
+  github: IssuesApi,
+  repo: { owner: string; repo: string },
+  report: DriftReport,
+  runUrl?: string,
+): Promise<IssueAction[]> {
+  const listed = await github.paginate<{ number: number; state: string; body?: string | null; pull_request?: unknown }>(
+    github.rest.issues.listForRepo,
+    {
+      ...repo,
+      state: "all",
+      labels: DRIFT_LABEL,
+      per_page: 100,
+    },
+  );
+  const existing = listed
+    .filter((i) => !i.pull_request && MARKER.test(i.body ?? ""))
+    .map((i) => ({ number: i.number, state: i.state as "open" | "closed", body: i.body }));
   const actions = planIssueActions(report, existing, runUrl);
   for (const a of actions) {
     if (a.kind === "create") await github.rest.issues.create({ ...repo, title: a.title, body: a.body, labels: [DRIFT_LABEL] });
-    else if (a.kind === "update") await github.rest.issues.update({ ...repo, issue_number: a.number, title: a.title, body: a.body, ...(a.reopen ? { state: "open" } : {}) });
+    else if (a.kind === "update")
+      await github.rest.issues.update({
+        ...repo,
+        issue_number: a.number,
+        title: a.title,
+        body: a.body,
+        ...(a.reopen ? { state: "open" } : {}),
+      });
     else {
       await github.rest.issues.createComment({ ...repo, issue_number: a.number, body: a.comment });
       await github.rest.issues.update({ ...repo, issue_number: a.number, state: "closed", state_reason: "completed" });

@@ -31,7 +31,11 @@ export function createMasker(secretValues: readonly string[] = []): Masker {
   const maskValue = (path: string, value: unknown, sensitive: unknown): unknown => {
     if (sensitive === true) return MASK;
     if (value === null || value === undefined) return value;
-    const leaf = path.replace(/\[\d+\]$/, "").split(".").pop() ?? "";
+    const leaf =
+      path
+        .replace(/\[\d+\]$/, "")
+        .split(".")
+        .pop() ?? "";
     if (typeof value === "string") {
       // "NAME=value" (container env): mask the value when the name looks secret.
       const env = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
@@ -39,7 +43,8 @@ export function createMasker(secretValues: readonly string[] = []): Masker {
       if (looksSecret(leaf) && !/^(name|description)$/i.test(leaf)) return MASK;
       return scrub(value);
     }
-    if (Array.isArray(value)) return value.map((v, i) => maskValue(`${path}[${i}]`, v, Array.isArray(sensitive) ? sensitive[i] : undefined));
+    if (Array.isArray(value))
+      return value.map((v, i) => maskValue(`${path}[${i}]`, v, Array.isArray(sensitive) ? sensitive[i] : undefined));
     if (typeof value === "object") {
       // Key/value lists ({label, value}, {name, value}): the key decides.
       const record = value as Record<string, unknown>;

@@ -16,7 +16,12 @@ function attributeLines(attributes: readonly AttributeChange[]): string[] {
   return attributes.map((a) => `  - \`${a.path}\`: ${escapeCell(formatValue(a.before))} → ${escapeCell(formatValue(a.after))}`);
 }
 
-const STATUS_ICON: Record<StackReport["status"], string> = { clean: "clean", drift: "**drift**", undeployed: "not deployed", error: "**error**" };
+const STATUS_ICON: Record<StackReport["status"], string> = {
+  clean: "clean",
+  drift: "**drift**",
+  undeployed: "not deployed",
+  error: "**error**",
+};
 
 export function renderStack(s: StackReport, heading = "###"): string {
   const out: string[] = [`${heading} \`${s.stack}\`: ${STATUS_ICON[s.status]}`, ""];
@@ -24,7 +29,12 @@ export function renderStack(s: StackReport, heading = "###"): string {
   if (s.drift.length > 0) {
     out.push("Changed outside the code (reality ≠ state; before = last applied, after = now):", "");
     for (const d of s.drift) {
-      const what = d.kind === "deleted" ? "deleted out of band" : d.kind === "replaced" ? `replaced by hand (now \`${d.occupant?.slice(0, 12)}\`)` : "changed";
+      const what =
+        d.kind === "deleted"
+          ? "deleted out of band"
+          : d.kind === "replaced"
+            ? `replaced by hand (now \`${d.occupant?.slice(0, 12)}\`)`
+            : "changed";
       out.push(`- \`${d.address}\`: ${what}`, ...attributeLines(d.attributes));
     }
     out.push("");
@@ -34,9 +44,16 @@ export function renderStack(s: StackReport, heading = "###"): string {
     for (const u of s.unapplied) out.push(`- \`${u.address}\`: ${u.actions.join(", ")}`, ...attributeLines(u.attributes));
     out.push("");
   }
-  if (s.explainedByDrift.length > 0) out.push(`A restore would also ${s.explainedByDrift.length === 1 ? "re-apply" : "re-apply each of"} ${s.explainedByDrift.map((a) => `\`${a}\``).join(", ")} (only undoing the drift above).`, "");
+  if (s.explainedByDrift.length > 0)
+    out.push(
+      `A restore would also ${s.explainedByDrift.length === 1 ? "re-apply" : "re-apply each of"} ${s.explainedByDrift.map((a) => `\`${a}\``).join(", ")} (only undoing the drift above).`,
+      "",
+    );
   if (s.ignored.length > 0) {
-    out.push(`<details><summary>${s.ignored.length} ignored difference${s.ignored.length === 1 ? "" : "s"} (config/drift-ignore.json)</summary>`, "");
+    out.push(
+      `<details><summary>${s.ignored.length} ignored difference${s.ignored.length === 1 ? "" : "s"} (config/drift-ignore.json)</summary>`,
+      "",
+    );
     for (const i of s.ignored) out.push(`- \`${i.address}\` \`${i.path}\`: ${escapeCell(i.reason)}`);
     out.push("", "</details>", "");
   }
@@ -51,7 +68,9 @@ export function renderMarkdown(report: DriftReport): string {
     "",
     "| stack | status | out of band | unapplied code | ignored |",
     "|---|---|---|---|---|",
-    ...report.stacks.map((s) => `| \`${s.stack}\` | ${STATUS_ICON[s.status]} | ${s.drift.length} | ${s.unapplied.length} | ${s.ignored.length} |`),
+    ...report.stacks.map(
+      (s) => `| \`${s.stack}\` | ${STATUS_ICON[s.status]} | ${s.drift.length} | ${s.unapplied.length} | ${s.ignored.length} |`,
+    ),
     "",
     ...report.stacks.filter((s) => s.status === "drift" || s.status === "error").map((s) => renderStack(s)),
     "Reconcile explicitly: `node bin/run.js tools/drift.ts reconcile --restore` applies the code; `--accept` records reality in state.",

@@ -44,7 +44,9 @@ export function variablesFromEnvironment(dir: string, env: NodeJS.ProcessEnv): N
   const file = path.join(dir, "cdk.tf.json");
   if (!fs.existsSync(file)) return {};
   const declared = Object.keys((JSON.parse(fs.readFileSync(file, "utf8")) as { variable?: Record<string, unknown> }).variable ?? {});
-  return Object.fromEntries(declared.filter((name) => env[name] !== undefined && env[`TF_VAR_${name}`] === undefined).map((name) => [`TF_VAR_${name}`, env[name]]));
+  return Object.fromEntries(
+    declared.filter((name) => env[name] !== undefined && env[`TF_VAR_${name}`] === undefined).map((name) => [`TF_VAR_${name}`, env[name]]),
+  );
 }
 
 /** Runs the pinned engine in a stack directory with the project-local CLI config; never throws on a non-zero exit. */
@@ -152,7 +154,9 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
   const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
   if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
-  const planSha256 = createHash("sha256").update(fs.readFileSync(path.join(stack.dir, planFile))).digest("hex");
+  const planSha256 = createHash("sha256")
+    .update(fs.readFileSync(path.join(stack.dir, planFile)))
+    .digest("hex");
   return { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256, json: JSON.parse(shown.stdout) as PlanJson };
 }
 

@@ -38,17 +38,31 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
   });
 }
 
-export async function runOk(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
+export async function runOk(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Run> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.code}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
   return r;
 }
 
 export const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 60_000 });
-export const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+export const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** Bounded poll: resolves with the last observation once `done` holds, or throws with it after `timeoutMs`. */
-export async function pollUntil<T>(what: string, observe: () => Promise<T>, done: (t: T) => boolean, timeoutMs = 120_000, everyMs = 2_000): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  observe: () => Promise<T>,
+  done: (t: T) => boolean,
+  timeoutMs = 120_000,
+  everyMs = 2_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -75,7 +89,8 @@ export function requireDeployPrerequisites(): void {
   if (!engineAvailable()) throw new Error("the engine is missing: run scripts/setup-toolchain.sh");
   if (toolchainStatus()?.providers["kreuzwerker/docker"]?.status === "missing")
     throw new Error("the docker provider is missing from .toolchain: see .toolchain/status.json and scripts/setup-toolchain.sh");
-  if (docker(["info", "--format", "{{.ServerVersion}}"]).status !== 0) throw new Error("Docker engine not answering: run scripts/docker-engine.sh");
+  if (docker(["info", "--format", "{{.ServerVersion}}"]).status !== 0)
+    throw new Error("Docker engine not answering: run scripts/docker-engine.sh");
   for (const image of Object.values(LOCAL_IMAGES))
     if (docker(["image", "inspect", image]).status !== 0) throw new Error(`${image} missing: run scripts/build-local-images.sh`);
 }
@@ -108,7 +123,10 @@ export function variablesOf(stackDir: string): string[] {
 
 /** Removes what the engine may have left: containers by owner label, networks and volumes by name, by id. */
 export function removeLeftovers(owners: readonly string[], networks: readonly string[], keepVolumes: ReadonlySet<string>): void {
-  for (const owner of owners) for (const id of lines(docker(["ps", "-aq", "--filter", `label=sparky.owner=${owner}`]).stdout)) docker(["rm", "-f", id]);
-  for (const name of networks) for (const id of lines(docker(["network", "ls", "-q", "--filter", `name=^${name}$`]).stdout)) docker(["network", "rm", id]);
-  for (const v of lines(docker(["volume", "ls", "-q"]).stdout)) if (!keepVolumes.has(v) && owners.some((o) => v.startsWith(`${o}-`))) docker(["volume", "rm", v]);
+  for (const owner of owners)
+    for (const id of lines(docker(["ps", "-aq", "--filter", `label=sparky.owner=${owner}`]).stdout)) docker(["rm", "-f", id]);
+  for (const name of networks)
+    for (const id of lines(docker(["network", "ls", "-q", "--filter", `name=^${name}$`]).stdout)) docker(["network", "rm", id]);
+  for (const v of lines(docker(["volume", "ls", "-q"]).stdout))
+    if (!keepVolumes.has(v) && owners.some((o) => v.startsWith(`${o}-`))) docker(["volume", "rm", v]);
 }

@@ -29,7 +29,13 @@ export async function uniqueTinyProject(prefix: string, startDelay = "0s"): Prom
   delete project.services.model.gpu; // the test machine has no GPU
   project.services.model.ports = [{ container: 8188, host: modelPort }];
   project.services.model.env = { STANDIN_START_DELAY: startDelay };
-  project.services.model.healthcheck = { ...project.services.model.healthcheck, interval: "1s", timeout: "2s", startPeriod: "1s", retries: 20 };
+  project.services.model.healthcheck = {
+    ...project.services.model.healthcheck,
+    interval: "1s",
+    timeout: "2s",
+    startPeriod: "1s",
+    retries: 20,
+  };
   project.services.worker.ports = [{ container: 5555, host: workerPort }];
   return project;
 }

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${gh.url}\n`);
   const shutdown = () => {
     const unhandled = gh.unhandledRoutes();
-    if (unhandled.length) process.stderr.write(`[github-emulator] ${unhandled.length} unhandled request(s):\n  ${unhandled.join("\n  ")}\n`);
+    if (unhandled.length)
+      process.stderr.write(`[github-emulator] ${unhandled.length} unhandled request(s):\n  ${unhandled.join("\n  ")}\n`);
     gh.stop().then(() => process.exit(unhandled.length ? 3 : 0));
   };
   process.on("SIGINT", shutdown);

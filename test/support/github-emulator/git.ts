@@ -74,14 +74,30 @@ export function makeCommit(opts: {
   parentFiles?: Map<string, Buffer>;
 }): Commit {
   const tsha = treeSha(opts.files);
-  const lines = [`tree ${tsha}`, ...opts.parents.map((p) => `parent ${p}`), sigLine("author", opts.author), sigLine("committer", opts.committer), "", opts.message];
+  const lines = [
+    `tree ${tsha}`,
+    ...opts.parents.map((p) => `parent ${p}`),
+    sigLine("author", opts.author),
+    sigLine("committer", opts.committer),
+    "",
+    opts.message,
+  ];
   const text = Buffer.from(lines.join("\n") + "\n");
   const sha = sha1(Buffer.concat([Buffer.from(`commit ${text.length}\0`), text]));
   const before = opts.parentFiles ?? new Map<string, Buffer>();
   const changed: string[] = [];
   for (const [p, c] of opts.files) if (!before.has(p) || !before.get(p)!.equals(c)) changed.push(p);
   for (const p of before.keys()) if (!opts.files.has(p)) changed.push(p);
-  return { sha, treeSha: tsha, parents: opts.parents, message: opts.message, author: opts.author, committer: opts.committer, files: opts.files, changed };
+  return {
+    sha,
+    treeSha: tsha,
+    parents: opts.parents,
+    message: opts.message,
+    author: opts.author,
+    committer: opts.committer,
+    files: opts.files,
+    changed,
+  };
 }
 
 /** Git-style glob for ruleset ref conditions: `*` stays within a path segment, `**` crosses them. */

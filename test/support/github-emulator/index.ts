@@ -136,7 +136,16 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
         return;
       }
     }
-    const r: Req = { method, path, query: url.searchParams, body: parsed, headers: req.headers, params: route.params, base, api: `${base}api/v3` };
+    const r: Req = {
+      method,
+      path,
+      query: url.searchParams,
+      body: parsed,
+      headers: req.headers,
+      params: route.params,
+      base,
+      api: `${base}api/v3`,
+    };
     let reply: Reply;
     try {
       reply = await route.handler(r);
@@ -186,7 +195,11 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
     async request(method, path, body) {
       const res = await fetch(`${base}api/v3${path.startsWith("/") ? path : `/${path}`}`, {
         method,
-        headers: { Authorization: `token ${opts.token}`, Accept: "application/vnd.github+json", ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+        headers: {
+          Authorization: `token ${opts.token}`,
+          Accept: "application/vnd.github+json",
+          ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();

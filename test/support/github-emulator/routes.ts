@@ -211,7 +211,11 @@ function gitCommitJson(repo: Repo, c: Commit, req: Req): Record<string, unknown>
     committer: sigJson(c.committer),
     tree: { sha: c.treeSha, url: `${repoUrl(req, repo)}/git/trees/${c.treeSha}` },
     message: c.message,
-    parents: c.parents.map((p) => ({ sha: p, url: `${repoUrl(req, repo)}/git/commits/${p}`, html_url: `${req.base}${repo.owner.login}/${repo.name}/commit/${p}` })),
+    parents: c.parents.map((p) => ({
+      sha: p,
+      url: `${repoUrl(req, repo)}/git/commits/${p}`,
+      html_url: `${req.base}${repo.owner.login}/${repo.name}/commit/${p}`,
+    })),
     verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
   };
 }
@@ -326,13 +330,25 @@ function body(req: Req): Record<string, any> {
   return req.body;
 }
 
-function checkType(resource: string, b: Record<string, any>, field: string, type: "string" | "boolean" | "number" | "array", doc: string, nullable = false): void {
+function checkType(
+  resource: string,
+  b: Record<string, any>,
+  field: string,
+  type: "string" | "boolean" | "number" | "array",
+  doc: string,
+  nullable = false,
+): void {
   if (!(field in b)) return;
   const v = b[field];
   if (v === null && nullable) return;
   const okType = type === "array" ? Array.isArray(v) : typeof v === type;
   if (!okType) {
-    throw new ApiError(422, `Invalid request.\n\nFor '${field}', ${JSON.stringify(v)} is not a ${type}.`, [{ resource, field, code: "invalid" }], doc);
+    throw new ApiError(
+      422,
+      `Invalid request.\n\nFor '${field}', ${JSON.stringify(v)} is not a ${type}.`,
+      [{ resource, field, code: "invalid" }],
+      doc,
+    );
   }
 }
 
@@ -381,7 +397,8 @@ function pacificParts(d: Date): { date: string; time: string } {
 
 function author(state: EmulatorState, given: any): Signature {
   const date = now();
-  if (given && typeof given === "object" && given.name && given.email) return { name: String(given.name), email: String(given.email), date: given.date ?? date };
+  if (given && typeof given === "object" && given.name && given.email)
+    return { name: String(given.name), email: String(given.email), date: given.date ?? date };
   return { name: state.user.name, email: state.user.email, date };
 }
 
@@ -396,7 +413,14 @@ function resolveRef(repo: Repo, ref: string | null | undefined): { sha: string; 
   return undefined;
 }
 
-function commitOnBranch(state: EmulatorState, repo: Repo, branch: string, files: Map<string, Buffer>, message: string, b: Record<string, any>): Commit {
+function commitOnBranch(
+  state: EmulatorState,
+  repo: Repo,
+  branch: string,
+  files: Map<string, Buffer>,
+  message: string,
+  b: Record<string, any>,
+): Commit {
   const parentSha = repo.branches.get(branch);
   const parent = parentSha ? repo.commits.get(parentSha) : undefined;
   const a = author(state, b.author ?? b.committer);
@@ -414,7 +438,14 @@ function pushViolations(repo: Repo, branch: string): string[] {
   const out: string[] = [];
   for (const rs of repo.rulesets) {
     if (rs.enforcement !== "active" || rs.target !== "branch") continue;
-    if ((rs.bypass_actors as any[]).some((a) => a?.bypass_mode !== "pull_request" && (a?.actor_type === "OrganizationAdmin" || (a?.actor_type === "RepositoryRole" && Number(a?.actor_id) === 5)))) continue;
+    if (
+      (rs.bypass_actors as any[]).some(
+        (a) =>
+          a?.bypass_mode !== "pull_request" &&
+          (a?.actor_type === "OrganizationAdmin" || (a?.actor_type === "RepositoryRole" && Number(a?.actor_id) === 5)),
+      )
+    )
+      continue;
     const refName = ((rs.conditions as any)?.ref_name ?? {}) as { include?: string[]; exclude?: string[] };
     const matches = (p: string) =>
       p === "~ALL" || (p === "~DEFAULT_BRANCH" && branch === repo.default_branch) || refGlobMatch(p, ref) || refGlobMatch(p, branch);
@@ -461,7 +492,14 @@ function validateRepoBody(b: Record<string, any>, owner: Account): void {
   for (const f of BOOL_SETTINGS) checkType("Repository", b, f, "boolean", doc);
   for (const f of ["archived", "auto_init"]) checkType("Repository", b, f, "boolean", doc);
   for (const f of ["name", "default_branch", "visibility"]) checkType("Repository", b, f, "string", doc);
-  for (const f of ["description", "homepage", "squash_merge_commit_title", "squash_merge_commit_message", "merge_commit_title", "merge_commit_message"])
+  for (const f of [
+    "description",
+    "homepage",
+    "squash_merge_commit_title",
+    "squash_merge_commit_message",
+    "merge_commit_title",
+    "merge_commit_message",
+  ])
     checkType("Repository", b, f, "string", doc, true);
   checkEnum("Repository", b, "visibility", owner.type === "Organization" ? ["public", "private", "internal"] : ["public", "private"], doc);
   checkEnum("Repository", b, "squash_merge_commit_title", SQUASH_TITLES, doc);
@@ -472,8 +510,25 @@ function validateRepoBody(b: Record<string, any>, owner: Account): void {
     throw validationFailed([{ resource: "Repository", code: "custom", field: "name", message: "name is invalid" }], doc);
   }
   const pairs: [string, string, string[][]][] = [
-    ["squash_merge_commit_title", "squash_merge_commit_message", [["PR_TITLE", "PR_BODY"], ["PR_TITLE", "BLANK"], ["PR_TITLE", "COMMIT_MESSAGES"], ["COMMIT_OR_PR_TITLE", "COMMIT_MESSAGES"]]],
-    ["merge_commit_title", "merge_commit_message", [["PR_TITLE", "PR_BODY"], ["PR_TITLE", "BLANK"], ["MERGE_MESSAGE", "PR_TITLE"]]],
+    [
+      "squash_merge_commit_title",
+      "squash_merge_commit_message",
+      [
+        ["PR_TITLE", "PR_BODY"],
+        ["PR_TITLE", "BLANK"],
+        ["PR_TITLE", "COMMIT_MESSAGES"],
+        ["COMMIT_OR_PR_TITLE", "COMMIT_MESSAGES"],
+      ],
+    ],
+    [
+      "merge_commit_title",
+      "merge_commit_message",
+      [
+        ["PR_TITLE", "PR_BODY"],
+        ["PR_TITLE", "BLANK"],
+        ["MERGE_MESSAGE", "PR_TITLE"],
+      ],
+    ],
   ];
   for (const [t, m, allowed] of pairs) {
     if (b[t] && b[m] && !allowed.some(([x, y]) => x === b[t] && y === b[m])) {
@@ -505,12 +560,20 @@ function applyRepoSettings(repo: Repo, b: Record<string, any>): void {
 function createRepo(state: EmulatorState, req: Req, owner: Account): Reply {
   const b = body(req);
   if (typeof b.name !== "string" || b.name === "") {
-    throw validationFailed([{ resource: "Repository", code: "missing_field", field: "name" }], DOC_REPOS + "#create-an-organization-repository");
+    throw validationFailed(
+      [{ resource: "Repository", code: "missing_field", field: "name" }],
+      DOC_REPOS + "#create-an-organization-repository",
+    );
   }
   validateRepoBody(b, owner);
   const key = `${owner.login}/${b.name}`.toLowerCase();
   if (state.repos.has(key)) {
-    throw new ApiError(422, "Repository creation failed.", [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }], DOC_REPOS + "#create-an-organization-repository");
+    throw new ApiError(
+      422,
+      "Repository creation failed.",
+      [{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }],
+      DOC_REPOS + "#create-an-organization-repository",
+    );
   }
   const id = nextId(state);
   const ts = now();
@@ -585,14 +648,30 @@ export function buildRouter(state: EmulatorState): Router {
   const r = new Router();
 
   // --- accounts / configure time
-  r.add("GET", "/user", (req) => ok({ ...accountJson(state.user, req), name: state.user.name, email: null, company: null, blog: "", location: null, bio: null, public_repos: 0, followers: 0, following: 0, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-01-01T00:00:00Z" }));
+  r.add("GET", "/user", (req) =>
+    ok({
+      ...accountJson(state.user, req),
+      name: state.user.name,
+      email: null,
+      company: null,
+      blog: "",
+      location: null,
+      bio: null,
+      public_repos: 0,
+      followers: 0,
+      following: 0,
+      created_at: "2020-01-01T00:00:00Z",
+      updated_at: "2020-01-01T00:00:00Z",
+    }),
+  );
   r.add("GET", "/users/:login", (req) => {
     const a = req.params.login.toLowerCase() === state.owner.login.toLowerCase() ? state.owner : userByLogin(state, req.params.login);
     if (!a) throw notFound();
     return ok({ ...accountJson(a, req), name: a.name });
   });
   r.add("GET", "/orgs/:org", (req) => {
-    if (state.owner.type !== "Organization" || req.params.org.toLowerCase() !== state.owner.login.toLowerCase()) throw notFound("https://docs.github.com/rest/orgs/orgs#get-an-organization");
+    if (state.owner.type !== "Organization" || req.params.org.toLowerCase() !== state.owner.login.toLowerCase())
+      throw notFound("https://docs.github.com/rest/orgs/orgs#get-an-organization");
     const o = state.owner;
     return ok({
       login: o.login,
@@ -626,9 +705,17 @@ export function buildRouter(state: EmulatorState): Router {
   r.add("POST", "/user/repos", (req) => createRepo(state, req, state.user));
   r.add("GET", "/orgs/:org/repos", (req) => {
     if (req.params.org.toLowerCase() !== state.owner.login.toLowerCase()) throw notFound();
-    return paginate(req, [...state.repos.values()].filter((x) => x.owner === state.owner).map((x) => repoJson(x, req)));
+    return paginate(
+      req,
+      [...state.repos.values()].filter((x) => x.owner === state.owner).map((x) => repoJson(x, req)),
+    );
   });
-  r.add("GET", "/user/repos", (req) => paginate(req, [...state.repos.values()].map((x) => repoJson(x, req))));
+  r.add("GET", "/user/repos", (req) =>
+    paginate(
+      req,
+      [...state.repos.values()].map((x) => repoJson(x, req)),
+    ),
+  );
   r.add("GET", "/repos/:owner/:repo", (req) => ok(repoJson(getRepo(state, req), req)));
   r.add("PATCH", "/repos/:owner/:repo", (req) => {
     const repo = getRepo(state, req);
@@ -640,13 +727,24 @@ export function buildRouter(state: EmulatorState): Router {
     }
     if (typeof b.default_branch === "string" && b.default_branch !== repo.default_branch) {
       if (repo.branches.size > 0 && !repo.branches.has(b.default_branch)) {
-        throw validationFailed([{ resource: "Repository", code: "invalid", field: "default_branch", message: `The branch ${b.default_branch} was not found. Please push that ref first or create it via the Git Data API.` }], DOC_REPOS + "#update-a-repository");
+        throw validationFailed(
+          [
+            {
+              resource: "Repository",
+              code: "invalid",
+              field: "default_branch",
+              message: `The branch ${b.default_branch} was not found. Please push that ref first or create it via the Git Data API.`,
+            },
+          ],
+          DOC_REPOS + "#update-a-repository",
+        );
       }
       repo.default_branch = b.default_branch;
     }
     if (typeof b.name === "string" && b.name !== repo.name) {
       const newKey = `${repo.owner.login}/${b.name}`.toLowerCase();
-      if (state.repos.has(newKey)) throw validationFailed([{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }]);
+      if (state.repos.has(newKey))
+        throw validationFailed([{ resource: "Repository", code: "custom", field: "name", message: "name already exists on this account" }]);
       state.repos.delete(`${repo.owner.login}/${repo.name}`.toLowerCase());
       repo.name = b.name;
       state.repos.set(newKey, repo);
@@ -666,12 +764,23 @@ export function buildRouter(state: EmulatorState): Router {
     const repo = getRepo(state, req);
     archivedGuard(repo);
     const b = body(req);
-    if (!Array.isArray(b.names)) throw validationFailed([{ resource: "Repository", code: "missing_field", field: "names" }], DOC_REPOS + "#replace-all-repository-topics");
+    if (!Array.isArray(b.names))
+      throw validationFailed(
+        [{ resource: "Repository", code: "missing_field", field: "names" }],
+        DOC_REPOS + "#replace-all-repository-topics",
+      );
     const names: string[] = [];
     for (const n of b.names) {
       const t = String(n).toLowerCase();
       if (!/^[a-z0-9][a-z0-9-]{0,49}$/.test(t)) {
-        throw new ApiError(422, "Invalid topics", [`Topics must start with a lowercase letter or number, consist of 50 characters or less, and can include hyphens. ${JSON.stringify(n)} is invalid.`], DOC_REPOS + "#replace-all-repository-topics");
+        throw new ApiError(
+          422,
+          "Invalid topics",
+          [
+            `Topics must start with a lowercase letter or number, consist of 50 characters or less, and can include hyphens. ${JSON.stringify(n)} is invalid.`,
+          ],
+          DOC_REPOS + "#replace-all-repository-topics",
+        );
       }
       if (!names.includes(t)) names.push(t);
     }
@@ -682,7 +791,8 @@ export function buildRouter(state: EmulatorState): Router {
   });
   r.add("GET", "/repos/:owner/:repo/vulnerability-alerts", (req) => {
     const repo = getRepo(state, req);
-    if (!repo.vulnerabilityAlerts) throw notFound("https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository");
+    if (!repo.vulnerabilityAlerts)
+      throw notFound("https://docs.github.com/rest/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository");
     return noContent();
   });
   r.add("PUT", "/repos/:owner/:repo/vulnerability-alerts", (req) => {
@@ -726,10 +836,22 @@ export function buildRouter(state: EmulatorState): Router {
     const repo = getRepo(state, req);
     if (req.params.branch.endsWith("/protection")) {
       const name = req.params.branch.slice(0, -"/protection".length);
-      if (!repo.branches.has(name)) throw new ApiError(404, "Branch not found", undefined, "https://docs.github.com/rest/branches/branch-protection#get-branch-protection");
-      throw new ApiError(404, "Branch not protected", undefined, "https://docs.github.com/rest/branches/branch-protection#get-branch-protection");
+      if (!repo.branches.has(name))
+        throw new ApiError(
+          404,
+          "Branch not found",
+          undefined,
+          "https://docs.github.com/rest/branches/branch-protection#get-branch-protection",
+        );
+      throw new ApiError(
+        404,
+        "Branch not protected",
+        undefined,
+        "https://docs.github.com/rest/branches/branch-protection#get-branch-protection",
+      );
     }
-    if (!repo.branches.has(req.params.branch)) throw new ApiError(404, "Branch not found", undefined, "https://docs.github.com/rest/branches/branches#get-a-branch");
+    if (!repo.branches.has(req.params.branch))
+      throw new ApiError(404, "Branch not found", undefined, "https://docs.github.com/rest/branches/branches#get-a-branch");
     return ok(branchJson(repo, req.params.branch, req));
   });
   const refJson = (repo: Repo, branch: string, req: Req) => ({
@@ -740,7 +862,8 @@ export function buildRouter(state: EmulatorState): Router {
   });
   const getRef = (req: Req) => {
     const repo = getRepo(state, req);
-    if (repo.branches.size === 0) throw new ApiError(409, "Git Repository is empty.", undefined, "https://docs.github.com/rest/git/refs#get-a-reference");
+    if (repo.branches.size === 0)
+      throw new ApiError(409, "Git Repository is empty.", undefined, "https://docs.github.com/rest/git/refs#get-a-reference");
     const m = /^heads\/(.+)$/.exec(req.params.ref);
     if (!m || !repo.branches.has(m[1])) throw notFound("https://docs.github.com/rest/git/refs#get-a-reference");
     return ok(refJson(repo, m[1], req));
@@ -751,18 +874,24 @@ export function buildRouter(state: EmulatorState): Router {
     const repo = getRepo(state, req);
     const b = body(req);
     if (typeof b.ref !== "string" || !/^refs\/heads\/.+/.test(b.ref) || typeof b.sha !== "string") {
-      throw validationFailed([{ resource: "Reference", code: "invalid", field: "ref" }], "https://docs.github.com/rest/git/refs#create-a-reference");
+      throw validationFailed(
+        [{ resource: "Reference", code: "invalid", field: "ref" }],
+        "https://docs.github.com/rest/git/refs#create-a-reference",
+      );
     }
     const name = b.ref.slice("refs/heads/".length);
-    if (repo.branches.has(name)) throw new ApiError(422, "Reference already exists", undefined, "https://docs.github.com/rest/git/refs#create-a-reference");
-    if (!repo.commits.has(b.sha)) throw new ApiError(422, "Object does not exist", undefined, "https://docs.github.com/rest/git/refs#create-a-reference");
+    if (repo.branches.has(name))
+      throw new ApiError(422, "Reference already exists", undefined, "https://docs.github.com/rest/git/refs#create-a-reference");
+    if (!repo.commits.has(b.sha))
+      throw new ApiError(422, "Object does not exist", undefined, "https://docs.github.com/rest/git/refs#create-a-reference");
     repo.branches.set(name, b.sha);
     return ok(refJson(repo, name, req), 201);
   });
   r.add("DELETE", "/repos/:owner/:repo/git/refs/*ref", (req) => {
     const repo = getRepo(state, req);
     const m = /^heads\/(.+)$/.exec(req.params.ref);
-    if (!m || !repo.branches.has(m[1])) throw new ApiError(422, "Reference does not exist", undefined, "https://docs.github.com/rest/git/refs#delete-a-reference");
+    if (!m || !repo.branches.has(m[1]))
+      throw new ApiError(422, "Reference does not exist", undefined, "https://docs.github.com/rest/git/refs#delete-a-reference");
     repo.branches.delete(m[1]);
     return noContent();
   });
@@ -776,7 +905,8 @@ export function buildRouter(state: EmulatorState): Router {
   // --- commits
   r.add("GET", "/repos/:owner/:repo/commits", (req) => {
     const repo = getRepo(state, req);
-    if (repo.branches.size === 0) throw new ApiError(409, "Git Repository is empty.", undefined, "https://docs.github.com/rest/commits/commits#list-commits");
+    if (repo.branches.size === 0)
+      throw new ApiError(409, "Git Repository is empty.", undefined, "https://docs.github.com/rest/commits/commits#list-commits");
     const head = resolveRef(repo, req.query.get("sha"));
     if (!head) throw notFound();
     const path = req.query.get("path");
@@ -784,7 +914,8 @@ export function buildRouter(state: EmulatorState): Router {
     let sha: string | undefined = head.sha;
     while (sha) {
       const c: Commit = repo.commits.get(sha)!;
-      if (!path || c.changed.some((p) => p === path || p.startsWith(path.replace(/\/$/, "") + "/"))) out.push(repoCommitJson(repo, c, req, state));
+      if (!path || c.changed.some((p) => p === path || p.startsWith(path.replace(/\/$/, "") + "/")))
+        out.push(repoCommitJson(repo, c, req, state));
       sha = c.parents[0];
     }
     return paginate(req, out);
@@ -792,7 +923,13 @@ export function buildRouter(state: EmulatorState): Router {
   r.add("GET", "/repos/:owner/:repo/commits/:ref", (req) => {
     const repo = getRepo(state, req);
     const head = resolveRef(repo, req.params.ref);
-    if (!head) throw new ApiError(422, `No commit found for SHA: ${req.params.ref}`, undefined, "https://docs.github.com/rest/commits/commits#get-a-commit");
+    if (!head)
+      throw new ApiError(
+        422,
+        `No commit found for SHA: ${req.params.ref}`,
+        undefined,
+        "https://docs.github.com/rest/commits/commits#get-a-commit",
+      );
     return ok(repoCommitJson(repo, repo.commits.get(head.sha)!, req, state, true));
   });
 
@@ -828,7 +965,8 @@ export function buildRouter(state: EmulatorState): Router {
     const doc = DOC_CONTENTS + "#create-or-update-file-contents";
     const b = body(req);
     const path = req.params.path;
-    if (typeof b.message !== "string" || b.message === "") throw validationFailed([{ resource: "Commit", code: "missing_field", field: "message" }], doc);
+    if (typeof b.message !== "string" || b.message === "")
+      throw validationFailed([{ resource: "Commit", code: "missing_field", field: "message" }], doc);
     if (typeof b.content !== "string") throw validationFailed([{ resource: "Commit", code: "missing_field", field: "content" }], doc);
     if (!/^[A-Za-z0-9+/=\s]*$/.test(b.content)) throw new ApiError(422, "content is not valid Base64", undefined, doc);
     const content = Buffer.from(b.content, "base64");
@@ -840,14 +978,17 @@ export function buildRouter(state: EmulatorState): Router {
     const files = new Map(headSha ? repo.commits.get(headSha)!.files : []);
     const existing = files.get(path);
     if (existing) {
-      if (!b.sha) throw new ApiError(422, "Invalid request.\n\n\"sha\" wasn't supplied.", undefined, doc);
+      if (!b.sha) throw new ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.', undefined, doc);
       if (b.sha !== blobSha(existing)) throw new ApiError(409, `${path} does not match ${b.sha}`, undefined, doc);
     } else if (b.sha && headSha) {
-      throw new ApiError(422, "Invalid request.\n\n\"sha\" is not a valid file sha for a new file.", undefined, doc);
+      throw new ApiError(422, 'Invalid request.\n\n"sha" is not a valid file sha for a new file.', undefined, doc);
     }
     files.set(path, content);
     const commit = commitOnBranch(state, repo, branch, files, b.message, b);
-    return ok({ content: contentJson(repo, path, content, branch, req, false), commit: gitCommitJson(repo, commit, req) }, existing ? 200 : 201);
+    return ok(
+      { content: contentJson(repo, path, content, branch, req, false), commit: gitCommitJson(repo, commit, req) },
+      existing ? 200 : 201,
+    );
   });
   r.add("DELETE", "/repos/:owner/:repo/contents/*path", (req) => {
     const repo = getRepo(state, req);
@@ -856,7 +997,8 @@ export function buildRouter(state: EmulatorState): Router {
     const b = { ...body(req) };
     for (const k of ["message", "sha", "branch"]) if (b[k] === undefined && req.query.get(k)) b[k] = req.query.get(k);
     const path = req.params.path;
-    if (typeof b.message !== "string" || b.message === "") throw validationFailed([{ resource: "Commit", code: "missing_field", field: "message" }], doc);
+    if (typeof b.message !== "string" || b.message === "")
+      throw validationFailed([{ resource: "Commit", code: "missing_field", field: "message" }], doc);
     if (typeof b.sha !== "string") throw validationFailed([{ resource: "Commit", code: "missing_field", field: "sha" }], doc);
     const branch: string = b.branch || repo.default_branch;
     const headSha = repo.branches.get(branch);
@@ -881,7 +1023,10 @@ export function buildRouter(state: EmulatorState): Router {
   };
   r.add("GET", "/repos/:owner/:repo/labels", (req) => {
     const repo = getRepo(state, req);
-    return paginate(req, repo.labels.map((l) => labelJson(repo, l, req)));
+    return paginate(
+      req,
+      repo.labels.map((l) => labelJson(repo, l, req)),
+    );
   });
   r.add("GET", "/repos/:owner/:repo/labels/:name", (req) => {
     const repo = getRepo(state, req);
@@ -894,9 +1039,11 @@ export function buildRouter(state: EmulatorState): Router {
     archivedGuard(repo);
     const doc = DOC_LABELS + "#create-a-label";
     const b = body(req);
-    if (typeof b.name !== "string" || b.name.trim() === "") throw validationFailed([{ resource: "Label", code: "missing_field", field: "name" }], doc);
+    if (typeof b.name !== "string" || b.name.trim() === "")
+      throw validationFailed([{ resource: "Label", code: "missing_field", field: "name" }], doc);
     checkType("Label", b, "description", "string", doc, true);
-    if (b.description && String(b.description).length > 100) throw validationFailed([{ resource: "Label", code: "invalid", field: "description" }], doc);
+    if (b.description && String(b.description).length > 100)
+      throw validationFailed([{ resource: "Label", code: "invalid", field: "description" }], doc);
     const color = b.color === undefined ? "ededed" : normColor("Label", b.color, doc);
     if (findLabel(repo, b.name)) throw validationFailed([{ resource: "Label", code: "already_exists", field: "name" }], doc);
     const id = nextId(state);
@@ -913,7 +1060,8 @@ export function buildRouter(state: EmulatorState): Router {
     const b = body(req);
     checkType("Label", b, "description", "string", doc, true);
     // `new_name` is the documented rename field; go-github's Label struct sends `name`, which GitHub also honours.
-    const newName = typeof b.new_name === "string" && b.new_name !== "" ? b.new_name : typeof b.name === "string" && b.name !== "" ? b.name : undefined;
+    const newName =
+      typeof b.new_name === "string" && b.new_name !== "" ? b.new_name : typeof b.name === "string" && b.name !== "" ? b.name : undefined;
     if (newName !== undefined) {
       const clash = findLabel(repo, newName);
       if (clash && clash !== l) throw validationFailed([{ resource: "Label", code: "already_exists", field: "name" }], doc);
@@ -946,7 +1094,10 @@ export function buildRouter(state: EmulatorState): Router {
       const kb = sort === "completeness" ? b.number : (b.due_on ?? "9999");
       return (ka < kb ? -1 : ka > kb ? 1 : a.number - b.number) * (dir === "desc" ? -1 : 1);
     });
-    return paginate(req, ms.map((m) => milestoneJson(repo, m, req)));
+    return paginate(
+      req,
+      ms.map((m) => milestoneJson(repo, m, req)),
+    );
   });
   r.add("GET", "/repos/:owner/:repo/milestones/:number", (req) => {
     const repo = getRepo(state, req);
@@ -964,9 +1115,11 @@ export function buildRouter(state: EmulatorState): Router {
     archivedGuard(repo);
     const doc = DOC_MILESTONES + "#create-a-milestone";
     const b = body(req);
-    if (typeof b.title !== "string" || b.title === "") throw validationFailed([{ resource: "Milestone", code: "missing_field", field: "title" }], doc);
+    if (typeof b.title !== "string" || b.title === "")
+      throw validationFailed([{ resource: "Milestone", code: "missing_field", field: "title" }], doc);
     milestoneFields(b, doc);
-    if (repo.milestones.some((m) => m.title === b.title)) throw validationFailed([{ resource: "Milestone", code: "already_exists", field: "title" }], doc);
+    if (repo.milestones.some((m) => m.title === b.title))
+      throw validationFailed([{ resource: "Milestone", code: "already_exists", field: "title" }], doc);
     const id = nextId(state);
     const ts = now();
     const m: Milestone = {
@@ -995,7 +1148,8 @@ export function buildRouter(state: EmulatorState): Router {
     milestoneFields(b, doc);
     if (typeof b.title === "string") {
       if (b.title === "") throw validationFailed([{ resource: "Milestone", code: "missing_field", field: "title" }], doc);
-      if (repo.milestones.some((x) => x !== m && x.title === b.title)) throw validationFailed([{ resource: "Milestone", code: "already_exists", field: "title" }], doc);
+      if (repo.milestones.some((x) => x !== m && x.title === b.title))
+        throw validationFailed([{ resource: "Milestone", code: "already_exists", field: "title" }], doc);
       m.title = b.title;
     }
     if ("description" in b) m.description = b.description ?? null;
@@ -1032,12 +1186,14 @@ export function buildRouter(state: EmulatorState): Router {
     checkType("Issue", b, "labels", "array", doc, true);
     checkType("Issue", b, "assignees", "array", doc, true);
     checkEnum("Issue", b, "state", ["open", "closed"], doc);
-    if (b.state_reason !== undefined && b.state_reason !== null) checkEnum("Issue", b, "state_reason", ["completed", "not_planned", "reopened"], doc);
+    if (b.state_reason !== undefined && b.state_reason !== null)
+      checkEnum("Issue", b, "state_reason", ["completed", "not_planned", "reopened"], doc);
     const errors: ValidationError[] = [];
     let milestone: number | null | undefined;
     if ("milestone" in b) {
       if (b.milestone === null) milestone = null;
-      else if (!repo.milestones.some((m) => String(m.number) === String(b.milestone))) errors.push({ value: b.milestone, resource: "Issue", field: "milestone", code: "invalid" });
+      else if (!repo.milestones.some((m) => String(m.number) === String(b.milestone)))
+        errors.push({ value: b.milestone, resource: "Issue", field: "milestone", code: "invalid" });
       else milestone = Number(b.milestone);
     }
     let assignees: string[] | undefined;
@@ -1092,14 +1248,28 @@ export function buildRouter(state: EmulatorState): Router {
     const repo = getRepo(state, req);
     issuesEnabled(repo);
     const st = req.query.get("state") ?? "open";
-    const wantLabels = (req.query.get("labels") ?? "").split(",").filter(Boolean).map((s) => s.toLowerCase());
+    const wantLabels = (req.query.get("labels") ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((s) => s.toLowerCase());
     const ms = req.query.get("milestone");
     const list = repo.issues
       .filter((i) => st === "all" || i.state === st)
       .filter((i) => wantLabels.every((n) => i.labelIds.some((id) => repo.labels.find((l) => l.id === id)?.name.toLowerCase() === n)))
-      .filter((i) => !ms || ms === "*" ? (ms === "*" ? i.milestoneNumber != null : true) : ms === "none" ? i.milestoneNumber == null : String(i.milestoneNumber) === ms)
+      .filter((i) =>
+        !ms || ms === "*"
+          ? ms === "*"
+            ? i.milestoneNumber != null
+            : true
+          : ms === "none"
+            ? i.milestoneNumber == null
+            : String(i.milestoneNumber) === ms,
+      )
       .sort((a, b) => (req.query.get("direction") === "asc" ? a.number - b.number : b.number - a.number));
-    return paginate(req, list.map((i) => issueJson(repo, i, req, state)));
+    return paginate(
+      req,
+      list.map((i) => issueJson(repo, i, req, state)),
+    );
   });
   r.add("GET", "/repos/:owner/:repo/issues/:number", (req) => {
     const repo = getRepo(state, req);
@@ -1112,7 +1282,8 @@ export function buildRouter(state: EmulatorState): Router {
     issuesEnabled(repo);
     const doc = DOC_ISSUES + "#create-an-issue";
     const b = body(req);
-    if (typeof b.title !== "string" || b.title.trim() === "") throw validationFailed([{ resource: "Issue", code: "missing_field", field: "title" }], doc);
+    if (typeof b.title !== "string" || b.title.trim() === "")
+      throw validationFailed([{ resource: "Issue", code: "missing_field", field: "title" }], doc);
     const id = nextId(state);
     const ts = now();
     const issue: Issue = {
@@ -1191,29 +1362,38 @@ export function buildRouter(state: EmulatorState): Router {
         };
       }
       if (rule.type === "required_status_checks") {
-        return { type: rule.type, parameters: { strict_required_status_checks_policy: false, do_not_enforce_on_create: false, required_status_checks: [], ...p } };
+        return {
+          type: rule.type,
+          parameters: { strict_required_status_checks_policy: false, do_not_enforce_on_create: false, required_status_checks: [], ...p },
+        };
       }
       return rule.parameters === undefined ? { type: rule.type } : { type: rule.type, parameters: p };
     });
   const validateRuleset = (repo: Repo, b: Record<string, any>, doc: string, self?: Ruleset) => {
     const invalid = (msg: string) => new ApiError(422, `Invalid request.\n\n${msg}`, [msg], doc);
-    if ("name" in b && (typeof b.name !== "string" || b.name === "")) throw invalid("Invalid property /name: data must be a non-empty string");
+    if ("name" in b && (typeof b.name !== "string" || b.name === ""))
+      throw invalid("Invalid property /name: data must be a non-empty string");
     checkEnum("Ruleset", b, "target", ["branch", "tag", "push"], doc);
     if ("enforcement" in b) {
-      if (!["disabled", "active", "evaluate"].includes(b.enforcement)) throw invalid(`Invalid property /enforcement: \`${b.enforcement}\` is not a possible value.`);
-      if (b.enforcement === "evaluate" && repo.owner.type !== "Organization") throw invalid("Invalid enforcement: evaluate mode is only available for organizations");
+      if (!["disabled", "active", "evaluate"].includes(b.enforcement))
+        throw invalid(`Invalid property /enforcement: \`${b.enforcement}\` is not a possible value.`);
+      if (b.enforcement === "evaluate" && repo.owner.type !== "Organization")
+        throw invalid("Invalid enforcement: evaluate mode is only available for organizations");
     }
     if ("bypass_actors" in b) {
       if (b.bypass_actors === null) throw invalid("Invalid property /bypass_actors: data cannot be null.");
       if (!Array.isArray(b.bypass_actors)) throw invalid("Invalid property /bypass_actors: data must be an array.");
       for (const a of b.bypass_actors) {
-        if (!["Integration", "OrganizationAdmin", "RepositoryRole", "Team", "DeployKey"].includes(a?.actor_type)) throw invalid(`Invalid property /bypass_actors/actor_type: \`${a?.actor_type}\` is not a possible value.`);
-        if (a.bypass_mode !== undefined && !["always", "pull_request", "exempt"].includes(a.bypass_mode)) throw invalid(`Invalid property /bypass_actors/bypass_mode: \`${a.bypass_mode}\` is not a possible value.`);
+        if (!["Integration", "OrganizationAdmin", "RepositoryRole", "Team", "DeployKey"].includes(a?.actor_type))
+          throw invalid(`Invalid property /bypass_actors/actor_type: \`${a?.actor_type}\` is not a possible value.`);
+        if (a.bypass_mode !== undefined && !["always", "pull_request", "exempt"].includes(a.bypass_mode))
+          throw invalid(`Invalid property /bypass_actors/bypass_mode: \`${a.bypass_mode}\` is not a possible value.`);
       }
     }
     if ("conditions" in b && b.conditions !== null) {
       const rn = b.conditions?.ref_name;
-      if (rn && (!Array.isArray(rn.include) || !Array.isArray(rn.exclude))) throw invalid("Invalid property /conditions/ref_name: include and exclude are required.");
+      if (rn && (!Array.isArray(rn.include) || !Array.isArray(rn.exclude)))
+        throw invalid("Invalid property /conditions/ref_name: include and exclude are required.");
     }
     if ("rules" in b) {
       if (!Array.isArray(b.rules)) throw invalid("Invalid property /rules: data must be an array.");
@@ -1221,10 +1401,12 @@ export function buildRouter(state: EmulatorState): Router {
         if (!RULE_TYPES.includes(rule?.type)) throw invalid(`Invalid property /rules/type: \`${rule?.type}\` is not a possible value.`);
         const count = rule.parameters?.required_approving_review_count;
         if (rule.type === "pull_request" && count !== undefined && !(Number.isInteger(count) && count >= 0 && count <= 10)) {
-          throw invalid("Invalid property /rules/pull_request/parameters/required_approving_review_count: must be an integer between 0 and 10.");
+          throw invalid(
+            "Invalid property /rules/pull_request/parameters/required_approving_review_count: must be an integer between 0 and 10.",
+          );
         }
         if (rule.type === "required_status_checks" && !Array.isArray(rule.parameters?.required_status_checks)) {
-          throw invalid("Invalid property /rules/required_status_checks/parameters: \"required_status_checks\" wasn't supplied.");
+          throw invalid('Invalid property /rules/required_status_checks/parameters: "required_status_checks" wasn\'t supplied.');
         }
       }
     }
@@ -1233,7 +1415,10 @@ export function buildRouter(state: EmulatorState): Router {
   };
   r.add("GET", "/repos/:owner/:repo/rulesets", (req) => {
     const repo = getRepo(state, req);
-    return paginate(req, repo.rulesets.map((x) => rulesetJson(repo, x, req, false)));
+    return paginate(
+      req,
+      repo.rulesets.map((x) => rulesetJson(repo, x, req, false)),
+    );
   });
   r.add("GET", "/repos/:owner/:repo/rulesets/:id", (req) => {
     const repo = getRepo(state, req);
@@ -1246,8 +1431,15 @@ export function buildRouter(state: EmulatorState): Router {
     archivedGuard(repo);
     const doc = DOC_RULES + "#create-a-repository-ruleset";
     const b = body(req);
-    if (typeof b.name !== "string") throw new ApiError(422, "Invalid request.\n\nNo subschema in \"anyOf\" matched.\n\"name\" wasn't supplied.", ["\"name\" wasn't supplied."], doc);
-    if (typeof b.enforcement !== "string") throw new ApiError(422, "Invalid request.\n\n\"enforcement\" wasn't supplied.", ["\"enforcement\" wasn't supplied."], doc);
+    if (typeof b.name !== "string")
+      throw new ApiError(
+        422,
+        'Invalid request.\n\nNo subschema in "anyOf" matched.\n"name" wasn\'t supplied.',
+        ['"name" wasn\'t supplied.'],
+        doc,
+      );
+    if (typeof b.enforcement !== "string")
+      throw new ApiError(422, 'Invalid request.\n\n"enforcement" wasn\'t supplied.', ['"enforcement" wasn\'t supplied.'], doc);
     validateRuleset(repo, b, doc);
     const id = nextId(state) % 10_000_000;
     const ts = now();
@@ -1291,13 +1483,22 @@ export function buildRouter(state: EmulatorState): Router {
   const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
   const checkVarName = (name: unknown, resource: string, doc: string): string => {
     if (typeof name !== "string" || name === "") throw validationFailed([{ resource, code: "missing_field", field: "name" }], doc);
-    if (!VAR_NAME.test(name) || /^GITHUB_/i.test(name)) throw new ApiError(422, `Failed to create ${resource.toLowerCase()}. Name must only contain alphanumeric characters or underscores, must not start with a number, and must not start with the GITHUB_ prefix.`, undefined, doc);
+    if (!VAR_NAME.test(name) || /^GITHUB_/i.test(name))
+      throw new ApiError(
+        422,
+        `Failed to create ${resource.toLowerCase()}. Name must only contain alphanumeric characters or underscores, must not start with a number, and must not start with the GITHUB_ prefix.`,
+        undefined,
+        doc,
+      );
     return name.toUpperCase();
   };
   r.add("GET", "/repos/:owner/:repo/actions/variables", (req) => {
     const repo = getRepo(state, req);
     const vars = [...repo.variables.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const page = paginate(req, vars.map((v) => ({ ...v })));
+    const page = paginate(
+      req,
+      vars.map((v) => ({ ...v })),
+    );
     return { ...page, body: { total_count: vars.length, variables: page.body } };
   });
   r.add("GET", "/repos/:owner/:repo/actions/variables/:name", (req) => {
@@ -1349,7 +1550,9 @@ export function buildRouter(state: EmulatorState): Router {
   });
   r.add("GET", "/repos/:owner/:repo/actions/secrets", (req) => {
     const repo = getRepo(state, req);
-    const list = [...repo.secrets.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, created_at: s.created_at, updated_at: s.updated_at }));
+    const list = [...repo.secrets.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({ name: s.name, created_at: s.created_at, updated_at: s.updated_at }));
     const page = paginate(req, list);
     return { ...page, body: { total_count: list.length, secrets: page.body } };
   });
@@ -1365,14 +1568,24 @@ export function buildRouter(state: EmulatorState): Router {
     const name = checkVarName(req.params.name, "Secret", doc);
     const b = body(req);
     if (typeof b.encrypted_value !== "string" || typeof b.key_id !== "string") {
-      throw validationFailed([{ resource: "Secret", code: "missing_field", field: typeof b.encrypted_value !== "string" ? "encrypted_value" : "key_id" }], doc);
+      throw validationFailed(
+        [{ resource: "Secret", code: "missing_field", field: typeof b.encrypted_value !== "string" ? "encrypted_value" : "key_id" }],
+        doc,
+      );
     }
     const raw = Buffer.from(b.encrypted_value, "base64");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b.encrypted_value) || raw.length < 48) throw new ApiError(422, "Bad request - encrypted_value is not a valid sealed box", undefined, doc);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b.encrypted_value) || raw.length < 48)
+      throw new ApiError(422, "Bad request - encrypted_value is not a valid sealed box", undefined, doc);
     if (b.key_id !== repo.publicKey.key_id) throw new ApiError(422, "Bad request - key_id is not valid", undefined, doc);
     const ts = now();
     const existing = repo.secrets.get(name);
-    repo.secrets.set(name, { name, encrypted_value: b.encrypted_value, key_id: b.key_id, created_at: existing?.created_at ?? ts, updated_at: ts });
+    repo.secrets.set(name, {
+      name,
+      encrypted_value: b.encrypted_value,
+      key_id: b.key_id,
+      created_at: existing?.created_at ?? ts,
+      updated_at: ts,
+    });
     return existing ? noContent() : ok({}, 201);
   });
   r.add("DELETE", "/repos/:owner/:repo/actions/secrets/:name", (req) => {
