@@ -2,12 +2,11 @@
 // the local GitHub emulator. apply → plan is empty → out-of-band drift is detected → apply
 // restores it → plan is empty → destroy. Skipped, with the reason printed, while the provider is not in
 // the mirror (the Go module proxy refuses integrations/github 6.9.0 here; see README "Toolchain").
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
-import { describeE2E } from "./support/harness";
+import { describeE2E, run, type Run as RunResult } from "./support/harness";
 import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
 
 const OWNER = "sparky-org";
@@ -15,34 +14,6 @@ const TOKEN = "e2e-emulator-token";
 const REPO = "sparky-demo";
 const STEP_TIMEOUT_MS = 5 * 60_000;
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Async (never *Sync: the emulator shares this event loop), bounded by a timeout. */
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${cmd} ${args.join(" ")} timed out after ${opts.timeoutMs ?? STEP_TIMEOUT_MS} ms\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs ?? STEP_TIMEOUT_MS);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
 
 function mainTf(baseUrl: string): unknown {
   const repo = "${github_repository.app.name}";
@@ -174,7 +145,7 @@ describeWithProvider("real integrations/github 6.9.0 provider against the emulat
   });
 
   const tfRun = async (...args: string[]) => {
-    const r = await run(tf, [...args, "-no-color", "-input=false"], { cwd: dir, env });
+    const r = await run(tf, [...args, "-no-color", "-input=false"], { cwd: dir, env, timeoutMs: STEP_TIMEOUT_MS });
     return r;
   };
   const expectOk = (r: RunResult, what: string) => {
