@@ -56,7 +56,7 @@ function report(work: string): string {
     }
     out.push("");
   }
-  const deploy = load(work, "deploy");
+  const deploy = [...load(work, "deploy-sparky"), ...load(work, "deploy-compose")];
   if (deploy.length) {
     out.push(
       "## Deploy: dgx-pixels services, local engine, same images",

@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain-env.sh
-work="$(mktemp -d /tmp/sparky-bench-XXXX)"
-trap 'rm -rf "$work"' EXIT
+# Raw results stay in bench/.results (gitignored), so one section can be re-run and the report still has all.
+work="$PWD/bench/.results"
+mkdir -p "$work"
 runs="${SPARKY_BENCH_RUNS:-5}"
+sections="${*:-synth scale deploy plan-preview drift}"
 step() { printf '\n== %s\n' "$*" >&2; }
+wants() { [[ " $sections " == *" $1 "* ]]; }
 
+if wants synth; then
 step "synth: app process (esbuild bundle, no type-checking) vs the cdktf template's ts-node"
 node bin/build.js main.ts .build/main.js
 hyperfine --warmup 1 --runs "$runs" --export-json "$work/synth.json" \
@@ -16,6 +20,9 @@ hyperfine --warmup 1 --runs "$runs" --export-json "$work/synth.json" \
   -n "bundle + app (node bin/app.js, what cdktf runs)" "CDKTF_OUTDIR=$work/out-b node bin/app.js" \
   -n "cdktf template (ts-node main.ts)" "CDKTF_OUTDIR=$work/out-c npx --no-install ts-node main.ts" >&2
 
+fi
+
+if wants scale; then
 step "synth at scale: N dgx-pixels-sized projects on H hosts (time and peak memory)"
 : >"$work/scale.tsv"
 for spec in 1:1 5:1 10:2 25:5; do
@@ -29,29 +36,39 @@ for spec in 1:1 5:1 10:2 25:5; do
   printf '%s\t%s\t%s\n' "$n" "$h" "$rss" >>"$work/scale.tsv"
 done
 
+fi
+
+if wants deploy; then
 step "deploy: dgx-pixels services on the local engine vs docker compose up -d --wait (same images)"
 bash scripts/docker-engine.sh compose >&2
 node bin/run.js bench/compose-file.ts dgx-pixels "$work/compose.yml"
 node bin/run.js bench/deploy-prepare.ts "$work" >&2
 stack="$work/deploy/stacks/dgx-pixels-services"
 docker network inspect sparky-observability >/dev/null 2>&1 || docker network create sparky-observability >/dev/null
-hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy.json" \
-  -n "sparky-infra (tofu apply, health-gated)" --cleanup "cd $stack && tofu destroy -auto-approve -input=false >/dev/null" \
-  "cd $stack && tofu apply -auto-approve -input=false >/dev/null" \
-  -n "docker compose up -d --wait" --cleanup "docker compose -f $work/compose.yml down -v >/dev/null 2>&1" \
-  "docker compose -f $work/compose.yml up -d --wait >/dev/null 2>&1" >&2
+# Each timed run starts from nothing: --prepare tears the previous run down (untimed).
+hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy-sparky.json" \
+  --prepare "cd $stack && tofu destroy -auto-approve -input=false >/dev/null" \
+  -n "sparky-infra (tofu apply, health-gated)" "cd $stack && tofu apply -auto-approve -input=false >/dev/null" >&2
+(cd "$stack" && tofu destroy -auto-approve -input=false >/dev/null)
+hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy-compose.json" \
+  --prepare "docker compose -f $work/compose.yml down -v >/dev/null 2>&1" \
+  -n "docker compose up -d --wait" "docker compose -f $work/compose.yml up -d --wait >/dev/null 2>&1" >&2
+docker compose -f "$work/compose.yml" down -v >/dev/null 2>&1
 (cd "$stack" && tofu apply -auto-approve -input=false >/dev/null)
 hyperfine --warmup 1 --runs "$runs" --export-json "$work/noop.json" \
   -n "no-op redeploy (tofu apply, nothing to change)" "cd $stack && tofu apply -auto-approve -input=false >/dev/null" >&2
 (cd "$stack" && tofu destroy -auto-approve -input=false >/dev/null)
 docker network rm sparky-observability >/dev/null 2>&1 || true
+fi
 
-step "plan preview over growing numbers of stacks"
-{ echo "## Plan preview (warm)"; echo; node bin/run.js bench/plan-preview.ts "$runs"; } >"$work/plan-preview.md"
+if wants plan-preview; then
+  step "plan preview over growing numbers of stacks"
+  { echo "## Plan preview (warm)"; echo; node bin/run.js bench/plan-preview.ts "$runs"; } >"$work/plan-preview.md"
+fi
 
-if [ -f bench/drift.ts ]; then
+if wants drift; then
   step "drift check over growing numbers of stacks"
-  { echo "## Drift check (warm)"; echo; node bin/run.js bench/drift.ts "$runs"; } >"$work/drift.md"
+  { echo "## Drift check (warm)"; echo; node bin/run.js bench/drift.ts --runs "$runs"; } >"$work/drift.md"
 fi
 
 node bin/run.js bench/report.ts "$work" > bench/results.md

@@ -1,8 +1,14 @@
-// Prints one plain closing line ("tests: N passed, N failed, N skipped") that CI can read.
+// Writes one plain closing line ("tests: N passed, N failed, N skipped") to .build/test-summary.txt;
+// .ci/run prints it after Jest's own summary, so it is the run's last line.
+const fs = require("node:fs");
+const path = require("node:path");
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped } = results;
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const file = path.resolve(__dirname, "../../.build/test-summary.txt");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
 module.exports = SummaryReporter;
