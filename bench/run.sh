@@ -48,7 +48,8 @@ docker network inspect sparky-observability >/dev/null 2>&1 || docker network cr
 # Each timed run starts from nothing: --prepare tears the previous run down (untimed).
 hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy-sparky.json" \
   --prepare "cd $stack && tofu destroy -auto-approve -input=false >/dev/null" \
-  -n "sparky-infra (tofu apply, health-gated)" "cd $stack && tofu apply -auto-approve -input=false >/dev/null" >&2
+  -n "sparky-infra (tofu apply, then every container healthy)" \
+  "cd $stack && tofu apply -auto-approve -input=false >/dev/null && bash $PWD/bench/wait-healthy.sh dgx-pixels" >&2
 (cd "$stack" && tofu destroy -auto-approve -input=false >/dev/null)
 hyperfine --runs "${SPARKY_BENCH_DEPLOY_RUNS:-3}" --export-json "$work/deploy-compose.json" \
   --prepare "docker compose -f $work/compose.yml down -v >/dev/null 2>&1" \
