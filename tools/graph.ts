@@ -1,13 +1,13 @@
 // `just graph [project]`: the workstream DAG, schedule and critical path as Mermaid, for pasting into docs.
-import * as path from "node:path";
 import { computeSchedule } from "../constructs/orchestration/schedule";
 import { renderGantt, renderWorkstreamGraph } from "../constructs/orchestration/mermaid";
 import { ModelValidationError } from "../constructs/model/validate";
 import { loadModel } from "../stacks/load-model";
+import { REPO_ROOT } from "./engine/toolchain";
 
 const projectId = process.argv[2] ?? "dgx-pixels";
 try {
-  const model = loadModel(process.env, path.resolve(__dirname, "../.."));
+  const model = loadModel(process.env, REPO_ROOT);
   const project = model.projects.find((p) => p.id === projectId);
   if (!project) {
     process.stderr.write(`unknown project "${projectId}"; projects: ${model.projects.map((p) => p.id).join(", ")}\n`);

@@ -1,9 +1,9 @@
 // Prints the environment variable names that feed sensitive Terraform variables, one per line.
-import * as path from "node:path";
 import { loadModel } from "../stacks/load-model";
+import { REPO_ROOT } from "./engine/toolchain";
 import { hostObservabilityServices } from "../constructs/observability/host-services";
 
-const model = loadModel(process.env, path.resolve(__dirname, "../.."));
+const model = loadModel(process.env, REPO_ROOT);
 const names = new Set<string>();
 const services = [
   ...model.projects.flatMap((p) => Object.values(p.services)),

@@ -14,7 +14,6 @@ const TOKEN = "e2e-emulator-token";
 const REPO = "sparky-demo";
 const STEP_TIMEOUT_MS = 5 * 60_000;
 
-
 function mainTf(baseUrl: string): unknown {
   const repo = "${github_repository.app.name}";
   return {
