@@ -37,6 +37,26 @@ const metrics = (component: string, exposes: string[]) => ({
   labels: { component },
 });
 
+/** A pipeline stage: /health, /ready and /metrics on HTTP_PORT, the shared data volume, started after the orchestrator. */
+const stage = (
+  name: string,
+  hostPort: number,
+  description: string,
+  s: { env: Record<string, string>; exposes: string[]; secretEnv?: { name: string; from: string }[] },
+) => ({
+  role: "backend" as const,
+  description,
+  image: image(name),
+  hostname: name,
+  ports: [{ container: HTTP_PORT, host: hostPort, bind: "127.0.0.1", description: "/health, /ready and /metrics" }],
+  env: s.env,
+  secretEnv: s.secretEnv ?? [],
+  volumes: [dataMount],
+  healthcheck: health,
+  dependsOn: afterOrchestrator,
+  metrics: metrics(name, s.exposes),
+});
+
 export const sparky: ProjectInput = {
   id: "sparky",
   name: "Sparky",
@@ -594,79 +614,27 @@ export const sparky: ProjectInput = {
       ]),
     },
 
-    collector: {
-      role: "backend",
-      description: "Collects commits, PRs, issues and releases across raibid-labs with the GitHub API.",
-      image: image("collector"),
-      hostname: "collector",
-      ports: [{ container: HTTP_PORT, host: 18081, bind: "127.0.0.1", description: "/health, /ready and /metrics" }],
+    collector: stage("collector", 18081, "Collects commits, PRs, issues and releases across raibid-labs with the GitHub API.", {
       env: { ...busEnv, SPARKY_ORG: "raibid-labs", SPARKY_MAX_REPOS: "100" },
       secretEnv: [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }],
-      volumes: [dataMount],
-      healthcheck: health,
-      dependsOn: afterOrchestrator,
-      restart: "unless-stopped",
-      securityOpts: ["no-new-privileges:true"],
-      metrics: metrics("collector", [
-        "sparky_collector_repos_scanned_total",
-        "sparky_collector_github_errors_total",
-        "sparky_github_rate_limit_remaining",
-      ]),
-    },
+      exposes: ["sparky_collector_repos_scanned_total", "sparky_collector_github_errors_total", "sparky_github_rate_limit_remaining"],
+    }),
 
-    analyzer: {
-      role: "backend",
-      description: "Summarises collected activity into insights and narrative with the local LLM.",
-      image: image("analyzer"),
-      hostname: "analyzer",
-      ports: [{ container: HTTP_PORT, host: 18082, bind: "127.0.0.1", description: "/health, /ready and /metrics" }],
+    analyzer: stage("analyzer", 18082, "Summarises collected activity into insights and narrative with the local LLM.", {
       env: { ...busEnv, ...llmEnv },
-      volumes: [dataMount],
-      healthcheck: health,
-      dependsOn: afterOrchestrator,
-      restart: "unless-stopped",
-      securityOpts: ["no-new-privileges:true"],
-      metrics: metrics("analyzer", [
-        "sparky_llm_requests_total",
-        "sparky_llm_request_failures_total",
-        "sparky_llm_request_duration_seconds_bucket",
-      ]),
-    },
+      exposes: ["sparky_llm_requests_total", "sparky_llm_request_failures_total", "sparky_llm_request_duration_seconds_bucket"],
+    }),
 
-    generator: {
-      role: "backend",
-      description: "Renders daily, weekly and monthly reports as Markdown blog posts.",
-      image: image("generator"),
-      hostname: "generator",
-      ports: [{ container: HTTP_PORT, host: 18083, bind: "127.0.0.1", description: "/health, /ready and /metrics" }],
+    generator: stage("generator", 18083, "Renders daily, weekly and monthly reports as Markdown blog posts.", {
       env: { ...busEnv, ...llmEnv },
-      volumes: [dataMount],
-      healthcheck: health,
-      dependsOn: afterOrchestrator,
-      restart: "unless-stopped",
-      securityOpts: ["no-new-privileges:true"],
-      metrics: metrics("generator", ["sparky_reports_generated_total", "sparky_report_generation_failures_total"]),
-    },
+      exposes: ["sparky_reports_generated_total", "sparky_report_generation_failures_total"],
+    }),
 
-    publisher: {
-      role: "backend",
-      description: "Commits generated posts to the raibid-labs/docs blog and pushes them.",
-      image: image("publisher"),
-      hostname: "publisher",
-      ports: [{ container: HTTP_PORT, host: 18084, bind: "127.0.0.1", description: "/health, /ready and /metrics" }],
+    publisher: stage("publisher", 18084, "Commits generated posts to the raibid-labs/docs blog and pushes them.", {
       env: { ...busEnv, SPARKY_DOCS_REPO: "raibid-labs/docs", SPARKY_AUTO_PUSH: "true" },
       secretEnv: [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }],
-      volumes: [dataMount],
-      healthcheck: health,
-      dependsOn: afterOrchestrator,
-      restart: "unless-stopped",
-      securityOpts: ["no-new-privileges:true"],
-      metrics: metrics("publisher", [
-        "sparky_posts_published_total",
-        "sparky_publish_failures_total",
-        "sparky_publish_last_success_timestamp_seconds",
-      ]),
-    },
+      exposes: ["sparky_posts_published_total", "sparky_publish_failures_total", "sparky_publish_last_success_timestamp_seconds"],
+    }),
   },
 
   volumes: {
