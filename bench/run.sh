@@ -8,7 +8,7 @@ source scripts/toolchain-env.sh
 work="$PWD/bench/.results"
 mkdir -p "$work"
 runs="${SPARKY_BENCH_RUNS:-5}"
-sections="${*:-synth scale deploy plan-preview drift}"
+sections="${*:-synth scale deploy plan-preview drift drift-blueprints}"
 step() { printf '\n== %s\n' "$*" >&2; }
 wants() { [[ " $sections " == *" $1 "* ]]; }
 
@@ -70,6 +70,22 @@ fi
 if wants drift; then
   step "drift check over growing numbers of stacks"
   { echo "## Drift check (warm)"; echo; node bin/run.js bench/drift.ts --runs "$runs"; } >"$work/drift.md"
+fi
+
+if wants drift-blueprints; then
+  step "drift check over every Docker stack of both blueprints, deployed on the local engine"
+  bp="$work/blueprints"
+  rm -rf "$bp" && mkdir -p "$bp"
+  node -e 'const c=require(process.argv[1]); c.targets.local.state={backend:"local",directory:process.argv[2]}; process.stdout.write(JSON.stringify(c))' \
+    "$PWD/sparky.config.example.json" "$bp/state" >"$bp/config.json"
+  export SPARKY_CONFIG="$bp/config.json" GRAFANA_ADMIN_PASSWORD="bench-$RANDOM" SPARKY_GH_TOKEN="bench-token"
+  bp_stacks=(local-observability dgx-pixels-services sparky-services)
+  bash scripts/cdktf.sh local deploy --auto-approve --output "$bp/out" "${bp_stacks[@]}" >"$bp/deploy.log" 2>&1
+  hyperfine --warmup 1 --runs "$runs" --export-json "$work/drift-blueprints.json" \
+    -n "drift check, 3 Docker stacks of both blueprints (34 resources)" \
+    "node bin/run.js tools/drift.ts --outdir $bp/out --no-synth --stacks '*-services,*-observability' >/dev/null 2>&1" >&2
+  bash scripts/cdktf.sh local destroy --auto-approve --output "$bp/out" "${bp_stacks[@]}" >"$bp/destroy.log" 2>&1
+  unset SPARKY_CONFIG GRAFANA_ADMIN_PASSWORD SPARKY_GH_TOKEN
 fi
 
 node bin/run.js bench/report.ts "$work" > bench/results.md

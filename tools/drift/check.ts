@@ -134,8 +134,11 @@ async function checkStack(
     };
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
   const env = variableEnv(stack, { ...process.env, ...options.env });
-  const refresh = await planStack(stack, { refreshOnly: true, env });
-  const normal = await planStack(stack, { env });
+  // Both plans only read state, so they run side by side without the lock (which would serialize them).
+  const [refresh, normal] = await Promise.all([
+    planStack(stack, { refreshOnly: true, env, lock: false }),
+    planStack(stack, { env, lock: false }),
+  ]);
 
   // Resources gone from state: did another object take their name (recreated by hand)?
   const imports: Record<string, string> = {};

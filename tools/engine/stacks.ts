@@ -102,6 +102,8 @@ async function initialize(dir: string, options: EngineOptions): Promise<void> {
 
 export interface PlanOptions extends EngineOptions {
   refreshOnly?: boolean;
+  /** Take the state lock (default). Read-only checks that run two plans of one stack at once turn it off. */
+  lock?: boolean;
   /** Saved plan file name, relative to the stack directory. */
   planFile?: string;
 }
@@ -148,7 +150,7 @@ export interface ResourceChange {
 export async function planStack(stack: SynthesizedStack, options: PlanOptions = {}): Promise<StackPlan> {
   await ensureInitialized(stack.dir, options);
   const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
-  const args = ["plan", "-input=false", "-no-color", "-lock-timeout=60s", `-out=${planFile}`];
+  const args = ["plan", "-input=false", "-no-color", options.lock === false ? "-lock=false" : "-lock-timeout=60s", `-out=${planFile}`];
   if (options.refreshOnly) args.push("-refresh-only");
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
