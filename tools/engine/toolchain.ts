@@ -19,20 +19,7 @@ export const ENGINE_BIN = join(TOOLCHAIN_DIR, "bin", "tofu");
 /** CLI config: filesystem mirror only, no network installs. */
 export const CLI_CONFIG = join(TOOLCHAIN_DIR, "tofurc");
 export const PLUGIN_CACHE_DIR = join(TOOLCHAIN_DIR, "plugin-cache");
-export const PROVIDER_MIRROR_DIR = join(TOOLCHAIN_DIR, "providers");
 export const STATUS_FILE = join(TOOLCHAIN_DIR, "status.json");
-
-/** Tags of the locally built images (FROM scratch; never pulled). */
-export const LOCAL_IMAGES = {
-  standin: "sparky-local/standin:dev",
-  prometheus: "sparky-local/prometheus:dev",
-  nodeExporter: "sparky-local/node-exporter:dev",
-} as const;
-
-/** Health-check command usable in every local image (exec form, no shell). */
-export function probeHealthcheck(url: string): string[] {
-  return ["CMD", "/bin/probe", url];
-}
 
 export type ProviderStatus = "pinned" | "substitute" | "missing";
 export interface ToolchainStatus {

@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../../../config/default-config";
 import type { DeploymentConfigInput } from "../../../constructs/model";
-import { LOCAL_IMAGES, REPO_ROOT, engineAvailable, toolchainEnv, toolchainStatus } from "./toolchain";
+import { LOCAL_IMAGES } from "../../../constructs/services/images";
+import { REPO_ROOT, engineAvailable, toolchainEnv, toolchainStatus } from "./toolchain";
 
 export { REPO_ROOT };
 
