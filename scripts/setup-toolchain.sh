@@ -4,6 +4,7 @@
 #   engine     OpenTofu (tools/toolchain/opentofu)               -> .toolchain/bin/tofu
 #   providers  kreuzwerker/docker 3.6.2 (tools/toolchain/provider-docker)
 #              integrations/github 6.9.0 (tools/toolchain/provider-github)
+#              or, when the Go module proxy refuses a pinned one, its substitute (see SPARKY_PROVIDER_SUBSTITUTES)
 #              -> .toolchain/providers/<host>/<ns>/<type>/<ver>/<os>_<arch>/terraform-provider-<type>_v<ver>
 #                 for host in registry.opentofu.org and registry.terraform.io
 #   CLI config .toolchain/tofurc (filesystem mirror only, no direct installs)
@@ -16,12 +17,13 @@
 # Env:
 #   SPARKY_TOOLCHAIN_CACHE              build cache (see above)
 #   SPARKY_TOOLCHAIN_REQUIRE_PROVIDERS  1 => exit 1 when a pinned provider cannot be built
-#   SPARKY_DOCKER_PROVIDER_SUBSTITUTE   1 (default) => when kreuzwerker/docker 3.6.2 cannot be built
-#                                       (the Go module proxy here answers 403 for it), build the newest
-#                                       kreuzwerker commit it serves (tools/toolchain/provider-docker-substitute)
-#                                       and install it under its OWN version, flagged "substitute" in
-#                                       status.json; scripts and tests then pin that version at synth
-#                                       time (SPARKY_DOCKER_PROVIDER_VERSION). 0 => no substitute.
+#   SPARKY_PROVIDER_SUBSTITUTES         1 (default) => when a pinned provider cannot be built (the Go module
+#                                       proxy here answers 403 for both), build the release the proxy does
+#                                       serve (tools/toolchain/provider-<type>-substitute) and install it
+#                                       under its OWN version, flagged "substitute" in status.json; scripts
+#                                       and tests then pin that version at synth time
+#                                       (SPARKY_DOCKER_PROVIDER_VERSION, SPARKY_GITHUB_PROVIDER_VERSION).
+#                                       0 => no substitutes.
 #   SPARKY_TOOLCHAIN_BUILD_TIMEOUT      seconds per go build (default 2400)
 #   SPARKY_TOOLCHAIN_FORCE              1 => skip the fast path (binaries stay cached)
 #
@@ -33,13 +35,14 @@ TC="$ROOT/.toolchain"
 CACHE="${SPARKY_TOOLCHAIN_CACHE:-$HOME/.cache/sparky-infra/toolchain}"
 WRAP="$ROOT/tools/toolchain"
 BUILD_TIMEOUT="${SPARKY_TOOLCHAIN_BUILD_TIMEOUT:-2400}"
-SUBSTITUTE="${SPARKY_DOCKER_PROVIDER_SUBSTITUTE:-1}"
+SUBSTITUTE="${SPARKY_PROVIDER_SUBSTITUTES:-1}"
 REQUIRE="${SPARKY_TOOLCHAIN_REQUIRE_PROVIDERS:-0}"
 
 DOCKER_PROVIDER_VERSION=3.6.2
 GITHUB_PROVIDER_VERSION=6.9.0
-# The substitute's own identity (see its go.mod); used for its cache dir and -X main.version.
+# The substitutes' own identities (see their go.mod); used for their cache dirs and -X main.version.
 DOCKER_SUBSTITUTE_ID=4.6.0-post.20260916201441.96d331c98ff4
+GITHUB_SUBSTITUTE_ID=6.11.1
 MIRROR_HOSTS=(registry.opentofu.org registry.terraform.io)
 
 say() { printf '[toolchain] %s\n' "$*" >&2; }
@@ -67,7 +70,8 @@ GOOS="$(go env GOOS)"; GOARCH="$(go env GOARCH)"
 PLATFORM="${GOOS}_${GOARCH}"
 TOFU_VERSION="$(awk '$1=="require" && $2=="github.com/opentofu/opentofu" {print $3}' "$WRAP/opentofu/go.mod")"
 [ -n "$TOFU_VERSION" ] || die "cannot read the OpenTofu version from $WRAP/opentofu/go.mod"
-mkdir -p "$CACHE" "$TC/bin" "$TC/plugin-cache"
+mkdir -p "$CACHE" "$TC/bin"
+rm -rf "$TC/plugin-cache" # earlier installs shared one; see the CLI config below
 
 # build_bin NAME VERSION WRAPPER_DIR PACKAGE OUT_FILE EXTRA_LDFLAGS EST
 # Prints the cached binary path on success; returns 1 (with the reason in
@@ -130,35 +134,35 @@ chmod 0755 "$TC/bin/tofu"
 
 # --- providers ---------------------------------------------------------------
 missing=()
-docker_status="missing" github_status="missing" docker_note="" github_note=""
-docker_installed="$DOCKER_PROVIDER_VERSION"
+declare -A status installed note
 
-if bin="$(build_bin provider-docker "$DOCKER_PROVIDER_VERSION" "$WRAP/provider-docker" \
-     github.com/terraform-providers/terraform-provider-docker terraform-provider-docker \
-     "-X main.version=$DOCKER_PROVIDER_VERSION" 8)"; then
-  install_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION" "$bin"; docker_status="pinned"
-elif [ "$SUBSTITUTE" = 1 ] && bin="$(build_bin provider-docker-substitute "$DOCKER_SUBSTITUTE_ID" \
-     "$WRAP/provider-docker-substitute" github.com/terraform-providers/terraform-provider-docker \
-     terraform-provider-docker "-X main.version=$DOCKER_SUBSTITUTE_ID" 8)"; then
-  say "WARNING: kreuzwerker/docker $DOCKER_PROVIDER_VERSION is not buildable here; installing the SUBSTITUTE $DOCKER_SUBSTITUTE_ID (its own version; synth pins it only when SPARKY_DOCKER_PROVIDER_VERSION says so)"
-  remove_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION"
-  install_provider kreuzwerker docker "$DOCKER_SUBSTITUTE_ID" "$bin"; docker_status="substitute"
-  docker_installed="$DOCKER_SUBSTITUTE_ID"
-  docker_note="kreuzwerker/docker $DOCKER_PROVIDER_VERSION: $(failure_reason "$TC/logs/provider-docker.log")"
-else
-  remove_provider kreuzwerker docker "$DOCKER_PROVIDER_VERSION"; missing+=("kreuzwerker/docker $DOCKER_PROVIDER_VERSION")
-  docker_note="$(failure_reason "$TC/logs/provider-docker.log")"
-fi
+# provide NS TYPE PINNED_VERSION MAIN_PACKAGE EST_MINUTES SUBSTITUTE_ID
+# Installs the pinned provider, or (substitutes allowed) tools/toolchain/provider-TYPE-substitute under its
+# own version SUBSTITUTE_ID, or records it as missing. Fills status/installed/note[TYPE].
+provide() {
+  local ns="$1" type="$2" pinned="$3" pkg="$4" est="$5" sub_id="$6" bin ldx
+  installed[$type]="$pinned" note[$type]=""
+  ldx="-X main.version=$pinned"
+  if bin="$(build_bin "provider-$type" "$pinned" "$WRAP/provider-$type" "$pkg" "terraform-provider-$type" "$ldx" "$est")"; then
+    install_provider "$ns" "$type" "$pinned" "$bin"; status[$type]="pinned"
+    return
+  fi
+  note[$type]="$ns/$type $pinned: $(failure_reason "$TC/logs/provider-$type.log")"
+  remove_provider "$ns" "$type" "$pinned"
+  if [ "$SUBSTITUTE" = 1 ] && bin="$(build_bin "provider-$type-substitute" "$sub_id" "$WRAP/provider-$type-substitute" \
+       "$pkg" "terraform-provider-$type" "-X main.version=$sub_id" "$est")"; then
+    say "WARNING: $ns/$type $pinned is not buildable here; installing the SUBSTITUTE $sub_id under its own version (synth pins it via SPARKY_${type^^}_PROVIDER_VERSION)"
+    install_provider "$ns" "$type" "$sub_id" "$bin"; status[$type]="substitute" installed[$type]="$sub_id"
+  else
+    status[$type]="missing"; missing+=("$ns/$type $pinned")
+  fi
+}
 
-if bin="$(build_bin provider-github "$GITHUB_PROVIDER_VERSION" "$WRAP/provider-github" \
-     github.com/integrations/terraform-provider-github/v6 terraform-provider-github "" 6)"; then
-  install_provider integrations github "$GITHUB_PROVIDER_VERSION" "$bin"; github_status="pinned"
-else
-  remove_provider integrations github "$GITHUB_PROVIDER_VERSION"; missing+=("integrations/github $GITHUB_PROVIDER_VERSION")
-  github_note="$(failure_reason "$TC/logs/provider-github.log")"
-fi
+provide kreuzwerker docker "$DOCKER_PROVIDER_VERSION" github.com/terraform-providers/terraform-provider-docker 8 "$DOCKER_SUBSTITUTE_ID"
+provide integrations github "$GITHUB_PROVIDER_VERSION" github.com/integrations/terraform-provider-github/v6 6 "$GITHUB_SUBSTITUTE_ID"
 
-# --- CLI config ----------------------------------------------------------------
+# No plugin_cache_dir: init links each stack to the unpacked mirror anyway, and a shared cache is rewritten
+# by one stack's init while another stack's plan or validate reads it ("no package ... cached").
 cat >"$TC/tofurc.new" <<EOF
 # Generated by scripts/setup-toolchain.sh: providers come only from the local mirror.
 provider_installation {
@@ -170,7 +174,6 @@ provider_installation {
     exclude = ["*/*/*"]
   }
 }
-plugin_cache_dir   = "$TC/plugin-cache"
 disable_checkpoint = true
 EOF
 mv -f "$TC/tofurc.new" "$TC/tofurc"
@@ -180,8 +183,8 @@ cat >"$TC/status.json" <<EOF
   "platform": "$PLATFORM",
   "tofu": {"version": "$(TF_CLI_CONFIG_FILE="$TC/tofurc" "$TC/bin/tofu" version 2>/dev/null | grep -m1 -oE '^(OpenTofu|Terraform) v[^ ]+' | cut -d' ' -f2)", "path": "$TC/bin/tofu"},
   "providers": {
-    "kreuzwerker/docker": {"version": "$docker_installed", "status": "$docker_status", "note": "$docker_note"},
-    "integrations/github": {"version": "$GITHUB_PROVIDER_VERSION", "status": "$github_status", "note": "$github_note"}
+    "kreuzwerker/docker": {"version": "${installed[docker]}", "status": "${status[docker]}", "note": "${note[docker]}"},
+    "integrations/github": {"version": "${installed[github]}", "status": "${status[github]}", "note": "${note[github]}"}
   }
 }
 EOF

@@ -17,7 +17,10 @@ export function synthesize(options: SynthesizeOptions): { model: ValidatedModel;
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stacks = defineSystem(app, model, options.projectRoot, {
-    dockerProviderVersion: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined,
+    providerVersions: {
+      docker: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined,
+      github: options.env.SPARKY_GITHUB_PROVIDER_VERSION || undefined,
+    },
   });
   app.synth();
   return { model, stacks };

@@ -7,10 +7,10 @@ import { configureStateBackend } from "./state-backend";
 
 export interface SystemOptions {
   /**
-   * Pin another kreuzwerker/docker version than the bindings' 3.6.2, for a machine whose mirror holds only a
-   * substitute build (see scripts/setup-toolchain.sh). Unset in normal use.
+   * Provider versions to pin instead of the bindings' (docker 3.6.2, github 6.9.0), for a machine whose
+   * mirror holds only substitute builds (see scripts/setup-toolchain.sh). Unset in normal use.
    */
-  dockerProviderVersion?: string;
+  providerVersions?: Partial<Record<"docker" | "github", string>>;
 }
 
 export interface SystemStacks {
@@ -29,8 +29,9 @@ export function defineSystem(app: App, model: ValidatedModel, projectRoot: strin
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
     configureStateBackend(stack, name, target.state, app.outdir, projectRoot);
-    if (options.dockerProviderVersion && !(stack instanceof ProjectGitHubStack))
-      stack.addOverride("terraform.required_providers.docker.version", options.dockerProviderVersion);
+    const provider = stack instanceof ProjectGitHubStack ? "github" : "docker";
+    const version = options.providerVersions?.[provider];
+    if (version) stack.addOverride(`terraform.required_providers.${provider}.version`, version);
     return stack;
   };
 

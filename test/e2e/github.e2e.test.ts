@@ -1,5 +1,5 @@
 // End-to-end for the `<project>-github` stacks: `node bin/app.js` synthesizes them against the local GitHub
-// emulator, then the real integrations/github 6.9.0 provider (run by tofu from .toolchain/) deploys each one:
+// emulator, then the real integrations/github provider (run by tofu from .toolchain/) deploys each one:
 // an unauthenticated deploy fails before anything exists → apply → empty plan → out-of-band drift (issue title,
 // deleted label) is planned → apply restores it → empty plan → destroy.
 // Skipped, with the reason printed, while the provider is not in the mirror (see README "Toolchain").
@@ -51,7 +51,7 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
     tofu = tc.TERRAFORM_BINARY_NAME || "tofu";
 
     const synth = await run("node", ["bin/app.js"], ROOT, {
-      ...process.env,
+      ...tc,
       SPARKY_CONFIG: join(dir, "sparky.config.json"),
       CDKTF_OUTDIR: join(dir, "cdktf.out"),
       SPARKY_GITHUB_BASE_URL: gh.url,

@@ -202,10 +202,12 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
   const stacks = selectStacks(options.outdir, options.stacks);
   if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
   const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // init one stack at a time: parallel inits sharing the plugin cache race ("Required plugins are not installed").
   const initErrors = new Map<string, unknown>();
-  for (const s of stacks)
-    if (missingProviders(s).length === 0) await ensureInitialized(s.dir, { env: options.env }).catch((e) => initErrors.set(s.name, e));
+  await Promise.all(
+    stacks
+      .filter((s) => missingProviders(s).length === 0)
+      .map((s) => ensureInitialized(s.dir, { env: options.env }).catch((e) => initErrors.set(s.name, e))),
+  );
   const results = await forEachBounded(
     stacks,
     options.concurrency ?? 4,

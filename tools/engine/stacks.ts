@@ -78,14 +78,14 @@ export function runEngine(dir: string, args: string[], options: EngineOptions = 
   });
 }
 
-// Stacks share one plugin cache, and concurrent inits into it fail ("Required plugins are not installed"),
-// so inits in this process run one at a time; plans and applies still run in parallel.
-let initQueue: Promise<unknown> = Promise.resolve();
+// Two inits in one stack directory (e.g. drift's two plans of a stack) must not overlap; other stacks' inits may.
+const initsByDir = new Map<string, Promise<unknown>>();
 
 /** `init` once per stack directory; skipped when the providers are already installed for this config. */
 export function ensureInitialized(dir: string, options: EngineOptions = {}): Promise<void> {
-  const next = initQueue.then(() => initialize(dir, options));
-  initQueue = next.catch(() => undefined);
+  const key = path.resolve(dir);
+  const next = (initsByDir.get(key) ?? Promise.resolve()).then(() => initialize(dir, options));
+  initsByDir.set(key, next.catch(() => undefined));
   return next;
 }
 

@@ -18,7 +18,6 @@ export const TOOLCHAIN_DIR = join(REPO_ROOT, ".toolchain");
 export const ENGINE_BIN = join(TOOLCHAIN_DIR, "bin", "tofu");
 /** CLI config: filesystem mirror only, no network installs. */
 export const CLI_CONFIG = join(TOOLCHAIN_DIR, "tofurc");
-export const PLUGIN_CACHE_DIR = join(TOOLCHAIN_DIR, "plugin-cache");
 export const STATUS_FILE = join(TOOLCHAIN_DIR, "status.json");
 
 export type ProviderStatus = "pinned" | "substitute" | "missing";
@@ -49,9 +48,9 @@ const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PR
 /**
  * Environment for child processes (tofu, cdktf): the same variables as
  * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging ones and the caller's
- * TF_VAR_* inputs kept), then TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR, TERRAFORM_BINARY_NAME,
- * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH; SPARKY_DOCKER_PROVIDER_VERSION when the
- * mirror holds a substitute docker provider.
+ * TF_VAR_* inputs kept), then TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME,
+ * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH; SPARKY_<TYPE>_PROVIDER_VERSION for each
+ * substitute provider the mirror holds.
  */
 export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -60,13 +59,12 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
     env[k] = v;
   }
   env.TF_CLI_CONFIG_FILE = CLI_CONFIG;
-  env.TF_PLUGIN_CACHE_DIR = PLUGIN_CACHE_DIR;
   env.TERRAFORM_BINARY_NAME = ENGINE_BIN;
   env.CHECKPOINT_DISABLE = "1";
   env.SPARKY_TOOLCHAIN_DIR = TOOLCHAIN_DIR;
   env.PATH = [join(TOOLCHAIN_DIR, "bin"), base.PATH ?? ""].filter(Boolean).join(delimiter);
-  const docker = toolchainStatus()?.providers["kreuzwerker/docker"];
-  if (docker?.status === "substitute") env.SPARKY_DOCKER_PROVIDER_VERSION = docker.version;
+  for (const [source, provider] of Object.entries(toolchainStatus()?.providers ?? {}))
+    if (provider.status === "substitute") env[`SPARKY_${source.split("/")[1].toUpperCase()}_PROVIDER_VERSION`] = provider.version;
   return env;
 }
 

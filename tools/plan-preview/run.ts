@@ -71,14 +71,6 @@ export function secretNamesOf(model: ValidatedModel): string[] {
   return [...names];
 }
 
-/** Serializes `init` (the shared plugin cache is not safe for concurrent installs). */
-let initChain: Promise<unknown> = Promise.resolve();
-function initOnce(dir: string): Promise<void> {
-  const next = initChain.then(() => ensureInitialized(dir));
-  initChain = next.catch(() => undefined);
-  return next;
-}
-
 export async function planPreview(options: PreviewOptions): Promise<PreviewResult> {
   const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const out = path.resolve(options.out);
@@ -94,7 +86,7 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     selected,
     options.parallel ?? 3,
     async (stack) => {
-      await initOnce(stack.dir);
+      await ensureInitialized(stack.dir);
       // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
       const plan = await planStack(stack, { env: options.env });
       const keep = path.join(out, stack.name, PLAN_NAME);
@@ -223,7 +215,7 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
       refuse(`saved plan ${planFile} has sha256 ${actual}, but the reviewed plan was ${report.planSha256}; it is not the plan that was reviewed`);
       break;
     }
-    await initOnce(stack.dir);
+    await ensureInitialized(stack.dir);
     log(`apply: ${stack.name}: sha256 ${actual} matches the reviewed plan; applying`);
     const result = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", planFile], { env: options.env });
     const masker = createMasker({ env: options.env });

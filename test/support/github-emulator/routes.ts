@@ -669,6 +669,13 @@ export function buildRouter(state: EmulatorState): Router {
     if (!a) throw notFound();
     return ok({ ...accountJson(a, req), name: a.name });
   });
+  // data "github_user" also lists the account's public keys; no account here has any.
+  const knownAccount = (login: string) => {
+    if (login.toLowerCase() !== state.owner.login.toLowerCase() && !userByLogin(state, login)) throw notFound();
+    return ok([]);
+  };
+  r.add("GET", "/users/:login/gpg_keys", (req) => knownAccount(req.params.login));
+  r.add("GET", "/users/:login/keys", (req) => knownAccount(req.params.login));
   r.add("GET", "/orgs/:org", (req) => {
     if (state.owner.type !== "Organization" || req.params.org.toLowerCase() !== state.owner.login.toLowerCase())
       throw notFound("https://docs.github.com/rest/orgs/orgs#get-an-organization");
