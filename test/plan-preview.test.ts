@@ -1,17 +1,19 @@
-// Plan preview: golden renderings of REAL plans (test/fixtures/plans, made by generate.ts with OpenTofu
-// against the local Docker engine), masking, the comment-size limit, exit codes, and actionlint on the workflow.
+// Plan preview: golden renderings of REAL plans (test/fixtures/plans, made by generate.ts with OpenTofu against
+// the local Docker engine and the GitHub emulator), masking, the comment-size limit, exit codes, and actionlint
+// on the workflow.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createMasker } from "../tools/plan-preview/mask";
-import { COMMENT_LIMIT, fitLines, MARKER, renderComment, waterFill } from "../tools/plan-preview/render";
+import { attributeLines, COMMENT_LIMIT, fitLines, MARKER, renderComment, waterFill } from "../tools/plan-preview/render";
 import { selectStacks, writeOutputs } from "../tools/plan-preview/run";
 import { summarizePlan } from "../tools/plan-preview/summary";
 import {
   EXPECTED_DIR,
   errorText,
   FIXTURE_ECHO,
+  FIXTURE_ROTATED,
   FIXTURE_SECRET,
   fixtureMasker,
   goldenCases,
@@ -19,10 +21,12 @@ import {
   outcome,
   plan,
 } from "./fixtures/plans/golden";
+import { OUT_OF_BAND_TITLE } from "./fixtures/plans/scenario";
 
 const ROOT = path.resolve(__dirname, "..");
 const m = meta();
 const stack = `${m.id}-services`;
+const repoStack = `${m.id}-github`;
 const fenceLines = (md: string) => md.split("\n").filter((l) => /^\s*(```|~~~)/.test(l)).length;
 const count = (md: string, s: string) => md.split(s).length - 1;
 
@@ -42,6 +46,25 @@ describe("summary, banner and details", () => {
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 9 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256.create.slice(0, 12)}\` |`);
     expect(r.markdown).not.toContain("[!CAUTION]");
+  });
+
+  test("changed outside: only drifted objects the plan changes or depends on are listed, not refresh noise", () => {
+    const real = plan("github-update");
+    const noise = real.resource_drift!.find((d) => d.address === "github_issue.issue-WS-01")!;
+    const etagOnly = {
+      ...noise,
+      address: "github_issue.unrelated",
+      change: { ...noise.change, after: { ...(noise.change.before as object), etag: 'W/"re-read"' } },
+    };
+    const withNoise = { ...real, resource_drift: [...real.resource_drift!, etagOnly] };
+    expect(summarizePlan(withNoise).drift).toEqual(["github_issue.issue-WS-01", "github_issue.issue-WS-02"]);
+    const dependedOn = {
+      ...withNoise,
+      relevant_attributes: [...real.relevant_attributes!, { resource: "github_issue.unrelated", attribute: ["etag"] }],
+    };
+    expect(summarizePlan(dependedOn).drift).toContain("github_issue.unrelated");
+    const { relevant_attributes: _older, ...olderEngine } = withNoise;
+    expect(summarizePlan(olderEngine).drift).toContain("github_issue.unrelated");
   });
 
   test("mixed: update in place, replace, destroy and create counted and the banner lists every destroy and replace", () => {
@@ -72,6 +95,71 @@ describe("summary, banner and details", () => {
     expect(r.markdown).not.toContain("📝");
   });
 
+  test("github create: repository, default branch, ruleset, 16 labels, 3 milestones, 5 issues, 8 files and the Actions secret, masked", () => {
+    const s = summarizePlan(plan("github-create"));
+    expect(s.counts).toEqual({ add: 36, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    const types: Record<string, number> = {};
+    for (const c of s.changes) types[c.rc.type] = (types[c.rc.type] ?? 0) + 1;
+    expect(types).toEqual({
+      github_actions_secret: 1,
+      github_branch_default: 1,
+      github_issue: 5,
+      github_issue_label: 16,
+      github_repository: 1,
+      github_repository_file: 8,
+      github_repository_milestone: 3,
+      github_repository_ruleset: 1,
+    });
+    const r = renderComment([outcome("github-create")], { masker: fixtureMasker() });
+    expect(r.exitCode).toBe(2);
+    expect(r.markdown).toContain(
+      `| \`${repoStack}\` | 📝 changes | 36 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256["github-create"].slice(0, 12)}\` |`,
+    );
+    expect(r.markdown).toContain("**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n+ plaintext_value = (sensitive)\n");
+    expect(r.markdown).not.toContain("[!CAUTION]");
+  });
+
+  test("github update: out-of-band rename updated in place, dropped milestone destroyed, files replaced for the new branch, rotated secret masked", () => {
+    const r = renderComment([outcome("github-update")], { masker: fixtureMasker() });
+    expect(r.exitCode).toBe(2);
+    expect(r.markdown).toContain(
+      `| \`${repoStack}\` | 📝 changes | 1 | 7 | 2 | 8 | 0 | 0 | \`${m.sha256["github-update"].slice(0, 12)}\` |`,
+    );
+    const banner = r.markdown.split("\n").filter((l) => l.startsWith("> "));
+    expect(banner.slice(0, 4)).toEqual([
+      "> [!CAUTION]",
+      "> **2 to destroy, 8 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
+      `> - 🗑️ **destroy** \`${repoStack}\` · \`github_issue_label.label-milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
+      `> - 🗑️ **destroy** \`${repoStack}\` · \`github_repository_milestone.milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
+    ]);
+    expect(banner.slice(4)).toHaveLength(8);
+    for (const line of banner.slice(4))
+      expect(line).toMatch(
+        /^> - 🔁 \*\*replace\*\* `[^`]+` · `github_repository_file\.file-[^`]+`: an attribute cannot be updated in place \(`replace_because_cannot_update`\); forced by `branch`$/,
+      );
+    expect(r.markdown).toMatch(/ℹ️ Changed outside OpenTofu since the last apply: [^\n]*`github_issue\.issue-WS-01`/);
+    expect(r.markdown).toContain(`~ title: "${OUT_OF_BAND_TITLE}" → "WS-01: Work WS-01"`);
+    expect(r.markdown).toContain('~ branch: "main" → "trunk"   # forces replacement');
+    expect(r.markdown).toContain(
+      "**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n~ plaintext_value: (sensitive) → (sensitive)\n```",
+    );
+    // A file whose content changes far past the cut is shown from just before the change.
+    expect(r.markdown).toMatch(
+      /~ content: \(\d+ earlier characters\) …[^\n]*into `main`[^\n]* → \(\d+ earlier characters\) …[^\n]*into `trunk`/,
+    );
+  });
+
+  test("a pull request's GitHub and Docker stacks in one comment: both rows and one banner with every destroy and replace", () => {
+    const r = goldenCases().system();
+    expect(r.exitCode).toBe(2);
+    expect(r.markdown).toContain("**2 stacks**: 2 with changes · 0 without · 0 failed");
+    expect(r.markdown).toContain(`| \`${repoStack}\` | 📝 changes | 1 | 7 | 2 | 8 |`);
+    expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 2 | 1 | 2 | 1 |`);
+    expect(r.markdown).toContain("> **4 to destroy, 9 to replace.**");
+    expect(r.markdown).toContain(`> - 🔁 **replace** \`${stack}\` · \`docker_container.worker_container_1B93AA96\``);
+    expect(r.trimmed).toBe(false);
+  });
+
   test("several stacks with an error: exit 1, error row, warning and masked error text", () => {
     const r = goldenCases().multi();
     expect(r.exitCode).toBe(1);
@@ -98,6 +186,18 @@ describe("masking", () => {
     expect(r.full).not.toContain(FIXTURE_ECHO);
   });
 
+  test("the Actions secret's old and rotated values are in the real plans but in no comment, even with a masker that knows no secret", () => {
+    expect(JSON.stringify(plan("github-create"))).toContain(FIXTURE_SECRET);
+    const update = JSON.stringify(plan("github-update"));
+    expect(update).toContain(FIXTURE_SECRET);
+    expect(update).toContain(FIXTURE_ROTATED);
+    for (const masker of [createMasker(), fixtureMasker()]) {
+      const r = renderComment([outcome("github-create"), outcome("github-update")], { masker });
+      expect(r.full).not.toContain(FIXTURE_SECRET);
+      expect(r.full).not.toContain(FIXTURE_ROTATED);
+    }
+  });
+
   test("a secret set in the environment never reaches plan-preview.md or plan-preview.json, even through error text", () => {
     const secret = "ghp_ZZtopSecretValue123";
     const masker = createMasker({ env: { GITHUB_TOKEN: secret, TF_VAR_db_password: "hunter2-hunter2", MY_API_KEY: "k-123456" } });
@@ -105,7 +205,11 @@ describe("masking", () => {
     try {
       writeOutputs(
         out,
-        [outcome("create"), { stack: "broken-services", error: `auth failed for ${secret} with hunter2-hunter2 and k-123456` }],
+        [
+          outcome("create"),
+          outcome("github-update"),
+          { stack: "broken-services", error: `auth failed for ${secret} with hunter2-hunter2 and k-123456` },
+        ],
         masker,
       );
       for (const file of ["plan-preview.md", "plan-preview-full.md", "plan-preview.json"]) {
@@ -114,6 +218,7 @@ describe("masking", () => {
         expect(text).not.toContain("hunter2-hunter2");
         expect(text).not.toContain("k-123456");
         expect(text).not.toContain(FIXTURE_SECRET);
+        expect(text).not.toContain(FIXTURE_ROTATED);
       }
       expect(fs.readFileSync(path.join(out, "plan-preview.json"), "utf8")).toContain(
         "auth failed for (sensitive) with (sensitive) and (sensitive)",
@@ -219,6 +324,19 @@ describe("comment size", () => {
     expect(fenceLines(r.markdown) % 2).toBe(0);
     expect(count(r.markdown, "<details>")).toBe(count(r.markdown, "</details>"));
     expect(r.markdown).toContain(MARKER);
+  });
+
+  test("a long value that differs only past the cut is shown from shortly before its difference", () => {
+    const x = "x".repeat(1000);
+    const lines = attributeLines(
+      { actions: ["update"], before: { body: `${x}main${x}` }, after: { body: `${x}trunk${x}` } },
+      [],
+      createMasker(),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^~ body: \(941 earlier characters\) …x{60}mainx+… \(\d+ more characters\) → \(941 earlier characters\) …x{60}trunkx+… \(\d+ more characters\)$/,
+    );
   });
 
   test("fitLines closes an open fence and details; waterFill shares fairly", () => {

@@ -3,22 +3,45 @@
 // out-of-band change at a time (stop, remove, recreate by hand with another env, delete the network), checks
 // that it is reported with the right stack, resource and attribute, repairs it with `reconcile --restore` and
 // checks clean again; `--accept` is exercised on a stopped container. Cleans up by id in afterAll.
-// Skipped with SPARKY_E2E=0. The GitHub scenarios need the integrations/github provider in the mirror.
+// The same for a tiny `<id>-github` stack on the local GitHub emulator: a deleted label, an edited repository
+// description and an edited workstream issue title, plus `--accept` (skipped while integrations/github is not
+// in the mirror). Skipped with SPARKY_E2E=0.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkDrift, reconcile } from "../../tools/drift/check";
+import type { DriftedResource, StackReport } from "../../tools/drift/analyze";
+import { CheckOptions, checkDrift, reconcile } from "../../tools/drift/check";
 import { loadIgnoreList } from "../../tools/drift/ignore";
-import { runEngine, synthesizedStacks } from "../../tools/engine/stacks";
-import { engineAvailable, providerAvailable, REPO_ROOT, toolchainEnv } from "../../tools/engine/toolchain";
+import { renderStack } from "../../tools/drift/render";
+import { ensureInitialized, runEngine, synthesizedStacks } from "../../tools/engine/stacks";
+import { engineAvailable, githubProviderUnavailable, REPO_ROOT, toolchainEnv } from "../../tools/engine/toolchain";
+import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 import { synthesize } from "../../stacks/synthesize";
-import { driftFixture, driftProject, uniqueId } from "../../bench/drift.fixture";
+import { DriftFixture, driftFixture, driftProject, uniqueId } from "../../bench/drift.fixture";
 
 const enabled = process.env.SPARKY_E2E !== "0";
 const maybe = enabled ? describe : describe.skip;
 const STEP = 10 * 60_000;
 
 const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 120_000 });
+const ignore = loadIgnoreList(path.join(REPO_ROOT, "config", "drift-ignore.json"));
+
+/** The drift tool on one stack: `check` returns its report; `restoreAndExpectClean` reconciles and re-checks. */
+function driftSteps(options: CheckOptions & { stacks: string }) {
+  const check = async () => {
+    const report = await checkDrift(options);
+    expect(report.stacks.map((s) => s.stack)).toEqual([options.stacks]);
+    return report.stacks[0];
+  };
+  const restoreAndExpectClean = async () => {
+    const { results } = await reconcile("restore", options);
+    expect(results.map((r) => [r.stack, r.action, r.ok, r.ok ? "" : r.output])).toEqual([[options.stacks, "restore", true, ""]]);
+    const after = await check();
+    expect({ status: after.status, drift: after.drift, unapplied: after.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
+  };
+  return { check, restoreAndExpectClean };
+}
+
 const lines = (t: string) =>
   t
     .split("\n")
@@ -27,25 +50,14 @@ const lines = (t: string) =>
 
 maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
   const id = uniqueId("drift");
-  const fx = driftFixture([driftProject(id)]);
   const stackName = `${id}-services`;
-  const ignore = loadIgnoreList(path.join(REPO_ROOT, "config", "drift-ignore.json"));
-  const options = { outdir: fx.outdir, stacks: stackName, ignore, progress: () => {} };
+  // The fixture (a temp dir) is made in beforeAll, so a describe filtered out by -t leaves nothing behind.
+  let fx: DriftFixture | undefined;
+  const options = { outdir: "", stacks: stackName, ignore, progress: () => {} };
+  const { check, restoreAndExpectClean } = driftSteps(options);
   let dir = "";
   const address: Record<string, string> = {};
   let deployed = false;
-
-  const check = async () => {
-    const report = await checkDrift(options);
-    expect(report.stacks.map((s) => s.stack)).toEqual([stackName]);
-    return report.stacks[0];
-  };
-  const restoreAndExpectClean = async () => {
-    const { results } = await reconcile("restore", options);
-    expect(results.map((r) => [r.stack, r.action, r.ok, r.ok ? "" : r.output])).toEqual([[stackName, "restore", true, ""]]);
-    const after = await check();
-    expect({ status: after.status, drift: after.drift, unapplied: after.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
-  };
 
   beforeAll(async () => {
     if (!engineAvailable()) throw new Error("tofu missing: run scripts/setup-toolchain.sh");
@@ -53,6 +65,8 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
       throw new Error("Docker engine not answering: run scripts/docker-engine.sh");
     if (docker(["image", "inspect", "sparky-local/standin:dev"]).status !== 0)
       throw new Error("sparky-local/standin:dev missing: run scripts/build-local-images.sh");
+    fx = driftFixture([driftProject(id)]);
+    options.outdir = fx.outdir;
     synthesize({ env: toolchainEnv(fx.env), projectRoot: REPO_ROOT, outdir: fx.outdir, projects: fx.projects });
     dir = synthesizedStacks(fx.outdir).find((s) => s.name === stackName)!.dir;
     const tf = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
@@ -70,7 +84,7 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
     for (const c of lines(docker(["ps", "-aq", "--filter", `label=sparky.owner=${id}`]).stdout)) docker(["rm", "-f", c]);
     for (const name of [`${id}-worker`, `${id}-model`]) if (docker(["container", "inspect", name]).status === 0) docker(["rm", "-f", name]);
     for (const n of lines(docker(["network", "ls", "-q", "--filter", `name=^${id}-net$`]).stdout)) docker(["network", "rm", n]);
-    fs.rmSync(fx.work, { recursive: true, force: true });
+    if (fx) fs.rmSync(fx.work, { recursive: true, force: true });
   }, STEP);
 
   test(
@@ -179,10 +193,163 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
   );
 });
 
-// GitHub stacks run through the same provider-agnostic code (etag noise is in config/drift-ignore.json), but
-// need the integrations/github provider, which this machine's Go proxy refuses (403); they run where it exists.
-const github = enabled && providerAvailable("integrations/github") ? describe : describe.skip;
-github("drift e2e: GitHub stacks (needs the integrations/github provider in the mirror)", () => {
-  test.todo("label edited in the UI is reported on <project>-github with its attribute, restored by reconcile");
-  test.todo("issue closed by hand is reported, restored by reconcile");
+// The same drift tool on a `<id>-github` stack deployed by the real integrations/github provider to the local
+// GitHub emulator; out-of-band edits go through the emulator's REST API, as a person's would through GitHub's.
+const github = enabled && !githubProviderUnavailable() ? describe : describe.skip;
+github("drift e2e: out-of-band changes on a GitHub stack (emulator)", () => {
+  const OWNER = "sparky-drift";
+  const TOKEN = "drift-e2e-github-token";
+  const id = uniqueId("drift-gh");
+  const stackName = `${id}-github`;
+  const repo = `/repos/${OWNER}/${id}`;
+  let fx: DriftFixture | undefined;
+  const options = { outdir: "", stacks: stackName, ignore, env: { GITHUB_TOKEN: TOKEN }, progress: () => {} };
+  const { check, restoreAndExpectClean } = driftSteps(options);
+  let gh: GitHubEmulator | undefined;
+
+  const api = async (method: string, url: string, body?: unknown) => {
+    const r = await gh!.request(method, url, body);
+    expect([method, url, r.status]).toEqual([method, url, method === "DELETE" ? 204 : 200]);
+    return r.body;
+  };
+  /** Exactly this drift, in the report object (what --json writes) and in its Markdown. */
+  const expectReported = (s: StackReport, drift: DriftedResource[], markdown: string[]) => {
+    expect(s.status).toBe("drift");
+    expect(s.drift).toEqual(drift);
+    expect(s.unapplied).toEqual([]);
+    const rendered = renderStack(s);
+    expect(rendered).toContain(`\`${stackName}\`: **drift**`);
+    for (const line of markdown) expect(rendered).toContain(line);
+  };
+
+  const issueNamed = async (title: RegExp) => {
+    const issues = (await api("GET", `${repo}/issues?state=all&per_page=100`)) as {
+      number: number;
+      title: string;
+      labels: { name: string }[];
+    }[];
+    const found = issues.filter((i) => title.test(i.title));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  beforeAll(async () => {
+    if (!engineAvailable()) throw new Error("tofu missing: run scripts/setup-toolchain.sh");
+    gh = await startGitHubEmulator({ owner: OWNER, token: TOKEN });
+    fx = driftFixture([driftProject(id)]);
+    options.outdir = fx.outdir;
+    const env = toolchainEnv({ ...fx.env, SPARKY_GITHUB_BASE_URL: gh.url, SPARKY_GITHUB_OWNER: OWNER });
+    synthesize({ env, projectRoot: REPO_ROOT, outdir: fx.outdir, projects: fx.projects });
+    const dir = synthesizedStacks(fx.outdir).find((s) => s.name === stackName)!.dir;
+    await ensureInitialized(dir, { env: options.env });
+    const apply = await runEngine(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], { env: options.env });
+    if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stderr.slice(-3000)}`);
+    expect(gh.unhandledRoutes()).toEqual([]);
+  }, STEP);
+
+  afterAll(async () => {
+    await gh?.stop();
+    if (fx) fs.rmSync(fx.work, { recursive: true, force: true });
+  });
+
+  test(
+    "a fresh deploy reports clean (no false positives)",
+    async () => {
+      const s = await check();
+      expect({ status: s.status, drift: s.drift, unapplied: s.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
+      expect(s.ignored.filter((i) => i.path !== "etag")).toEqual([]); // the ignore list hides nothing else here
+    },
+    STEP,
+  );
+
+  test(
+    "deleted label: reported deleted (and gone from the issue that had it), restored",
+    async () => {
+      await api("DELETE", `${repo}/labels/${encodeURIComponent("type:tracking")}`);
+      expectReported(
+        await check(),
+        [
+          {
+            address: "github_issue.issue-tracking",
+            type: "github_issue",
+            kind: "changed",
+            attributes: [{ path: "labels", before: ["type:tracking"], after: [] }],
+          },
+          { address: "github_issue_label.label-type-tracking", type: "github_issue_label", kind: "deleted", attributes: [] },
+        ],
+        ["- `github_issue_label.label-type-tracking`: deleted out of band", '  - `labels`: ["type:tracking"] → []'],
+      );
+      await restoreAndExpectClean();
+      expect((await api("GET", `${repo}/labels/${encodeURIComponent("type:tracking")}`)).color).toBe("006b75");
+      expect((await issueNamed(/orchestration tracking$/)).labels.map((l) => l.name)).toEqual(["type:tracking"]);
+    },
+    STEP,
+  );
+
+  test(
+    "repository description changed: reported with before → after, restored",
+    async () => {
+      await api("PATCH", repo, { description: "edited in the UI" });
+      expectReported(
+        await check(),
+        [
+          {
+            address: "github_repository.repository",
+            type: "github_repository",
+            kind: "changed",
+            attributes: [{ path: "description", before: "tiny repo", after: "edited in the UI" }],
+          },
+        ],
+        ["- `github_repository.repository`: changed", '  - `description`: "tiny repo" → "edited in the UI"'],
+      );
+      await restoreAndExpectClean();
+      expect((await api("GET", repo)).description).toBe("tiny repo");
+    },
+    STEP,
+  );
+
+  test(
+    "workstream issue title edited: reported with before → after, restored",
+    async () => {
+      const issue = await issueNamed(/^WS-01: /);
+      await api("PATCH", `${repo}/issues/${issue.number}`, { title: "renamed by hand" });
+      expectReported(
+        await check(),
+        [
+          {
+            address: "github_issue.issue-WS-01",
+            type: "github_issue",
+            kind: "changed",
+            attributes: [{ path: "title", before: issue.title, after: "renamed by hand" }],
+          },
+        ],
+        ["- `github_issue.issue-WS-01`: changed", `  - \`title\`: ${JSON.stringify(issue.title)} → "renamed by hand"`],
+      );
+      await restoreAndExpectClean();
+      expect((await api("GET", `${repo}/issues/${issue.number}`)).title).toBe(issue.title);
+    },
+    STEP,
+  );
+
+  test(
+    "--accept writes reality to state: the edited description becomes unapplied code, then restore",
+    async () => {
+      await api("PATCH", repo, { description: "accepted as is" });
+      const { results } = await reconcile("accept", options);
+      expect(results.map((r) => [r.stack, r.action, r.ok, r.ok ? "" : r.output])).toEqual([[stackName, "accept", true, ""]]);
+      const s = await check();
+      expect({ status: s.status, drift: s.drift }).toEqual({ status: "drift", drift: [] });
+      expect(s.unapplied).toEqual([
+        {
+          address: "github_repository.repository",
+          type: "github_repository",
+          actions: ["update"],
+          attributes: [{ path: "description", before: "accepted as is", after: "tiny repo" }],
+        },
+      ]);
+      await restoreAndExpectClean();
+      expect((await api("GET", repo)).description).toBe("tiny repo");
+    },
+    STEP,
+  );
 });

@@ -1,11 +1,13 @@
 // End-to-end for the `<project>-github` stacks: `node bin/app.js` synthesizes them against the local GitHub
 // emulator, then the real integrations/github provider (run by tofu from .toolchain/) deploys each one:
 // an unauthenticated deploy fails before anything exists → apply → empty plan → out-of-band drift (issue title,
-// deleted label) is planned → apply restores it → empty plan → destroy.
+// deleted label) is planned → apply restores it → empty plan → the model with its workstreams in reverse
+// order plans no change (no issue renumbered or recreated) → destroy.
 // Skipped, with the reason printed, while the provider is not in the mirror (see README "Toolchain").
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { blueprints } from "../../blueprints";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 import { REPO_ROOT as ROOT, describeE2E, run as runBounded, type Run } from "./support/harness";
 import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
@@ -23,6 +25,8 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
   let baseEnv: NodeJS.ProcessEnv;
   let tofu: string;
   let stackDirs: string[] = [];
+  /** The same stacks synthesized from the blueprints with every project's workstreams in reverse order. */
+  let reorderedStacks: string;
 
   beforeAll(async () => {
     gh = await startGitHubEmulator({ owner: OWNER, token: TOKEN });
@@ -50,15 +54,23 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
       delete baseEnv[k];
     tofu = tc.TERRAFORM_BINARY_NAME || "tofu";
 
-    const synth = await run("node", ["bin/app.js"], ROOT, {
-      ...tc,
-      SPARKY_CONFIG: join(dir, "sparky.config.json"),
-      CDKTF_OUTDIR: join(dir, "cdktf.out"),
-      SPARKY_GITHUB_BASE_URL: gh.url,
-      SPARKY_GITHUB_OWNER: OWNER,
-      GITHUB_TOKEN: TOKEN,
-    });
-    if (synth.code !== 0) throw new Error(`synth failed (${synth.code}):\n${synth.stdout}\n${synth.stderr}`);
+    const synth = async (outdir: string, extra: NodeJS.ProcessEnv = {}) => {
+      const r = await run("node", ["bin/app.js"], ROOT, {
+        ...tc,
+        SPARKY_CONFIG: join(dir, "sparky.config.json"),
+        CDKTF_OUTDIR: join(dir, outdir),
+        SPARKY_GITHUB_BASE_URL: gh.url,
+        SPARKY_GITHUB_OWNER: OWNER,
+        GITHUB_TOKEN: TOKEN,
+        ...extra,
+      });
+      if (r.code !== 0) throw new Error(`synth of ${outdir} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    };
+    await synth("cdktf.out");
+    const reordered = blueprints.map((p) => ({ ...p, workstreams: [...p.workstreams].reverse() }));
+    writeFileSync(join(dir, "reordered.json"), JSON.stringify(reordered));
+    await synth("reordered.out", { SPARKY_PROJECTS: join(dir, "reordered.json") });
+    reorderedStacks = join(dir, "reordered.out", "stacks");
     const stacks = join(dir, "cdktf.out", "stacks");
     stackDirs = readdirSync(stacks)
       .filter((s) => s.endsWith("-github"))
@@ -73,7 +85,7 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
   });
 
   test(
-    "each github stack: no-token deploy refused → apply → zero diff → drift detected → restored → zero diff → destroy",
+    "each github stack: no-token deploy refused → apply → zero diff → drift detected → restored → zero diff → reordered workstreams change nothing → destroy",
     async () => {
       expect(stackDirs.length).toBeGreaterThan(0);
       for (const stackDir of stackDirs) {
@@ -130,6 +142,14 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
         const plan3 = await tf(["plan", "-detailed-exitcode"], authed);
         if (plan3.code !== 0)
           throw new Error(`${stackDir}: expected an empty plan after restore, got ${plan3.code}\n${plan3.stdout}\n${plan3.stderr}`);
+
+        // Same state, workstreams reversed in the model: nothing to change.
+        const reorderedDir = join(reorderedStacks, basename(stackDir));
+        const reorderedEnv = { ...env, ...authed, TF_DATA_DIR: join(reorderedDir, ".terraform") };
+        ok(await run(tofu, ["init", "-no-color", "-input=false"], reorderedDir, reorderedEnv), "tofu init (reordered)");
+        const reorderedPlan = await run(tofu, ["plan", "-detailed-exitcode", "-no-color", "-input=false"], reorderedDir, reorderedEnv);
+        if (reorderedPlan.code !== 0)
+          throw new Error(`${reorderedDir}: reordered workstreams must plan no change, got ${reorderedPlan.code}\n${reorderedPlan.stdout}`);
 
         ok(await tf(["destroy", "-auto-approve"], authed), "tofu destroy");
         expect((await gh.request("GET", `/repos/${OWNER}/${repo}`)).status).toBe(404);

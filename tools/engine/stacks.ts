@@ -85,7 +85,10 @@ const initsByDir = new Map<string, Promise<unknown>>();
 export function ensureInitialized(dir: string, options: EngineOptions = {}): Promise<void> {
   const key = path.resolve(dir);
   const next = (initsByDir.get(key) ?? Promise.resolve()).then(() => initialize(dir, options));
-  initsByDir.set(key, next.catch(() => undefined));
+  initsByDir.set(
+    key,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
@@ -122,6 +125,8 @@ export interface PlanJson {
   format_version: string;
   resource_changes?: ResourceChange[];
   resource_drift?: ResourceChange[];
+  /** Attributes of other resources (mostly drifted ones) that this plan's changes depend on. */
+  relevant_attributes?: { resource: string; attribute: (string | number)[] }[];
   output_changes?: Record<string, { actions: string[] }>;
   errored?: boolean;
 }

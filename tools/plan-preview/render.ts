@@ -321,13 +321,19 @@ export function attributeLines(
     const secretByName = leaf.path.some((p) => typeof p === "string" && masker.secretName(p));
     const forces = replacePaths.some((p) => name === p || name.startsWith(p + ".") || name.startsWith(p + "[") || p.startsWith(name + ".") || p.startsWith(name + "["));
     const suffix = forces ? "   # forces replacement" : "";
-    const show = (v: unknown, marks: unknown) => (secretByName && v !== null && v !== undefined ? SENSITIVE : formatValue(redact(v, marks), masker));
+    const text = (v: unknown, marks: unknown) => (secretByName && v !== null && v !== undefined ? SENSITIVE : formatValue(redact(v, marks), masker));
+    const show = (v: unknown, marks: unknown) => clip(text(v, marks));
     if (leaf.unknown) {
       if (creating || !forces) pending.push(name);
       else lines.push(`~ ${name}: ${show(leaf.before, leaf.sensitiveBefore)} → (known after apply)${suffix}`);
     } else if (!creating && !forces && (leaf.after === undefined || leaf.after === null)) unset.push(name); else if (leaf.before === undefined || leaf.before === null) lines.push(`+ ${name} = ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
     else if (leaf.after === undefined || leaf.after === null) lines.push(`- ${name} = ${show(leaf.before, leaf.sensitiveBefore)}${suffix}`);
-    else lines.push(`~ ${name}: ${show(leaf.before, leaf.sensitiveBefore)} → ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
+    else {
+      const before = text(leaf.before, leaf.sensitiveBefore);
+      const after = text(leaf.after, leaf.sensitiveAfter);
+      const from = changedFrom(before, after);
+      lines.push(`~ ${name}: ${clip(before, from)} → ${clip(after, from)}${suffix}`);
+    }
   }
   if (unset.length > 0) lines.push(`- (no longer set): ${unset.join(", ")}`);
   if (pending.length > 0) lines.push(`${creating ? "+" : "~"} (known after apply): ${pending.join(", ")}`);
@@ -384,12 +390,30 @@ export function redact(value: unknown, marks: unknown): unknown {
 
 const SENSITIVE_TOKEN = "\u0000sensitive\u0000";
 
+/** The value as masked JSON, uncut. */
 function formatValue(value: unknown, masker: Masker): string {
   const masked = maskStrings(value, masker);
-  let text = JSON.stringify(masked) ?? "null";
-  text = text.split(JSON.stringify(SENSITIVE_TOKEN)).join(SENSITIVE).split(JSON.stringify(SENSITIVE_TOKEN).slice(1, -1)).join(SENSITIVE);
-  if (text.length > MAX_VALUE_CHARS) text = `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length - MAX_VALUE_CHARS} more characters)`;
-  return text;
+  const text = JSON.stringify(masked) ?? "null";
+  return text.split(JSON.stringify(SENSITIVE_TOKEN)).join(SENSITIVE).split(JSON.stringify(SENSITIVE_TOKEN).slice(1, -1)).join(SENSITIVE);
+}
+
+/** At most MAX_VALUE_CHARS of `text`, starting at `from`. */
+function clip(text: string, from = 0): string {
+  const start = Math.min(from, text.length);
+  const shown = text.slice(start, start + MAX_VALUE_CHARS);
+  const rest = text.length - start - shown.length;
+  return `${start > 0 ? `(${start} earlier characters) …` : ""}${shown}${rest > 0 ? `… (${rest} more characters)` : ""}`;
+}
+
+/**
+ * Where both sides of a changed long value are cut from: 0 unless they differ only past what a clip from 0 shows
+ * (e.g. a URL deep in a file's content), then shortly before their first difference.
+ */
+function changedFrom(before: string, after: string): number {
+  const context = 60;
+  let i = 0;
+  while (i < before.length && i < after.length && before[i] === after[i]) i++;
+  return i > MAX_VALUE_CHARS - context ? i - context : 0;
 }
 
 function maskStrings(value: unknown, masker: Masker, key?: string): unknown {

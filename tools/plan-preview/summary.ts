@@ -27,7 +27,7 @@ export interface PlanSummary {
   counts: Counts;
   /** Resources that change (no-ops only when imported or moved), in plan order. */
   changes: PlannedChange[];
-  /** Objects changed outside the engine since the last apply, noticed while refreshing. */
+  /** Objects changed outside the engine since the last apply that this plan acts on or depends on. */
   drift: string[];
   outputChanges: string[];
   hasChanges: boolean;
@@ -73,7 +73,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
       rc,
     });
   }
-  const drift = (plan.resource_drift ?? []).filter((d) => kindOf(d.change.actions) !== "no-op").map((d) => d.address);
+  const drift = (plan.resource_drift ?? []).filter((d) => kindOf(d.change.actions) !== "no-op" && driftMatters(plan, d)).map((d) => d.address);
   const outputChanges = Object.entries(plan.output_changes ?? {})
     .filter(([, c]) => !c.actions.every((a) => a === "no-op"))
     .map(([name]) => name);
@@ -102,4 +102,20 @@ export function describeReason(change: Pick<PlannedChange, "reason" | "replacePa
   if (change.replacePaths.length > 0) parts.push(`forced by ${change.replacePaths.map((p) => `\`${p}\``).join(", ")}`);
   if (parts.length === 0) parts.push(change.kind === "delete" ? "removed from the configuration" : "no reason given by the engine");
   return parts.join("; ");
+}
+
+/**
+ * Like the engine's own plan output, a drifted object is worth a reviewer's attention only when this plan changes
+ * it, or when a changed attribute of it feeds a planned change (relevant_attributes). Refresh noise, such as a
+ * re-read ETag, is neither. Plans without relevant_attributes (older engines) keep every drifted object.
+ */
+function driftMatters(plan: PlanJson, drifted: ResourceChange): boolean {
+  if (!plan.relevant_attributes) return true;
+  if ((plan.resource_changes ?? []).some((rc) => rc.address === drifted.address && kindOf(rc.change.actions) !== "no-op")) return true;
+  const before = (drifted.change.before ?? {}) as Record<string, unknown>;
+  const after = (drifted.change.after ?? {}) as Record<string, unknown>;
+  const changed = (key: string) => JSON.stringify(before[key]) !== JSON.stringify(after[key]);
+  return plan.relevant_attributes.some(
+    (r) => r.resource === drifted.address && (r.attribute.length === 0 || (typeof r.attribute[0] === "string" && changed(r.attribute[0]))),
+  );
 }

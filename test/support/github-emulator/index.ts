@@ -157,12 +157,14 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
       }
     }
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-    if (method === "GET" && reply.status === 200 && reply.body !== undefined) {
+    // Like GitHub, every successful response with a body carries an ETag (the provider stores a create's);
+    // only a GET is answered 304.
+    if (reply.status >= 200 && reply.status < 300 && reply.body !== undefined) {
       const etag = `W/"${createHash("sha256").update(JSON.stringify(reply.body)).digest("hex")}"`;
       headers.ETag = etag;
       headers["Cache-Control"] = "private, max-age=60, s-maxage=60";
       const inm = req.headers["if-none-match"];
-      if (inm && inm.split(",").some((t) => t.trim() === etag || t.trim() === etag.slice(2))) {
+      if (method === "GET" && inm && inm.split(",").some((t) => t.trim() === etag || t.trim() === etag.slice(2))) {
         record(304);
         send(res, 304, undefined, headers);
         return;
