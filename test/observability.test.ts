@@ -194,6 +194,7 @@ describe("alert rules are checked against what the host exposes", () => {
       gpus: false,
       arch: "amd64",
       projects: ["sparky"],
+      observabilityNetwork: { subnet: "172.30.0.0/24", gateway: "172.30.0.1" },
       publicObservability: false,
     };
     expect(hostObservabilityServices("cpu", cpu)["dcgm-exporter"]).toBeUndefined();

@@ -74,6 +74,15 @@ describe("stacks synthesized from the model", () => {
     expect(model.volumes).toEqual([{ volume_name: "tiny-models", container_path: "/models", read_only: false }]);
   });
 
+  test("the observability network has the host's fixed subnet, so Docker never hands that range to another network", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(observability, "docker_network", {
+        name: "sparky-observability",
+        ipam_config: [{ subnet: "172.30.0.0/24", gateway: "172.30.0.1" }],
+      }),
+    ).toBe(true);
+  });
+
   test("the network pins subnet and gateway when the model sets them", () => {
     expect(
       Testing.toHaveResourceWithProperties(services, "docker_network", {

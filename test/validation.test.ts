@@ -87,6 +87,7 @@ describe("model validation", () => {
   test("host-port collisions across projects on one host, and with the host's observability set", () => {
     const a: Mutable = tinyProject("alpha");
     const b: Mutable = tinyProject("beta");
+    b.network = { name: "beta-net" };
     b.services.worker.ports = [{ container: 5555 }];
     a.services.worker.ports = [{ container: 9090 }];
     let problems: Problem[] = [];
@@ -99,6 +100,28 @@ describe("model validation", () => {
       'projects.alpha.services.worker.ports[0]: host port 9090/tcp on host "box" is already taken by the host\'s prometheus (hosts.box.observability.prometheus.ports[0])',
       'projects.beta.services.model.ports[0]: host port 8188/tcp on host "box" is already taken by alpha/model (projects.alpha.services.model.ports[0])',
     ]);
+  });
+
+  test("overlapping subnets on one host, including the observability network's", () => {
+    const a: Mutable = tinyProject("alpha");
+    const b: Mutable = tinyProject("beta");
+    a.network = { name: "alpha-net", subnet: "172.30.0.0/16", gateway: "172.30.0.1" };
+    b.network = { name: "beta-net", subnet: "172.30.8.0/24", gateway: "172.30.8.1" };
+    b.services = {}; // no port collisions in this test
+    let problems: Problem[] = [];
+    try {
+      validateModel(tinyConfig(["alpha", "beta"]), [a, b], { hostServices: hostObservabilityServices });
+    } catch (e) {
+      problems = (e as ModelValidationError).problems;
+    }
+    expect(lines(problems)).toEqual([
+      'projects.alpha.network.subnet: subnet 172.30.0.0/16 overlaps 172.30.0.0/24 (config.hosts.box.observabilityNetwork.subnet) on host "box"; Docker cannot create both networks',
+      'projects.beta.network.subnet: subnet 172.30.8.0/24 overlaps 172.30.0.0/16 (projects.alpha.network.subnet) on host "box"; Docker cannot create both networks',
+    ]);
+    b.network = { name: "beta-net", subnet: "172.31.0.0/24", gateway: "172.31.0.1" };
+    const config: Mutable = tinyConfig(["alpha", "beta"]);
+    config.hosts.box.observabilityNetwork = { subnet: "10.99.0.0/24", gateway: "10.99.0.1" };
+    expect(() => validateModel(config, [a, b], { hostServices: hostObservabilityServices })).not.toThrow();
   });
 
   test("different bind addresses or protocols do not collide, 0.0.0.0 collides with everything", () => {

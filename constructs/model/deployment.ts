@@ -21,6 +21,13 @@ export const HostSchema = z.strictObject({
   publicAddress: z.ipv4().optional(),
   /** Bind Grafana and Prometheus to `publicAddress` instead of 127.0.0.1. */
   publicObservability: z.boolean().default(false),
+  /**
+   * Fixed address range of the host's shared observability network. Left to Docker, it would take whichever
+   * range is free when it is created, possibly the one a project's fixed subnet needs later ("Pool overlaps").
+   */
+  observabilityNetwork: z
+    .strictObject({ subnet: z.cidrv4(), gateway: z.ipv4() })
+    .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" }),
 });
 
 export const StateSchema = z.union([

@@ -230,6 +230,31 @@ function checkHostPorts(hostName: string, services: { path: string; owner: strin
     });
 }
 
+/** First and last address of an IPv4 CIDR, as numbers. */
+function addressRange(cidr: string): [number, number] {
+  const [address, bits] = cidr.split("/");
+  const start = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const first = start - (start % size);
+  return [first, first + size - 1];
+}
+
+/** Docker refuses to create a network whose range overlaps another one on the same engine. */
+function checkSubnets(hostName: string, subnets: { path: string; subnet: string }[], problems: Problem[]): void {
+  subnets.forEach((a, i) => {
+    const [aFirst, aLast] = addressRange(a.subnet);
+    const clash = subnets.slice(0, i).find((b) => {
+      const [bFirst, bLast] = addressRange(b.subnet);
+      return aFirst <= bLast && bFirst <= aLast;
+    });
+    if (clash)
+      problems.push({
+        path: a.path,
+        message: `subnet ${a.subnet} overlaps ${clash.subnet} (${clash.path}) on host "${hostName}"; Docker cannot create both networks`,
+      });
+  });
+}
+
 function checkDeployment(
   config: DeploymentConfig,
   projects: Project[],
@@ -274,6 +299,14 @@ function checkDeployment(
     const networks = placed.map((p) => p.network.name);
     for (const n of duplicates(networks))
       problems.push({ path: `config.hosts.${hostName}.projects`, message: `two projects on host "${hostName}" use network "${n}"` });
+    checkSubnets(
+      hostName,
+      [
+        { path: `config.hosts.${hostName}.observabilityNetwork.subnet`, subnet: host.observabilityNetwork.subnet },
+        ...placed.flatMap((p) => (p.network.subnet ? [{ path: `projects.${p.id}.network.subnet`, subnet: p.network.subnet }] : [])),
+      ],
+      problems,
+    );
     const all = [
       ...Object.entries(options.hostServices(hostName, host, placed)).map(([name, service]) => ({
         path: `hosts.${hostName}.observability.${name}`,

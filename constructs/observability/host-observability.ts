@@ -32,7 +32,11 @@ export class HostObservability extends Construct {
     const owner = observabilityOwner(props.hostName);
     const rendered = observabilityFiles({ hostName: props.hostName, host: props.host, projects: props.projects, profiles: props.profiles });
     this.targets = rendered.targets;
-    this.network = new Network(this, "network", { name: OBSERVABILITY_NETWORK, driver: "bridge" });
+    this.network = new Network(this, "network", {
+      name: OBSERVABILITY_NETWORK,
+      driver: "bridge",
+      ipamConfig: [{ subnet: props.host.observabilityNetwork.subnet, gateway: props.host.observabilityNetwork.gateway }],
+    });
 
     for (const [name, base] of Object.entries(rendered.services)) {
       let spec: ServiceSpec = base;

@@ -10,6 +10,13 @@ import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } fro
 import { globMatch, IgnoreEntry } from "./ignore";
 import { createMasker, Masker, secretValuesFrom } from "./mask";
 
+/**
+ * Stacks checked at once. Higher than the core count on purpose: much of a Docker stack's check is waiting
+ * (the docker provider pauses about 2 s in every network read): checking all 5 stacks of both blueprints at once
+ * rather than 4 at a time took their check from about 12 s to 10 s on 2 cores (measured).
+ */
+export const DEFAULT_CONCURRENCY = 8;
+
 export interface CheckOptions {
   outdir: string;
   /** Stack name glob (default: every stack). */
@@ -210,7 +217,7 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
   );
   const results = await forEachBounded(
     stacks,
-    options.concurrency ?? 4,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
     (s) => checkStack(s, options, masker, initErrors),
     (e) => {
       if (e.state === "started") log(`drift: ${e.item.name} …`);

@@ -3,12 +3,12 @@
 //   applied), judged from JSON only. Exit 0 clean, 2 drift, 1 error.
 // Reconcile, only when asked: `tools/drift.ts reconcile --restore|--accept [--stacks glob]`.
 // Options: --outdir dir (default cdktf.out), --no-synth (use an existing synth), --ignore file
-// (default config/drift-ignore.json), --concurrency n (default 4).
+// (default config/drift-ignore.json), --concurrency n (default 8).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT, toolchainEnv } from "../engine/toolchain";
 import { exitCodeFor } from "./analyze";
-import { checkDrift, reconcile } from "./check";
+import { checkDrift, DEFAULT_CONCURRENCY, reconcile } from "./check";
 import { loadIgnoreList } from "./ignore";
 import { createMasker, secretValuesFrom } from "./mask";
 import { renderMarkdown } from "./render";
@@ -35,7 +35,7 @@ export function parseArgs(argv: string[]): Args {
     outdir: path.join(REPO_ROOT, "cdktf.out"),
     synth: true,
     ignore: path.join(REPO_ROOT, "config", "drift-ignore.json"),
-    concurrency: 4,
+    concurrency: DEFAULT_CONCURRENCY,
   };
   const rest = [...argv];
   if (rest[0] === "reconcile") {

@@ -50,12 +50,25 @@ export function variablesFromEnvironment(dir: string, env: NodeJS.ProcessEnv): N
 }
 
 /** Runs the pinned engine in a stack directory with the project-local CLI config; never throws on a non-zero exit. */
+/**
+ * Go GC target for the engine and its providers (short-lived processes, often ten at once): less collecting for a
+ * little more memory. It took about a fifth off a drift check of every stack of both blueprints on 2 cores (paired
+ * runs, GOGC 100 vs 400). A GOGC in the caller's environment wins.
+ */
+const ENGINE_GOGC = "400";
+
 export function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
   const base = { ...process.env, ...options.env };
   return new Promise((resolve, reject) => {
     const child = spawn(ENGINE_BIN, args, {
       cwd: dir,
-      env: toolchainEnv({ ...base, ...variablesFromEnvironment(dir, base), TF_IN_AUTOMATION: "1", TF_INPUT: "0" }),
+      env: toolchainEnv({
+        ...base,
+        ...variablesFromEnvironment(dir, base),
+        TF_IN_AUTOMATION: "1",
+        TF_INPUT: "0",
+        GOGC: base.GOGC ?? ENGINE_GOGC,
+      }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const out: Buffer[] = [];
