@@ -5,9 +5,20 @@ import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
 
+/** Every temp dir the tests make, removed in afterAll. */
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function runApp(env: Record<string, string>) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-app-"));
-  fs.rmSync(outdir, { recursive: true });
+  // The app must create its output directory itself (and not at all when the model is invalid).
+  const outdir = path.join(tempDir("sparky-app-"), "cdktf.out");
   const result = spawnSync(process.execPath, ["bin/app.js"], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CDKTF_OUTDIR: outdir, ...env },
@@ -33,7 +44,7 @@ describe("the cdktf app (main.ts)", () => {
   });
 
   test("a bad config reports every problem with its path, exits non-zero and writes nothing", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-config-"));
+    const dir = tempDir("sparky-config-");
     const config = path.join(dir, "bad.json");
     fs.writeFileSync(
       config,
@@ -65,5 +76,20 @@ describe("the cdktf app (main.ts)", () => {
     const github = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/sparky-github/cdk.tf.json"), "utf8"));
     expect(github.provider.github[0]).toEqual(expect.objectContaining({ owner: "someone", base_url: "http://127.0.0.1:1/" }));
     expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-observability");
+  });
+
+  test("deploying GitHub stacks without a token stops with a clear error before synth or the engine run", () => {
+    const bin = tempDir("sparky-nogh-");
+    fs.writeFileSync(path.join(bin, "gh"), "#!/bin/sh\nexit 1\n", { mode: 0o755 }); // `gh auth token` has none
+    const outdir = path.join(tempDir("sparky-app-"), "cdktf.out");
+    const result = spawnSync("bash", ["scripts/cdktf.sh", "local", "deploy", "--auto-approve", "*-github"], {
+      cwd: root,
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("sparky-infra: GITHUB_TOKEN is not set and 'gh auth token' gave none; the *-github stacks need it.");
+    expect(fs.existsSync(outdir)).toBe(false);
   });
 });
