@@ -1,7 +1,7 @@
 // Tiny drift fixtures shared by test/e2e/drift.e2e.test.ts and bench/drift.ts: projects with unique ids, random
 // host ports (20000-29999), no fixed subnet, no volumes, no GPU and no metrics (so no observability network), a
 // private state directory and outdir. Only `<project>-services` stacks are ever deployed.
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -44,10 +44,6 @@ export function driftProject(id: string, extraWorkers = 0): ProjectInput {
       ports: [{ container: 5555, host: port() }],
     };
   return p;
-}
-
-export function uniqueId(prefix = "drift"): string {
-  return `${prefix}-${randomBytes(3).toString("hex")}`;
 }
 
 export function driftFixture(projects: ProjectInput[]): DriftFixture {

@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { REPO_ROOT } from "../tools/engine/toolchain";
 import { planPreview } from "../tools/plan-preview/run";
-import { freePort, oneServiceProject, tempDir, uniqueId, writeConfig } from "../test/fixtures/plans/scenario";
+import { freePort } from "../test/e2e/support/tcp";
+import { oneServiceProject, tempDir, writeConfig } from "../test/fixtures/plans/scenario";
+import { uniqueId } from "../test/support/fixtures";
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 3);

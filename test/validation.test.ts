@@ -6,8 +6,12 @@ import { tinyConfig, tinyProject } from "./support/fixtures";
 type Mutable = any;
 
 function problemsOf(project: Mutable, config = tinyConfig()): Problem[] {
+  return problemsOfAll([project], config);
+}
+
+function problemsOfAll(projects: Mutable[], config: Mutable): Problem[] {
   try {
-    validateModel(config, [project], { hostServices: hostObservabilityServices });
+    validateModel(config, projects, { hostServices: hostObservabilityServices });
   } catch (error) {
     if (error instanceof ModelValidationError) return error.problems;
     throw error;
@@ -90,13 +94,7 @@ describe("model validation", () => {
     b.network = { name: "beta-net" };
     b.services.worker.ports = [{ container: 5555 }];
     a.services.worker.ports = [{ container: 9090 }];
-    let problems: Problem[] = [];
-    try {
-      validateModel(tinyConfig(["alpha", "beta"]), [a, b], { hostServices: hostObservabilityServices });
-    } catch (e) {
-      problems = (e as ModelValidationError).problems;
-    }
-    expect(lines(problems)).toEqual([
+    expect(lines(problemsOfAll([a, b], tinyConfig(["alpha", "beta"])))).toEqual([
       'projects.alpha.services.worker.ports[0]: host port 9090/tcp on host "box" is already taken by the host\'s prometheus (hosts.box.observability.prometheus.ports[0])',
       'projects.beta.services.model.ports[0]: host port 8188/tcp on host "box" is already taken by alpha/model (projects.alpha.services.model.ports[0])',
     ]);
@@ -108,13 +106,7 @@ describe("model validation", () => {
     a.network = { name: "alpha-net", subnet: "172.30.0.0/16", gateway: "172.30.0.1" };
     b.network = { name: "beta-net", subnet: "172.30.8.0/24", gateway: "172.30.8.1" };
     b.services = {}; // no port collisions in this test
-    let problems: Problem[] = [];
-    try {
-      validateModel(tinyConfig(["alpha", "beta"]), [a, b], { hostServices: hostObservabilityServices });
-    } catch (e) {
-      problems = (e as ModelValidationError).problems;
-    }
-    expect(lines(problems)).toEqual([
+    expect(lines(problemsOfAll([a, b], tinyConfig(["alpha", "beta"])))).toEqual([
       'projects.alpha.network.subnet: subnet 172.30.0.0/16 overlaps 172.30.0.0/24 (config.hosts.box.observabilityNetwork.subnet) on host "box"; Docker cannot create both networks',
       'projects.beta.network.subnet: subnet 172.30.8.0/24 overlaps 172.30.0.0/16 (projects.alpha.network.subnet) on host "box"; Docker cannot create both networks',
     ]);

@@ -6,7 +6,6 @@
 // The same for a tiny `<id>-github` stack on the local GitHub emulator: a deleted label, an edited repository
 // description and an edited workstream issue title, plus `--accept` (skipped while integrations/github is not
 // in the mirror). Skipped with SPARKY_E2E=0.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DriftedResource, StackReport } from "../../tools/drift/analyze";
@@ -17,13 +16,14 @@ import { ensureInitialized, runEngine, synthesizedStacks } from "../../tools/eng
 import { engineAvailable, githubProviderUnavailable, REPO_ROOT, toolchainEnv } from "../../tools/engine/toolchain";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 import { synthesize } from "../../stacks/synthesize";
-import { DriftFixture, driftFixture, driftProject, uniqueId } from "../../bench/drift.fixture";
+import { DriftFixture, driftFixture, driftProject } from "../../bench/drift.fixture";
+import { uniqueId } from "../support/fixtures";
+import { docker, removeLeftovers } from "./support/harness";
 
 const enabled = process.env.SPARKY_E2E !== "0";
 const maybe = enabled ? describe : describe.skip;
 const STEP = 10 * 60_000;
 
-const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 120_000 });
 const ignore = loadIgnoreList(path.join(REPO_ROOT, "config", "drift-ignore.json"));
 
 /** The drift tool on one stack: `check` returns its report; `restoreAndExpectClean` reconciles and re-checks. */
@@ -41,12 +41,6 @@ function driftSteps(options: CheckOptions & { stacks: string }) {
   };
   return { check, restoreAndExpectClean };
 }
-
-const lines = (t: string) =>
-  t
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean);
 
 maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
   const id = uniqueId("drift");
@@ -81,9 +75,9 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
 
   afterAll(async () => {
     if (deployed && dir) await runEngine(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]).catch(() => undefined);
-    for (const c of lines(docker(["ps", "-aq", "--filter", `label=sparky.owner=${id}`]).stdout)) docker(["rm", "-f", c]);
+    // A container recreated by hand has no owner label; it goes first, or the network cannot be removed.
     for (const name of [`${id}-worker`, `${id}-model`]) if (docker(["container", "inspect", name]).status === 0) docker(["rm", "-f", name]);
-    for (const n of lines(docker(["network", "ls", "-q", "--filter", `name=^${id}-net$`]).stdout)) docker(["network", "rm", n]);
+    removeLeftovers([id], [`${id}-net`], new Set());
     if (fx) fs.rmSync(fx.work, { recursive: true, force: true });
   }, STEP);
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
-import { describeE2E, run, type Run as RunResult } from "./support/harness";
+import { describeE2E, githubProviderEnv, run, type Run as RunResult } from "./support/harness";
 import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
 
 const OWNER = "sparky-org";
@@ -117,24 +117,7 @@ describeWithProvider("real integrations/github provider against the emulator", (
     dir = mkdtempSync(join(tmpdir(), "gh-emulator-e2e-"));
     const tcEnv = toolchainEnv();
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify(mainTf(gh.url, tcEnv.SPARKY_GITHUB_PROVIDER_VERSION ?? "6.9.0"), null, 2));
-    env = {
-      ...tcEnv,
-      GITHUB_TOKEN: TOKEN,
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      TF_DATA_DIR: join(dir, ".terraform"),
-    };
-    for (const k of [
-      "GITHUB_OWNER",
-      "GITHUB_ORGANIZATION",
-      "GITHUB_BASE_URL",
-      "GITHUB_APP_ID",
-      "GITHUB_APP_INSTALLATION_ID",
-      "GITHUB_APP_PEM_FILE",
-      "TF_LOG",
-    ])
-      delete env[k];
+    env = githubProviderEnv({ GITHUB_TOKEN: TOKEN, TF_DATA_DIR: join(dir, ".terraform") });
     tf = tcEnv.TERRAFORM_BINARY_NAME || "tofu";
   }, 120_000);
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { blueprints } from "../../blueprints";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
-import { REPO_ROOT as ROOT, describeE2E, run as runBounded, type Run } from "./support/harness";
+import { REPO_ROOT as ROOT, describeE2E, githubProviderEnv, run as runBounded, type Run } from "./support/harness";
 import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
 const OWNER = "sparky-e2e";
 const TOKEN = "e2e-github-stack-token";
@@ -41,17 +41,7 @@ const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
       }),
     );
     const tc = toolchainEnv();
-    baseEnv = { ...tc, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", GH_PATH: join(dir, "no-gh") };
-    for (const k of [
-      "GITHUB_TOKEN",
-      "GITHUB_OWNER",
-      "GITHUB_ORGANIZATION",
-      "GITHUB_BASE_URL",
-      "GITHUB_APP_ID",
-      "GITHUB_APP_INSTALLATION_ID",
-      "GITHUB_APP_PEM_FILE",
-    ])
-      delete baseEnv[k];
+    baseEnv = githubProviderEnv({ GH_PATH: join(dir, "no-gh") });
     tofu = tc.TERRAFORM_BINARY_NAME || "tofu";
 
     const synth = async (outdir: string, extra: NodeJS.ProcessEnv = {}) => {

@@ -56,6 +56,16 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
   }, 10 * 60_000);
 
   const services = () => `${s.id}-services`;
+  /** `apply --from` the v2 services plan reviewed in the scenario's `<dir>` preview. */
+  const applyV2Services = (dir: string) =>
+    applyFrom({
+      env: s.env,
+      projectRoot: ROOT,
+      from: path.join(s.dir, dir),
+      projects: projectsFor(s, "v2"),
+      stacks: [services()],
+      log: () => {},
+    });
   const github = () => `${s.id}-github`;
   const reportOf = (r: { summary: { stacks: { stack: string }[] } }, stack: string) =>
     r.summary.stacks.find((x) => x.stack === stack) as any;
@@ -132,14 +142,7 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
       const bytes = fs.readFileSync(planFile);
       fs.appendFileSync(planFile, "x");
       try {
-        const r = await applyFrom({
-          env: s.env,
-          projectRoot: ROOT,
-          from: path.join(s.dir, "mixed"),
-          projects: projectsFor(s, "v2"),
-          stacks: [services()],
-          log: () => {},
-        });
+        const r = await applyV2Services("mixed");
         expect(r.exitCode).toBe(1);
         expect(r.outcomes[0].result).toBe("refused");
         expect(r.outcomes[0].message).toMatch(
@@ -159,23 +162,9 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
       // Out of band: another reviewed plan (the same v2 change) is applied first.
       const other = await preview(s, "other", "v2", [services()]);
       expect(other.exitCode).toBe(2);
-      const first = await applyFrom({
-        env: s.env,
-        projectRoot: ROOT,
-        from: path.join(s.dir, "other"),
-        projects: projectsFor(s, "v2"),
-        stacks: [services()],
-        log: () => {},
-      });
+      const first = await applyV2Services("other");
       expect(first.outcomes).toEqual([expect.objectContaining({ result: "applied" })]);
-      const stale = await applyFrom({
-        env: s.env,
-        projectRoot: ROOT,
-        from: path.join(s.dir, "mixed"),
-        projects: projectsFor(s, "v2"),
-        stacks: [services()],
-        log: () => {},
-      });
+      const stale = await applyV2Services("mixed");
       expect(stale.exitCode).toBe(1);
       expect(stale.outcomes[0].result).toBe("refused");
       expect(stale.outcomes[0].message).toContain("Saved plan is stale");

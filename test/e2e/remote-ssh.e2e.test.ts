@@ -16,7 +16,8 @@ import {
   workspace,
 } from "./support/harness";
 import { tcpAnswers } from "./support/tcp";
-import { freePort, uniqueTinyProject, writeJson } from "./support/tiny-deploy";
+import { freePort } from "./support/tcp";
+import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 const SSHD = "/usr/sbin/sshd";
 

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { synthesize } from "../../stacks/synthesize";
 import { ensureInitialized, planStack, runEngine, synthesizedStacks } from "../../tools/engine/stacks";
 import { REPO_ROOT, containersOf, deployEnv, describeE2E, removeLeftovers, requireDeployPrerequisites } from "./support/harness";
-import { freePort, uniqueTinyProject } from "./support/tiny-deploy";
+import { freePort } from "./support/tcp";
+import { uniqueTinyProject } from "./support/tiny-deploy";
 
 const pgBin = () => {
   const versions = fs.existsSync("/usr/lib/postgresql") ? fs.readdirSync("/usr/lib/postgresql").sort() : [];

@@ -1,4 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { DeploymentConfigInput, ProjectInput } from "../../constructs/model";
+
+/** A project id no other run on the same Docker engine uses, e.g. "drift-3fa09c". */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString("hex")}`;
+}
 
 /** A small, valid project; tests copy it and break one thing at a time. */
 export function tinyProject(id = "tiny"): ProjectInput {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureInitialized, forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
+import { forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
 import { providerAvailable } from "../engine/toolchain";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
 import { globMatch, IgnoreEntry } from "./ignore";
@@ -123,11 +123,9 @@ async function checkStack(
   stack: SynthesizedStack,
   options: CheckOptions,
   masker: Masker,
-  initErrors: Map<string, unknown>,
 ): Promise<StackReport & { imports: Record<string, string> }> {
   const started = Date.now();
   const missing = missingProviders(stack);
-  if (initErrors.has(stack.name)) throw initErrors.get(stack.name);
   if (missing.length > 0)
     return {
       stack: stack.name,
@@ -209,16 +207,10 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
   const stacks = selectStacks(options.outdir, options.stacks);
   if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
   const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const initErrors = new Map<string, unknown>();
-  await Promise.all(
-    stacks
-      .filter((s) => missingProviders(s).length === 0)
-      .map((s) => ensureInitialized(s.dir, { env: options.env }).catch((e) => initErrors.set(s.name, e))),
-  );
   const results = await forEachBounded(
     stacks,
     options.concurrency ?? DEFAULT_CONCURRENCY,
-    (s) => checkStack(s, options, masker, initErrors),
+    (s) => checkStack(s, options, masker),
     (e) => {
       if (e.state === "started") log(`drift: ${e.item.name} …`);
       else

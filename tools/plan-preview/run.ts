@@ -86,7 +86,6 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     selected,
     options.parallel ?? 3,
     async (stack) => {
-      await ensureInitialized(stack.dir);
       // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
       const plan = await planStack(stack, { env: options.env });
       const keep = path.join(out, stack.name, PLAN_NAME);

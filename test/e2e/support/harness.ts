@@ -49,6 +49,26 @@ export async function runOk(
   return r;
 }
 
+/**
+ * The engine's environment for the github provider against the emulator: none of the machine's GitHub settings
+ * (token, owner, base URL, app credentials) and no TF_LOG noise on stderr; `extra` on top.
+ */
+export function githubProviderEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...toolchainEnv(), TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  for (const k of [
+    "GITHUB_TOKEN",
+    "GITHUB_OWNER",
+    "GITHUB_ORGANIZATION",
+    "GITHUB_BASE_URL",
+    "GITHUB_APP_ID",
+    "GITHUB_APP_INSTALLATION_ID",
+    "GITHUB_APP_PEM_FILE",
+    "TF_LOG",
+  ])
+    delete env[k];
+  return { ...env, ...extra };
+}
+
 export const docker = (args: string[]) => spawnSync("docker", args, { encoding: "utf8", timeout: 60_000 });
 export const lines = (text: string) =>
   text

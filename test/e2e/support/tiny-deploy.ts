@@ -1,27 +1,15 @@
 // Small, uniquely named projects for suites that deploy next to others on one Docker engine.
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
-import { tinyProject } from "../../support/fixtures";
-
-/** A free TCP port on 127.0.0.1 (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { tinyProject, uniqueId } from "../../support/fixtures";
+import { freePort } from "./tcp";
 
 /**
  * A two-service project (model + health-gated worker) without metrics, so it needs no observability stack,
  * on free host ports. `startDelay` makes the model slow to become healthy (the stand-in waits before listening).
  */
 export async function uniqueTinyProject(prefix: string, startDelay = "0s"): Promise<any> {
-  const id = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+  const id = uniqueId(prefix);
   const project: any = tinyProject(id);
   const [modelPort, workerPort] = [await freePort(), await freePort()];
   project.network = { name: `${id}-net` };
