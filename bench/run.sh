@@ -40,7 +40,7 @@ fi
 
 if wants deploy; then
 step "deploy: dgx-pixels services on the local engine vs docker compose up -d --wait (same images)"
-bash scripts/docker-engine.sh compose >&2
+docker compose version >/dev/null || { echo "docker compose is missing: run scripts/setup.sh" >&2; exit 1; }
 node bin/run.js bench/compose-file.ts dgx-pixels "$work/compose.yml"
 node bin/run.js bench/deploy-prepare.ts "$work" >&2
 stack="$work/deploy/stacks/dgx-pixels-services"

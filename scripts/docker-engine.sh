@@ -4,8 +4,6 @@
 #   scripts/docker-engine.sh          # start (or reuse) the engine
 #   scripts/docker-engine.sh status   # exit 0 when the engine answers, 1 otherwise
 #   scripts/docker-engine.sh stop     # stop an engine this script started (pidfile)
-#   scripts/docker-engine.sh compose  # build (once, cached) and install `docker compose` v2
-#                                     # (also done by `start` when SPARKY_DOCKER_COMPOSE=1)
 #
 # Behaviour:
 #   * if `docker info` already answers, nothing is done;
@@ -112,49 +110,16 @@ start_with_fallbacks() {
   return 1
 }
 
-# Docker Compose v2 from its Go module (tools/toolchain/compose): Debian bookworm only
-# has the python docker-compose 1.29 and no docker-compose-plugin.
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-COMPOSE_PLUGIN_DIR="${SPARKY_COMPOSE_PLUGIN_DIR:-/usr/local/lib/docker/cli-plugins}"
-ensure_compose() {
-  if docker compose version >/dev/null 2>&1; then
-    say "docker compose present: $(docker compose version 2>/dev/null | head -1)"; return 0
-  fi
-  command -v go >/dev/null || { say "go missing: cannot build docker compose"; return 1; }
-  local v dir log
-  v="$(awk '$1=="require" && $2=="github.com/docker/compose/v2" {print $3}' "$ROOT/tools/toolchain/compose/go.mod")"
-  dir="${SPARKY_TOOLCHAIN_CACHE:-$HOME/.cache/sparky-infra/toolchain}/compose-$v"
-  log="$dir/build.log"
-  mkdir -p "$dir"
-  if [ ! -x "$dir/docker-compose" ]; then
-    say "building docker compose $v (first time, ~5 min on 2 cores; log $log)"
-    local t0; t0=$(date +%s)
-    if ! (cd "$ROOT/tools/toolchain/compose" && CGO_ENABLED=0 GOFLAGS='-mod=mod -buildvcs=false' \
-          timeout "${SPARKY_TOOLCHAIN_BUILD_TIMEOUT:-2400}" go build -trimpath \
-          -ldflags="-s -w -X github.com/docker/compose/v2/internal.Version=$v" \
-          -o "$dir/docker-compose.tmp" github.com/docker/compose/v2/cmd) >"$log" 2>&1; then
-      say "docker compose build failed: $(tail -n 3 "$log")"; return 1
-    fi
-    mv -f "$dir/docker-compose.tmp" "$dir/docker-compose"
-    say "built docker compose $v in $(( $(date +%s) - t0 ))s"
-  fi
-  mkdir -p "$COMPOSE_PLUGIN_DIR"
-  install -m 0755 "$dir/docker-compose" "$COMPOSE_PLUGIN_DIR/docker-compose"
-  say "installed $(docker compose version 2>/dev/null | head -1) into $COMPOSE_PLUGIN_DIR"
-}
-
 case "${1:-start}" in
   status) engine_up; exit $? ;;
   stop) stop_engine; exit 0 ;;
-  compose) ensure_compose; exit $? ;;
   start) ;;
-  *) echo "usage: $0 [start|status|stop|compose]" >&2; exit 2 ;;
+  *) echo "usage: $0 [start|status|stop]" >&2; exit 2 ;;
 esac
 
 ensure_shared_root
 if engine_up; then
   say "docker engine already answers: nothing to do"
-  if [ "${SPARKY_DOCKER_COMPOSE:-0}" = 1 ]; then ensure_compose; fi
   exit 0
 fi
 ensure_packages
@@ -164,4 +129,3 @@ if [ -S "$SOCK" ] && ! engine_up; then rm -f "$SOCK"; fi
 start_with_fallbacks
 smoke_bridge || say "warning: could not create a bridge network"
 docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}}), client {{.Client.Version}}' >&2 || true
-if [ "${SPARKY_DOCKER_COMPOSE:-0}" = 1 ]; then ensure_compose || true; fi

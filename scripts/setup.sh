@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# Brings a fresh checkout to a working state: npm packages, the pinned engine and providers, a running
-# Docker engine and the locally built images. Idempotent: a warm rerun takes seconds.
+# Brings a fresh checkout to a working state: npm packages, Debian packages the tests use, the pinned engine and
+# providers, the pinned tools, a running Docker engine and the locally built images. Idempotent: a warm rerun
+# takes seconds. SPARKY_SKIP_DOCKER=1 skips the engine and the images (a machine without Docker).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (%ss)\n' "$*" "$(($(date +%s) - started))"; }
 
 step "npm packages"
-# `npm ci` would reject the lock file: this registry does not serve rust-just's other-platform binaries,
-# so they cannot be recorded in it. `npm install` installs exactly the locked versions that exist.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 else
-  echo "node_modules is current"
+  echo "node_modules matches package-lock.json"
 fi
 
-step "test services (sshd, PostgreSQL, hyperfine)"
-# The end-to-end suites start their own sshd and PostgreSQL on 127.0.0.1; the benchmarks use hyperfine.
+step "Debian packages (sshd, PostgreSQL, hyperfine, Docker, Prometheus, node-exporter)"
+# The end-to-end suites start their own sshd and PostgreSQL on 127.0.0.1; the benchmarks use hyperfine; the local
+# images are assembled from Debian's Prometheus and node-exporter.
 missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+if [ "${SPARKY_SKIP_DOCKER:-0}" != 1 ] && ! command -v dockerd >/dev/null; then missing+=(docker.io); fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} from Debian"
+  echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
@@ -32,9 +36,13 @@ fi
 step "engine and providers"
 bash scripts/setup-toolchain.sh
 
+step "tools (just, actionlint, docker compose)"
+bash scripts/setup-tools.sh
+
 if [ "${SPARKY_SKIP_DOCKER:-0}" != 1 ]; then
   step "docker engine"
   bash scripts/docker-engine.sh
   step "local images"
   bash scripts/build-local-images.sh
 fi
+step "setup done"

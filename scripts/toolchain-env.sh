@@ -5,8 +5,7 @@
 #   source scripts/toolchain-env.sh
 #
 # Exports: TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME,
-# CHECKPOINT_DISABLE, SPARKY_TOOLCHAIN_DIR, PATH with .toolchain/bin first, and
-# SPARKY_<TYPE>_PROVIDER_VERSION for each substitute provider in the mirror.
+# CHECKPOINT_DISABLE, SPARKY_TOOLCHAIN_DIR and PATH with .toolchain/bin first.
 # Every other TF_* variable inherited from the machine is unset (they would change
 # what the engine does: CLI args, input, workspace, registry tokens...), except the
 # logging ones (TF_LOG, TF_LOG_PATH, TF_LOG_CORE, TF_LOG_PROVIDER).
@@ -31,15 +30,6 @@ case ":$PATH:" in
   *) export PATH="$SPARKY_TOOLCHAIN_DIR/bin:$PATH" ;;
 esac
 
-# A substitute provider is installed under its own version; synth must pin exactly that one
-# (SPARKY_DOCKER_PROVIDER_VERSION, SPARKY_GITHUB_PROVIDER_VERSION).
-if [ -f "$SPARKY_TOOLCHAIN_DIR/status.json" ] && grep -q '"status": "substitute"' "$SPARKY_TOOLCHAIN_DIR/status.json"; then
-  eval "$(node -e '
-    for (const [source, p] of Object.entries(require(process.argv[1]).providers))
-      if (p.status === "substitute" && /^[0-9A-Za-z.+-]+$/.test(p.version))
-        console.log(`export SPARKY_${source.split("/")[1].toUpperCase()}_PROVIDER_VERSION=${p.version}`);
-  ' "$SPARKY_TOOLCHAIN_DIR/status.json")"
-fi
 if [ ! -x "$TERRAFORM_BINARY_NAME" ] || [ ! -f "$TF_CLI_CONFIG_FILE" ]; then
   echo "[toolchain-env] warning: $SPARKY_TOOLCHAIN_DIR is not set up; run scripts/setup-toolchain.sh" >&2
 fi

@@ -16,12 +16,7 @@ export function synthesize(options: SynthesizeOptions): { model: ValidatedModel;
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = defineSystem(app, model, options.projectRoot, {
-    providerVersions: {
-      docker: options.env.SPARKY_DOCKER_PROVIDER_VERSION || undefined,
-      github: options.env.SPARKY_GITHUB_PROVIDER_VERSION || undefined,
-    },
-  });
+  const stacks = defineSystem(app, model, options.projectRoot);
   app.synth();
   return { model, stacks };
 }

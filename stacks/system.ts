@@ -5,14 +5,6 @@ import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
 import { configureStateBackend } from "./state-backend";
 
-export interface SystemOptions {
-  /**
-   * Provider versions to pin instead of the bindings' (docker 3.6.2, github 6.9.0), for a machine whose
-   * mirror holds only substitute builds (see scripts/setup-toolchain.sh). Unset in normal use.
-   */
-  providerVersions?: Partial<Record<"docker" | "github", string>>;
-}
-
 export interface SystemStacks {
   services: Record<string, ProjectServicesStack>;
   github: Record<string, ProjectGitHubStack>;
@@ -24,14 +16,11 @@ export interface SystemStacks {
  * per host `<host>-observability`. Services stacks depend on their host's observability stack, which owns
  * the shared network their scraped containers join (when the project has any).
  */
-export function defineSystem(app: App, model: ValidatedModel, projectRoot: string, options: SystemOptions = {}): SystemStacks {
+export function defineSystem(app: App, model: ValidatedModel, projectRoot: string): SystemStacks {
   const { config, target, projects } = model;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
     configureStateBackend(stack, name, target.state, app.outdir, projectRoot);
-    const provider = stack instanceof ProjectGitHubStack ? "github" : "docker";
-    const version = options.providerVersions?.[provider];
-    if (version) stack.addOverride(`terraform.required_providers.${provider}.version`, version);
     return stack;
   };
 

@@ -1,7 +1,5 @@
 // Plan preview: golden renderings of REAL plans (test/fixtures/plans, made by generate.ts with OpenTofu against
-// the local Docker engine and the GitHub emulator), masking, the comment-size limit, exit codes, and actionlint
-// on the workflow.
-import { spawnSync } from "node:child_process";
+// the local Docker engine and the GitHub emulator), masking, the comment-size limit, exit codes, and the workflow.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -115,33 +113,40 @@ describe("summary, banner and details", () => {
     expect(r.markdown).toContain(
       `| \`${repoStack}\` | 📝 changes | 36 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256["github-create"].slice(0, 12)}\` |`,
     );
-    expect(r.markdown).toContain("**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n+ plaintext_value = (sensitive)\n");
+    expect(r.markdown).toContain(
+      "**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n+ destroy_on_drift = true\n+ plaintext_value = (sensitive)\n",
+    );
     expect(r.markdown).not.toContain("[!CAUTION]");
   });
 
-  test("github update: out-of-band rename updated in place, dropped milestone destroyed, files replaced for the new branch, rotated secret masked", () => {
+  test("github update: out-of-band rename updated in place, dropped milestone destroyed, files replaced for the new branch, rotated secret replaced and masked", () => {
     const r = renderComment([outcome("github-update")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(
-      `| \`${repoStack}\` | 📝 changes | 1 | 7 | 2 | 8 | 0 | 0 | \`${m.sha256["github-update"].slice(0, 12)}\` |`,
+      `| \`${repoStack}\` | 📝 changes | 1 | 6 | 2 | 9 | 0 | 0 | \`${m.sha256["github-update"].slice(0, 12)}\` |`,
     );
     const banner = r.markdown.split("\n").filter((l) => l.startsWith("> "));
     expect(banner.slice(0, 4)).toEqual([
       "> [!CAUTION]",
-      "> **2 to destroy, 8 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
+      "> **2 to destroy, 9 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
       `> - 🗑️ **destroy** \`${repoStack}\` · \`github_issue_label.label-milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
       `> - 🗑️ **destroy** \`${repoStack}\` · \`github_repository_milestone.milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
     ]);
-    expect(banner.slice(4)).toHaveLength(8);
-    for (const line of banner.slice(4))
+    // integrations/github 6.9.0: plaintext_value forces a new secret.
+    expect(banner[4]).toBe(
+      `> - 🔁 **replace** \`${repoStack}\` · \`github_actions_secret.secret-DEPLOY_TOKEN\`: an attribute cannot be updated in place (\`replace_because_cannot_update\`); forced by \`plaintext_value\``,
+    );
+    expect(banner.slice(5)).toHaveLength(8);
+    for (const line of banner.slice(5))
       expect(line).toMatch(
         /^> - 🔁 \*\*replace\*\* `[^`]+` · `github_repository_file\.file-[^`]+`: an attribute cannot be updated in place \(`replace_because_cannot_update`\); forced by `branch`$/,
       );
     expect(r.markdown).toMatch(/ℹ️ Changed outside OpenTofu since the last apply: [^\n]*`github_issue\.issue-WS-01`/);
     expect(r.markdown).toContain(`~ title: "${OUT_OF_BAND_TITLE}" → "WS-01: Work WS-01"`);
     expect(r.markdown).toContain('~ branch: "main" → "trunk"   # forces replacement');
+    expect(r.markdown).toContain("**`github_actions_secret.secret-DEPLOY_TOKEN`**");
     expect(r.markdown).toContain(
-      "**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n~ plaintext_value: (sensitive) → (sensitive)\n```",
+      "~ plaintext_value: (sensitive) → (sensitive)   # forces replacement\n- (no longer set): encrypted_value\n",
     );
     // A file whose content changes far past the cut is shown from just before the change.
     expect(r.markdown).toMatch(
@@ -153,9 +158,9 @@ describe("summary, banner and details", () => {
     const r = goldenCases().system();
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain("**2 stacks**: 2 with changes · 0 without · 0 failed");
-    expect(r.markdown).toContain(`| \`${repoStack}\` | 📝 changes | 1 | 7 | 2 | 8 |`);
+    expect(r.markdown).toContain(`| \`${repoStack}\` | 📝 changes | 1 | 6 | 2 | 9 |`);
     expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 2 | 1 | 2 | 1 |`);
-    expect(r.markdown).toContain("> **4 to destroy, 9 to replace.**");
+    expect(r.markdown).toContain("> **4 to destroy, 10 to replace.**");
     expect(r.markdown).toContain(`> - 🔁 **replace** \`${stack}\` · \`docker_container.worker_container_1B93AA96\``);
     expect(r.trimmed).toBe(false);
   });
@@ -364,27 +369,6 @@ test("stack globs select by name", () => {
 });
 
 describe("workflow", () => {
-  test("actionlint (built from the Go module proxy, pinned) passes on .github/workflows/*.yml", () => {
-    const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh")], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
-    expect(`${r.stdout}${r.stderr}`).toBe("");
-    expect(r.status).toBe(0);
-  }, 600_000);
-
-  test("actionlint finds problems (it really lints)", () => {
-    const bad = path.join(os.tmpdir(), `pp-bad-${process.pid}.yml`);
-    fs.writeFileSync(
-      bad,
-      "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n",
-    );
-    try {
-      const r = spawnSync("bash", [path.join(ROOT, "scripts", "actionlint.sh"), bad], { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
-      expect(r.status).toBe(1);
-      expect(r.stdout).toContain("potentially untrusted");
-    } finally {
-      fs.rmSync(bad, { force: true });
-    }
-  }, 600_000);
-
   test("the workflow has least privilege, the marker, pinned actions and uploads the plans", () => {
     const wf = fs.readFileSync(path.join(ROOT, ".github/workflows/plan-preview.yml"), "utf8");
     expect(wf).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n/);

@@ -1,4 +1,4 @@
-// End-to-end: the real integrations/github provider (6.9.0, or the substitute the mirror holds; run by tofu from .toolchain/) against
+// End-to-end: the real integrations/github provider (6.9.0, run by tofu from .toolchain/) against
 // the local GitHub emulator. apply → plan is empty → out-of-band drift is detected → apply
 // restores it → plan is empty → destroy. Skipped, with the reason printed, while the provider is not in
 // the mirror (the Go module proxy refuses integrations/github 6.9.0 here; see README "Toolchain").
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 import { describeE2E, githubProviderEnv, run, type Run as RunResult } from "./support/harness";
-import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
+import { toolchainEnv } from "./support/toolchain";
 
 const OWNER = "sparky-org";
 const TOKEN = "e2e-emulator-token";
@@ -104,9 +104,7 @@ function mainTf(baseUrl: string, providerVersion: string): unknown {
   };
 }
 
-const describeWithProvider = githubProviderUnavailable() ? describe.skip : describeE2E;
-
-describeWithProvider("real integrations/github provider against the emulator", () => {
+describeE2E("real integrations/github provider against the emulator", () => {
   let gh: GitHubEmulator;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -116,7 +114,7 @@ describeWithProvider("real integrations/github provider against the emulator", (
     gh = await startGitHubEmulator({ owner: OWNER, token: TOKEN });
     dir = mkdtempSync(join(tmpdir(), "gh-emulator-e2e-"));
     const tcEnv = toolchainEnv();
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(mainTf(gh.url, tcEnv.SPARKY_GITHUB_PROVIDER_VERSION ?? "6.9.0"), null, 2));
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(mainTf(gh.url, "6.9.0"), null, 2));
     env = githubProviderEnv({ GITHUB_TOKEN: TOKEN, TF_DATA_DIR: join(dir, ".terraform") });
     tf = tcEnv.TERRAFORM_BINARY_NAME || "tofu";
   }, 120_000);

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { blueprints } from "../../blueprints";
 import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 import { REPO_ROOT as ROOT, describeE2E, githubProviderEnv, run as runBounded, type Run } from "./support/harness";
-import { githubProviderUnavailable, toolchainEnv } from "./support/toolchain";
+import { toolchainEnv } from "./support/toolchain";
 const OWNER = "sparky-e2e";
 const TOKEN = "e2e-github-stack-token";
 const STEP_MS = 10 * 60_000;
@@ -19,7 +19,7 @@ const STEP_MS = 10 * 60_000;
 const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = STEP_MS) =>
   runBounded(cmd, args, { cwd, env, timeoutMs });
 
-(githubProviderUnavailable() ? describe.skip : describeE2E)("<project>-github stacks on the emulator with the real provider", () => {
+describeE2E("<project>-github stacks on the emulator with the real provider", () => {
   let gh: GitHubEmulator;
   let dir: string;
   let baseEnv: NodeJS.ProcessEnv;

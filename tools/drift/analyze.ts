@@ -13,8 +13,11 @@ export interface AttributeChange {
 export interface DriftedResource {
   address: string;
   type: string;
-  /** changed: attributes differ; deleted: the object is gone; replaced: gone, and another object took its name. */
-  kind: "changed" | "deleted" | "replaced";
+  /**
+   * changed: attributes differ; deleted: the object is gone; replaced: gone, and another object took its name;
+   * stopped: a container that must run is not running (found by inspecting it, never by refreshing it: see check.ts).
+   */
+  kind: "changed" | "deleted" | "replaced" | "stopped";
   /** before = last applied (state), after = reality. */
   attributes: AttributeChange[];
   /** Id of the object that now holds the name (kind "replaced"). */

@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
-import { providerAvailable } from "../engine/toolchain";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
 import { globMatch, IgnoreEntry } from "./ignore";
 import { createMasker, Masker, secretValuesFrom } from "./mask";
@@ -43,14 +42,6 @@ function stackConfig(stack: SynthesizedStack): {
   terraform?: { required_providers?: Record<string, { source: string }> };
 } {
   return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-}
-
-/** Providers the stack needs that the local mirror does not hold (e.g. integrations/github here). */
-export function missingProviders(stack: SynthesizedStack): string[] {
-  const required = stackConfig(stack).terraform?.required_providers ?? {};
-  return Object.values(required)
-    .map((p) => p.source.replace(/^registry\.(terraform\.io|opentofu\.org)\//, ""))
-    .filter((source) => !providerAvailable(source));
 }
 
 /**
@@ -96,6 +87,53 @@ const dockerContainer: Locator = (stack, before) => {
   return { id: c.Id, live: { env, labels } };
 };
 
+/** A managed container that exists but is not running. */
+export interface StoppedContainer {
+  address: string;
+  name: string;
+  /** Docker's state and exit code, e.g. "exited (137)". */
+  state: string;
+}
+
+/**
+ * Managed containers (must_run, the default) that exist but are not running, found with one `docker inspect`.
+ * kreuzwerker/docker 3.6.2 *removes* such a container when any plan refreshes it, then fails the plan
+ * ("container failed to be in running state"), so the drift check must find them without the engine, leave them
+ * out of its plans, and report them itself.
+ */
+export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
+  const containers = (stackConfig(stack) as { resource?: { docker_container?: Record<string, { name: string; must_run?: boolean }> } })
+    .resource?.docker_container;
+  const byName = new Map(
+    Object.entries(containers ?? {})
+      .filter(([, c]) => c.must_run !== false && typeof c.name === "string")
+      .map(([key, c]) => [c.name, `docker_container.${key}`]),
+  );
+  if (byName.size === 0) return [];
+  const host = dockerHost(stack);
+  // Exit status 1 only says some name does not exist; the ones that do are still printed.
+  const r = spawnSync(
+    "docker",
+    [
+      ...(host ? ["-H", host] : []),
+      "container",
+      "inspect",
+      "--format",
+      "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
+      ...byName.keys(),
+    ],
+    { encoding: "utf8", timeout: 30_000 },
+  );
+  return (r.stdout ?? "")
+    .split("\n")
+    .map((line) => line.trim().split(" "))
+    .filter(([name, running]) => name && running === "false" && byName.has(name.replace(/^\//, "")))
+    .map(([name, , status, exitCode]) => {
+      const plain = name.replace(/^\//, "");
+      return { address: byName.get(plain)!, name: plain, state: `${status} (${exitCode})` };
+    });
+}
+
 export const locators: Record<string, Locator> = {
   docker_container: dockerContainer,
   docker_network: byName("network", "{{.Id}}"),
@@ -123,26 +161,16 @@ async function checkStack(
   stack: SynthesizedStack,
   options: CheckOptions,
   masker: Masker,
-): Promise<StackReport & { imports: Record<string, string> }> {
+): Promise<StackReport & { imports: Record<string, string>; stopped: StoppedContainer[] }> {
   const started = Date.now();
-  const missing = missingProviders(stack);
-  if (missing.length > 0)
-    return {
-      stack: stack.name,
-      status: "error",
-      drift: [],
-      unapplied: [],
-      explainedByDrift: [],
-      ignored: [],
-      imports: {},
-      error: `provider not available in the local mirror: ${missing.join(", ")}`,
-    };
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
   const env = variableEnv(stack, { ...process.env, ...options.env });
+  const stopped = stoppedContainers(stack);
+  const exclude = stopped.map((s) => s.address);
   // Both plans only read state, so they run side by side without the lock (which would serialize them).
   const [refresh, normal] = await Promise.all([
-    planStack(stack, { refreshOnly: true, env, lock: false }),
-    planStack(stack, { env, lock: false }),
+    planStack(stack, { refreshOnly: true, env, lock: false, exclude }),
+    planStack(stack, { env, lock: false, exclude }),
   ]);
 
   // Resources gone from state: did another object take their name (recreated by hand)?
@@ -163,7 +191,24 @@ async function checkStack(
     occupants[address] = { ...o, live: { ...(o.live ?? {}), ...live } };
   }
   const report = analyzeStack(stack.name, refresh.json, normal.json, { ignore: options.ignore, masker, occupants });
-  return { ...report, imports, planSha256: { refreshOnly: refresh.planSha256, normal: normal.planSha256 }, ms: Date.now() - started };
+  if (stopped.length > 0) {
+    report.drift.unshift(
+      ...stopped.map((s) => ({
+        address: s.address,
+        type: "docker_container",
+        kind: "stopped" as const,
+        attributes: [{ path: "state", before: "running", after: s.state }],
+      })),
+    );
+    report.status = "drift";
+  }
+  return {
+    ...report,
+    stopped,
+    imports,
+    planSha256: { refreshOnly: refresh.planSha256, normal: normal.planSha256 },
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -202,7 +247,9 @@ async function probeOccupants(
 const errorText = (e: unknown, masker: Masker) => masker.text(e instanceof Error ? e.message : String(e));
 
 /** Drift check of every selected stack; never throws for one stack's failure (that stack reports "error"). */
-export async function checkDrift(options: CheckOptions): Promise<DriftReport & { imports: Record<string, Record<string, string>> }> {
+export async function checkDrift(
+  options: CheckOptions,
+): Promise<DriftReport & { imports: Record<string, Record<string, string>>; stopped: Record<string, StoppedContainer[]> }> {
   const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
   const stacks = selectStacks(options.outdir, options.stacks);
   if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
@@ -220,6 +267,7 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
     },
   );
   const imports: Record<string, Record<string, string>> = {};
+  const stopped: Record<string, StoppedContainer[]> = {};
   const reports = results.map((r, i): StackReport => {
     if (r.status === "rejected")
       return {
@@ -231,11 +279,12 @@ export async function checkDrift(options: CheckOptions): Promise<DriftReport & {
         ignored: [],
         error: errorText(r.reason, masker),
       };
-    const { imports: found, ...report } = r.value;
+    const { imports: found, stopped: halted, ...report } = r.value;
     if (Object.keys(found).length > 0) imports[report.stack] = found;
+    if (halted.length > 0) stopped[report.stack] = halted;
     return report;
   });
-  return { ...summarize(reports), imports };
+  return { ...summarize(reports), imports, stopped };
 }
 
 export interface ReconcileResult {
@@ -262,8 +311,17 @@ export async function reconcile(
   for (const report of targets) {
     const stack = stacks.find((s) => s.name === report.stack)!;
     const imports = before.imports[report.stack] ?? {};
+    const halted = before.stopped[report.stack] ?? [];
     const env = variableEnv(stack, { ...process.env, ...options.env });
     try {
+      if (halted.length > 0 && mode === "accept")
+        throw new Error(
+          `cannot accept stopped containers (${halted.map((h) => h.name).join(", ")}): kreuzwerker/docker 3.6.2 cannot record a ` +
+            `stopped container in state (refreshing one removes it). Start them with \`just drift reconcile --restore\`, or remove them by hand.`,
+        );
+      // A stopped container is started as it is (its configuration is the code's, only its state drifted); a
+      // plan would first remove it (see stoppedContainers).
+      for (const h of halted) if (docker(stack, ["start", h.name]) === undefined) throw new Error(`docker start ${h.name} failed`);
       if (mode === "restore" && Object.keys(imports).length > 0) {
         // Objects recreated by hand under managed names: drop the vanished objects from state (refresh-only apply),
         // then import the new ones so the plan replaces them as the code says instead of failing on the name.

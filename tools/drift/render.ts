@@ -34,7 +34,9 @@ export function renderStack(s: StackReport, heading = "###"): string {
           ? "deleted out of band"
           : d.kind === "replaced"
             ? `replaced by hand (now \`${d.occupant?.slice(0, 12)}\`)`
-            : "changed";
+            : d.kind === "stopped"
+              ? "stopped out of band (not checked further: refreshing a stopped container deletes it)"
+              : "changed";
       out.push(`- \`${d.address}\`: ${what}`, ...attributeLines(d.attributes));
     }
     out.push("");

@@ -122,6 +122,8 @@ export interface PlanOptions extends EngineOptions {
   lock?: boolean;
   /** Saved plan file name, relative to the stack directory. */
   planFile?: string;
+  /** Resource addresses left out of the plan, with everything that depends on them (`-exclude`). */
+  exclude?: readonly string[];
 }
 
 export interface StackPlan {
@@ -170,6 +172,7 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
   const args = ["plan", "-input=false", "-no-color", options.lock === false ? "-lock=false" : "-lock-timeout=60s", `-out=${planFile}`];
   if (options.refreshOnly) args.push("-refresh-only");
+  for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
   const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);

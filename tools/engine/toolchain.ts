@@ -20,11 +20,12 @@ export const ENGINE_BIN = join(TOOLCHAIN_DIR, "bin", "tofu");
 export const CLI_CONFIG = join(TOOLCHAIN_DIR, "tofurc");
 export const STATUS_FILE = join(TOOLCHAIN_DIR, "status.json");
 
-export type ProviderStatus = "pinned" | "substitute" | "missing";
 export interface ToolchainStatus {
   platform: string;
+  /** Where the providers come from: built offline from vendored source archives, or downloaded by `init`. */
+  providerSource: "archives" | "registry";
   tofu: { version: string; path: string };
-  providers: Record<string, { version: string; status: ProviderStatus; note: string }>;
+  providers: Record<string, { version: string; status: "pinned"; from: string }>;
 }
 
 /** Contents of .toolchain/status.json, or undefined when setup has not run. */
@@ -34,13 +35,7 @@ export function toolchainStatus(): ToolchainStatus | undefined {
 }
 
 export function engineAvailable(): boolean {
-  return existsSync(ENGINE_BIN) && existsSync(CLI_CONFIG);
-}
-
-/** True when the mirror holds the provider ("kreuzwerker/docker", "integrations/github"). */
-export function providerAvailable(source: string): boolean {
-  const p = toolchainStatus()?.providers[source];
-  return p !== undefined && p.status !== "missing";
+  return existsSync(ENGINE_BIN) && existsSync(CLI_CONFIG) && toolchainStatus() !== undefined;
 }
 
 const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER"]);
@@ -49,8 +44,7 @@ const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PR
  * Environment for child processes (tofu, cdktf): the same variables as
  * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging ones and the caller's
  * TF_VAR_* inputs kept), then TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME,
- * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH; SPARKY_<TYPE>_PROVIDER_VERSION for each
- * substitute provider the mirror holds.
+ * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH.
  */
 export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -63,19 +57,5 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   env.CHECKPOINT_DISABLE = "1";
   env.SPARKY_TOOLCHAIN_DIR = TOOLCHAIN_DIR;
   env.PATH = [join(TOOLCHAIN_DIR, "bin"), base.PATH ?? ""].filter(Boolean).join(delimiter);
-  for (const [source, provider] of Object.entries(toolchainStatus()?.providers ?? {}))
-    if (provider.status === "substitute") env[`SPARKY_${source.split("/")[1].toUpperCase()}_PROVIDER_VERSION`] = provider.version;
   return env;
-}
-
-/**
- * Why the github provider cannot be used here, printed once, or undefined when it is in the mirror. Suites
- * that need it are skipped with this reason rather than failing on a machine that can never build it.
- */
-export function githubProviderUnavailable(): string | undefined {
-  const status = toolchainStatus()?.providers["integrations/github"];
-  if (status && status.status !== "missing") return undefined;
-  const reason = `integrations/github is not in the mirror (${status?.note ?? "scripts/setup-toolchain.sh has not run"})`;
-  process.stderr.write(`skipping suites that need the real GitHub provider: ${reason}\n`);
-  return reason;
 }

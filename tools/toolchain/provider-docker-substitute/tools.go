@@ -1,6 +1,0 @@
-//go:build tools
-
-// Package tools pins the substitute kreuzwerker/docker provider's main package.
-package tools
-
-import _ "github.com/terraform-providers/terraform-provider-docker"

@@ -1,6 +1,0 @@
-//go:build tools
-
-// Package tools pins the integrations/github provider's main package.
-package tools
-
-import _ "github.com/integrations/terraform-provider-github/v6"
