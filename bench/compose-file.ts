@@ -3,31 +3,30 @@
 import * as fs from "node:fs";
 import { stringify } from "yaml";
 import { goDuration } from "../constructs/model";
-import type { Project } from "../constructs/model";
-import { OBSERVABILITY_NETWORK } from "../constructs/observability/host-services";
+import type { ObservabilitySet, PlacedProject } from "../constructs/model";
 import { resolveImage } from "../constructs/services/images";
 import { loadModel } from "../stacks/load-model";
 import { REPO_ROOT } from "../tools/engine/toolchain";
 
-export function composeFileFor(project: Project): string {
+export function composeFileFor(placed: PlacedProject, observability: ObservabilitySet): string {
+  const { project } = placed;
   const services: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(project.services)) {
-    if (spec.profile) continue;
+  for (const [name, { containerName, spec }] of Object.entries(placed.services)) {
     const image = resolveImage("local", spec);
     const command = image.command !== undefined ? (image.command.length > 0 ? image.command : undefined) : spec.command;
     services[name] = {
       image: image.name,
-      container_name: `${project.id}-${name}`,
-      hostname: spec.hostname ?? name,
+      container_name: containerName,
+      hostname: spec.hostname,
       ...(command ? { command } : {}),
       environment: {
         ...spec.env,
         ...image.env,
         ...Object.fromEntries(spec.secretEnv.map((s) => [s.name, `bench-${s.from.toLowerCase()}`])),
       },
-      ports: spec.ports.map((p) => `${p.bind}:${p.host ?? p.container}:${p.container}/${p.protocol}`),
+      ports: spec.ports.map((p) => `${p.bind}:${p.host}:${p.container}/${p.protocol}`),
       volumes: spec.volumes.map(
-        (m) => ("volume" in m ? `${project.id}-${m.volume}` : m.hostPath) + `:${m.target}${m.readOnly ? ":ro" : ""}`,
+        (m) => ("volume" in m ? placed.volumes[m.volume].dockerName : m.hostPath) + `:${m.target}${m.readOnly ? ":ro" : ""}`,
       ),
       restart: spec.restart,
       security_opt: spec.securityOpts,
@@ -48,18 +47,19 @@ export function composeFileFor(project: Project): string {
       ),
     };
   }
-  const volumes = Object.fromEntries(Object.keys(project.volumes).map((v) => [`${project.id}-${v}`, { name: `${project.id}-${v}` }]));
+  const volumes = Object.fromEntries(Object.values(placed.volumes).map((v) => [v.dockerName, { name: v.dockerName }]));
   return stringify({
     name: `bench-${project.id}`,
     services,
     volumes,
-    networks: { project: { name: project.network.name }, observability: { name: OBSERVABILITY_NETWORK, external: true } },
+    networks: { project: { name: placed.network.name }, observability: { name: observability.network.name, external: true } },
   });
 }
 
 if (require.main === module) {
   const [projectId = "dgx-pixels", file = "compose.yml"] = process.argv.slice(2);
-  const project = loadModel(process.env, REPO_ROOT).projects.find((p) => p.id === projectId);
-  if (!project) throw new Error(`unknown project ${projectId}`);
-  fs.writeFileSync(file, composeFileFor(project));
+  const host = loadModel(process.env, REPO_ROOT).hosts.find((h) => h.projects.some((p) => p.project.id === projectId));
+  const placed = host?.projects.find((p) => p.project.id === projectId);
+  if (!host || !placed) throw new Error(`project ${projectId} is not placed on any host of the target`);
+  fs.writeFileSync(file, composeFileFor(placed, host.observability));
 }

@@ -795,7 +795,7 @@ export const dgxPixels: ProjectInput = {
         { volume: "comfyui-outputs", target: "/workspace/outputs" },
         { hostPath: "/dev/shm", target: "/dev/shm" },
       ],
-      gpu: { count: 1, capabilities: ["gpu", "compute", "utility"] },
+      gpu: { capabilities: ["gpu", "compute", "utility"] },
       healthcheck: {
         test: ["CMD", "curl", "-f", "http://localhost:8188/system_stats"],
         probe: { http: { port: 8188, path: "/system_stats" } },
@@ -839,7 +839,7 @@ export const dgxPixels: ProjectInput = {
         { hostPath: `${ROOT}/config`, target: "/app/config", readOnly: true },
         { volume: "backend-logs", target: "/app/logs" },
       ],
-      gpu: { count: 1, capabilities: ["gpu", "compute", "utility"] },
+      gpu: { capabilities: ["gpu", "compute", "utility"] },
       healthcheck: {
         test: [
           "CMD",
@@ -933,7 +933,7 @@ export const dgxPixels: ProjectInput = {
         { volume: "config", target: "/config" },
         { hostPath: "/dev/shm", target: "/dev/shm" },
       ],
-      gpu: { count: "all", capabilities: ["gpu", "compute", "utility"] },
+      gpu: { capabilities: ["gpu", "compute", "utility"] },
       healthcheck: {
         test: ["CMD", "python3", "-c", "import torch; assert torch.cuda.is_available()"],
         probe: { tcp: { port: 8001 } },

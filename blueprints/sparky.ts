@@ -575,7 +575,7 @@ export const sparky: ProjectInput = {
       ports: [{ container: 11434, bind: "127.0.0.1", description: "Ollama HTTP API" }],
       env: { OLLAMA_FLASH_ATTENTION: "1", OLLAMA_KV_CACHE_TYPE: "q8_0" },
       volumes: [{ volume: "ollama-models", target: "/root/.ollama" }],
-      gpu: { count: "all", capabilities: ["gpu", "compute", "utility"] },
+      gpu: { capabilities: ["gpu", "compute", "utility"] },
       healthcheck: {
         test: ["CMD", "ollama", "list"],
         probe: { http: { port: 11434, path: "/api/tags" } },

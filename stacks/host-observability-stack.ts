@@ -1,29 +1,26 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
-import type { HostSpec, Project, TargetSpec } from "../constructs/model";
+import { Aspects } from "cdktf";
+import type { ResolvedHost, TargetSpec } from "../constructs/model";
+import { ModelAddressedStack } from "../constructs/addresses";
 import { HostObservability } from "../constructs/observability";
+import { ContainerPolicy } from "../constructs/services";
+import { HOST_OBSERVABILITY_PATHS, moveFromHashedAddresses } from "./hashed-addresses";
 import { dockerProviderFor } from "./project-services-stack";
 
 export interface HostObservabilityStackProps {
-  readonly hostName: string;
-  readonly host: HostSpec;
-  readonly projects: readonly Project[];
+  readonly host: ResolvedHost;
   readonly target: TargetSpec;
 }
 
 /** `<host>-observability`: one monitoring set per Docker host, shared by every project deployed there. */
-export class HostObservabilityStack extends TerraformStack {
+export class HostObservabilityStack extends ModelAddressedStack {
   readonly observability: HostObservability;
 
   constructor(scope: Construct, id: string, props: HostObservabilityStackProps) {
     super(scope, id);
-    dockerProviderFor(this, props.host);
-    this.observability = new HostObservability(this, "observability", {
-      hostName: props.hostName,
-      host: props.host,
-      projects: props.projects,
-      imageSet: props.target.images,
-      profiles: props.target.profiles,
-    });
+    dockerProviderFor(this, props.host.spec);
+    this.observability = new HostObservability(this, "observability", { host: props.host, imageSet: props.target.images });
+    Aspects.of(this).add(new ContainerPolicy());
+    moveFromHashedAddresses(this, HOST_OBSERVABILITY_PATHS);
   }
 }

@@ -2,9 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_CONFIG } from "../config/default-config";
 import { blueprints } from "../blueprints";
-import { hostObservabilityServices } from "../constructs/observability/host-services";
-import { observabilityProblems } from "../constructs/observability/rule-check";
-import { validateModel, ValidatedModel, ModelValidationError } from "../constructs/model/validate";
+import type { ResolvedSystem } from "../constructs/model";
+import { validateModel, ModelValidationError } from "../constructs/model/validate";
 
 export const CONFIG_FILE = "sparky.config.json";
 
@@ -62,17 +61,13 @@ export function readProjects(env: NodeJS.ProcessEnv, projectRoot: string): reado
   }
 }
 
-/** Reads, overrides and validates everything the app synthesizes. Throws ModelValidationError with every problem. */
+/** Reads, overrides, validates and resolves everything the app synthesizes. Throws ModelValidationError with every problem. */
 export function loadModel(
   env: NodeJS.ProcessEnv,
   projectRoot: string,
   projects: readonly unknown[] = readProjects(env, projectRoot),
-): ValidatedModel & { origin: string } {
+): ResolvedSystem & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
-  const model = validateModel(source.config, projects, {
-    target: env.SPARKY_TARGET || undefined,
-    hostServices: hostObservabilityServices,
-    hostChecks: observabilityProblems,
-  });
-  return { ...model, origin: source.origin };
+  const system = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined });
+  return { ...system, origin: source.origin };
 }

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { dependable, TerraformOutput } from "cdktf";
 import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { DeploymentConfig, Project } from "../constructs/model";
-import { ProjectRepository } from "../constructs/github";
+import { ModelAddressedStack } from "../constructs/addresses";
+import { GitHubRepository, OrchestrationOnGitHub } from "../constructs/github";
 import { OrchestrationPlan } from "../constructs/orchestration/plan";
 
 export interface ProjectGitHubStackProps {
@@ -40,9 +41,10 @@ function isLoopback(baseUrl: string | undefined): boolean {
  * `<project>-github`: the repository and the orchestration materialized in it. The token comes from
  * GITHUB_TOKEN (read by the provider at deploy time; it never appears in the synthesized config).
  */
-export class ProjectGitHubStack extends TerraformStack {
+export class ProjectGitHubStack extends ModelAddressedStack {
   readonly plan: OrchestrationPlan;
-  readonly repository: ProjectRepository;
+  readonly repository: GitHubRepository;
+  readonly orchestration: OrchestrationOnGitHub;
 
   constructor(scope: Construct, id: string, props: ProjectGitHubStackProps) {
     super(scope, id);
@@ -56,17 +58,20 @@ export class ProjectGitHubStack extends TerraformStack {
     // Authentication guard: reading the token's own user (GET /user) fails during `plan` when no token is
     // configured, so an unauthenticated deploy stops before any resource is touched.
     const caller = new DataGithubUser(this, "caller", { username: "" });
-    caller.overrideLogicalId("caller");
 
     this.plan = new OrchestrationPlan(this, "orchestration", canonicalProject(props.project));
-    this.repository = new ProjectRepository(this, "repository", {
-      owner: props.github.owner,
+    this.repository = new GitHubRepository(this, "repository", {
       spec: props.project.repository,
+      requireCodeOwnerReview: props.project.orchestrators.some((o) => o.owners.length > 0),
+    });
+    this.repository.repository.dependsOn = [dependable(caller)];
+    this.orchestration = new OrchestrationOnGitHub(this, "issues", {
+      owner: props.github.owner,
+      repository: this.repository,
       plan: this.plan,
     });
-    this.repository.repository.addOverride("depends_on", ["data.github_user.caller"]);
 
     new TerraformOutput(this, "repository_url", { value: this.repository.repository.htmlUrl });
-    new TerraformOutput(this, "tracking_issue", { value: this.repository.trackingIssue.number });
+    new TerraformOutput(this, "tracking_issue", { value: this.orchestration.trackingIssue.number });
   }
 }

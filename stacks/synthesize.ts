@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { loadModel, readProjects } from "./load-model";
 import { defineSystem, SystemStacks } from "./system";
-import type { ValidatedModel } from "../constructs/model/validate";
+import type { ResolvedSystem } from "../constructs/model";
 
 export interface SynthesizeOptions {
   env: NodeJS.ProcessEnv;
@@ -12,7 +12,7 @@ export interface SynthesizeOptions {
 }
 
 /** Validate (throws ModelValidationError before anything is written), then synthesize every stack of the target. */
-export function synthesize(options: SynthesizeOptions): { model: ValidatedModel; stacks: SystemStacks } {
+export function synthesize(options: SynthesizeOptions): { model: ResolvedSystem; stacks: SystemStacks } {
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });

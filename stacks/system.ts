@@ -1,5 +1,6 @@
 import { App } from "cdktf";
-import type { ValidatedModel } from "../constructs/model/validate";
+import type { ResolvedSystem } from "../constructs/model";
+import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
@@ -12,34 +13,37 @@ export interface SystemStacks {
 }
 
 /**
- * Every stack of a validated model on its target: per project `<project>-github` and `<project>-services`,
- * per host `<host>-observability`. Services stacks depend on their host's observability stack, which owns
- * the shared network their scraped containers join (when the project has any).
+ * Every stack of a resolved system: per project `<project>-github` and `<project>-services`, per host
+ * `<host>-observability`. A services stack that has scraped containers deploys after its host's observability
+ * stack, which owns the shared network they join.
  */
-export function defineSystem(app: App, model: ValidatedModel, projectRoot: string): SystemStacks {
-  const { config, target, projects } = model;
+export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string): SystemStacks {
+  const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
     configureStateBackend(stack, name, target.state, app.outdir, projectRoot);
     return stack;
   };
 
-  for (const project of projects) {
+  for (const project of system.projects) {
     const name = `${project.id}-github`;
     stacks.github[project.id] = withState(new ProjectGitHubStack(app, name, { project, github: config.github }), name);
   }
-  for (const hostName of target.hosts) {
-    const host = config.hosts[hostName];
-    const placed = projects.filter((p) => host.projects.includes(p.id));
-    const obsName = `${hostName}-observability`;
-    const observability = withState(new HostObservabilityStack(app, obsName, { hostName, host, projects: placed, target }), obsName);
-    stacks.observability[hostName] = observability;
-    for (const project of placed) {
-      const name = `${project.id}-services`;
-      const services = withState(new ProjectServicesStack(app, name, { project, hostName, host, target }), name);
-      // Scraped containers join the observability stack's network, so it must exist first.
-      if (Object.values(project.services).some((s) => s.metrics)) services.addDependency(observability);
-      stacks.services[project.id] = services;
+  for (const host of system.hosts) {
+    const obsName = `${host.name}-observability`;
+    const observability = withState(new HostObservabilityStack(app, obsName, { host, target }), obsName);
+    stacks.observability[host.name] = observability;
+    for (const placed of host.projects) {
+      const name = `${placed.project.id}-services`;
+      stacks.services[placed.project.id] = withState(
+        new ProjectServicesStack(app, name, {
+          placed,
+          host: host.spec,
+          target,
+          observability: new ObservabilityLink(host.observability, observability),
+        }),
+        name,
+      );
     }
   }
   return stacks;

@@ -5,34 +5,40 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { blueprints, dgxPixels } from "../blueprints";
 import { DEFAULT_CONFIG } from "../config/default-config";
-import type { HostSpec, Project, ProjectInput } from "../constructs/model";
-import { validateModel } from "../constructs/model/validate";
 import {
-  checkObservability,
-  DCGM_COUNTER_GROUPS,
-  DCGM_COUNTERS_PATH,
-  dcgmCounters,
-  dashboards,
-  hostMetricNames,
-  hostObservabilityServices,
-  observabilityFiles,
-  observabilityProblems,
-  promqlReferences,
-  renderDcgmCsv,
-  scrapeJobNames,
-} from "../constructs/observability";
+  DeploymentConfigInput,
+  DeploymentConfigSchema,
+  HostSpec,
+  Project,
+  ProjectInput,
+  ProjectSchema,
+  ResolvedHost,
+} from "../constructs/model";
+import { checkObservability, hostMetricNames, observabilityProblems } from "../constructs/model/checks/observability";
+import { DCGM_COUNTER_GROUPS, DCGM_COUNTERS_PATH, dcgmCounters } from "../constructs/model/dcgm-counters";
+import { hostObservabilityServices } from "../constructs/model/observability-set";
+import { promqlReferences } from "../constructs/model/promql";
+import { resolveSystem } from "../constructs/model/resolve";
+import { dashboards, observabilityFiles, renderDcgmCsv } from "../constructs/observability";
 import { synthesize } from "../stacks/synthesize";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function placedOn(hostName: string, projects: readonly unknown[] = blueprints, config = DEFAULT_CONFIG) {
-  const model = validateModel(structuredClone(config), projects, {
-    hostServices: hostObservabilityServices,
-    target: hostName === "dgx" ? "dgx" : "local",
-  });
-  const host = model.config.hosts[hostName];
-  return { host, placed: model.projects.filter((p) => host.projects.includes(p.id)) };
+/** The resolved host, without validation (the tests look at the problems themselves). */
+function hostOf(hostName: string, projects: readonly unknown[] = blueprints, config: DeploymentConfigInput = DEFAULT_CONFIG): ResolvedHost {
+  const parsedConfig = DeploymentConfigSchema.parse(structuredClone(config));
+  const target = Object.entries(parsedConfig.targets).find(([, t]) => t.hosts.includes(hostName))![0];
+  const system = resolveSystem(
+    parsedConfig,
+    projects.map((p) => ProjectSchema.parse(p)),
+    target,
+    [],
+  );
+  return system.hosts.find((h) => h.name === hostName)!;
 }
+
+/** The scrape job names of a host. */
+const jobsOf = (host: ResolvedHost) => new Set(host.observability.targets.map((t) => `${t.project}-${t.service}`));
 
 const lines = (problems: { path: string; message: string }[]) => problems.map((p) => `${p.path}: ${p.message}`);
 
@@ -45,14 +51,13 @@ function withExpr(group: string, alert: string, expr: string): ProjectInput {
 }
 
 function problemsFor(projects: readonly unknown[], hostName = "local"): string[] {
-  const { host, placed } = placedOn(hostName, projects);
-  return lines(observabilityProblems(hostName, host, placed));
+  return lines(observabilityProblems(hostOf(hostName, projects)));
 }
 
 describe("observability config generated from the model", () => {
-  const { host, placed } = placedOn("local");
-  const rendered = observabilityFiles({ hostName: "local", host, projects: placed });
-  const file = (service: string, p: string) => rendered.files[service].find((f) => f.path === p)!.content;
+  const host = hostOf("local");
+  const rendered = observabilityFiles(host);
+  const file = (service: string, p: string) => rendered[service].find((f) => f.path === p)!.content;
 
   test("both blueprints on one host: the model has no observability problems, on the local and the dgx host", () => {
     expect(problemsFor(blueprints, "local")).toEqual([]);
@@ -62,7 +67,7 @@ describe("observability config generated from the model", () => {
   test("promtool accepts the generated prometheus.yml (with its rule files) and every rule file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-prom-"));
     try {
-      for (const f of rendered.files.prometheus) {
+      for (const f of rendered.prometheus) {
         const out = path.join(dir, f.path);
         fs.mkdirSync(path.dirname(out), { recursive: true });
         // Rule files are referenced by absolute container paths; point them into the temp tree.
@@ -152,9 +157,9 @@ describe("observability config generated from the model", () => {
   });
 
   test("rendering is deterministic: the same model gives the same bytes", () => {
-    const again = observabilityFiles({ hostName: "local", host, projects: placed });
-    expect(again.files).toEqual(rendered.files);
-    for (const files of Object.values(rendered.files)) for (const f of files) expect(f.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    const again = observabilityFiles(hostOf("local"));
+    expect(again).toEqual(rendered);
+    for (const files of Object.values(rendered)) for (const f of files) expect(f.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
   });
 });
 
@@ -198,13 +203,11 @@ describe("alert rules are checked against what the host exposes", () => {
       publicObservability: false,
     };
     expect(hostObservabilityServices("cpu", cpu)["dcgm-exporter"]).toBeUndefined();
-    const { host, placed } = placedOn("local");
-    const services = hostObservabilityServices("local", host, placed);
-    expect(services["dcgm-exporter"]).toBeDefined();
-    const metrics = hostMetricNames(services, placed);
-    expect(metrics.has("DCGM_FI_DEV_GPU_TEMP")).toBe(true);
+    const local = hostOf("local");
+    expect(local.observability.services["dcgm-exporter"]).toBeDefined();
+    expect(hostMetricNames(local).has("DCGM_FI_DEV_GPU_TEMP")).toBe(true);
     const onlyRule: Project = {
-      ...placed[0],
+      ...local.projects[0].project,
       alerts: [
         {
           name: "g",
@@ -213,8 +216,13 @@ describe("alert rules are checked against what the host exposes", () => {
         },
       ],
     };
-    const bare = hostObservabilityServices("cpu", cpu);
-    expect(lines(checkObservability(onlyRule, hostMetricNames(bare, []), scrapeJobNames(bare, []), "projects.x"))).toEqual([
+    const bare = hostOf("cpu", [], {
+      ...DEFAULT_CONFIG,
+      hosts: { cpu: { ...cpu, projects: [] } },
+      targets: { cpu: { hosts: ["cpu"] } },
+      defaultTarget: "cpu",
+    });
+    expect(lines(checkObservability(onlyRule, hostMetricNames(bare), jobsOf(bare), "projects.x"))).toEqual([
       'projects.x.alerts.g.Hot.expr: unknown metric "DCGM_FI_DEV_GPU_TEMP"',
     ]);
   });
@@ -244,9 +252,8 @@ describe("alert rules are checked against what the host exposes", () => {
 });
 
 describe("Grafana provisioning", () => {
-  const { host, placed } = placedOn("local");
-  const rendered = observabilityFiles({ hostName: "local", host, projects: placed });
-  const grafana = rendered.files.grafana;
+  const host = hostOf("local");
+  const grafana = observabilityFiles(host).grafana;
 
   test("datasource points at the Prometheus container with a fixed uid; provider reads the generated folder", () => {
     const ds = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/datasources/sparky-prometheus.yaml")!.content);
@@ -268,8 +275,8 @@ describe("Grafana provisioning", () => {
   });
 
   test("every panel query uses only metrics a service on the host exposes, and only existing jobs", () => {
-    const metrics = hostMetricNames(rendered.services, placed);
-    const jobs = scrapeJobNames(rendered.services, placed);
+    const metrics = hostMetricNames(host);
+    const jobs = jobsOf(host);
     let queries = 0;
     for (const f of grafana.filter((g) => g.path.endsWith(".json"))) {
       const dashboard = JSON.parse(f.content);
@@ -286,18 +293,18 @@ describe("Grafana provisioning", () => {
   });
 
   test("Sparky panels appear when sparky is on the host, and not otherwise", () => {
-    const titles = (projects: readonly Project[]) =>
-      dashboards({ hostName: "local", projects, hostServices: hostObservabilityServices("local", host, projects) })
+    const titles = (projects: readonly unknown[]) =>
+      dashboards(hostOf("local", projects))
         .find((d) => d.uid === "sparky-workloads")!
         .panels.map((p) => p.title);
-    expect(titles(placed)).toEqual(
+    expect(titles(blueprints)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Sparky/),
         expect.stringMatching(/^orchestrator: /),
         expect.stringMatching(/^backend-worker: /),
       ]),
     );
-    const withoutSparky = titles(placed.filter((p) => p.id !== "sparky"));
+    const withoutSparky = titles(blueprints.filter((p) => (p as { id: string }).id !== "sparky"));
     expect(withoutSparky.some((t) => /^Sparky|^orchestrator: /.test(t))).toBe(false);
   });
 });

@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { validateModel, ValidatedModel } from "../constructs/model/validate";
-import { hostObservabilityServices } from "../constructs/observability/host-services";
+import type { ResolvedSystem } from "../constructs/model";
+import { validateModel } from "../constructs/model/validate";
 import { defineSystem } from "../stacks/system";
 import { tinyConfig, tinyProject } from "./support/fixtures";
 
-function synthSystem(model: ValidatedModel) {
+function synthSystem(model: ResolvedSystem) {
   const app = Testing.app();
   const stacks = defineSystem(app, model, path.dirname(app.outdir));
   return { app, stacks };
@@ -15,7 +15,7 @@ const parse = (json: string) =>
   JSON.parse(json) as { resource: Record<string, Record<string, any>>; variable?: Record<string, any>; terraform: any; provider: any };
 
 describe("stacks synthesized from the model", () => {
-  const model = validateModel(tinyConfig(), [tinyProject()], { hostServices: hostObservabilityServices });
+  const model = validateModel(tinyConfig(), [tinyProject()]);
   const { stacks } = synthSystem(model);
   const services = Testing.synth(stacks.services.tiny);
   const observability = Testing.synth(stacks.observability.box);
@@ -60,7 +60,7 @@ describe("stacks synthesized from the model", () => {
     const worker = Object.values(json.resource.docker_container).find((c) => c.name === "tiny-worker");
     expect(model.wait).toBe(true);
     expect(model.wait_timeout).toBeGreaterThanOrEqual(60);
-    expect(worker.depends_on).toEqual([expect.stringMatching(/^docker_container\.model_container_\w+$/)]);
+    expect(worker.depends_on).toEqual(["docker_container.model"]);
   });
 
   test("kept volumes are left to Docker, others are managed; scraped services join the observability network", () => {
@@ -68,7 +68,7 @@ describe("stacks synthesized from the model", () => {
     expect(Object.values(json.resource.docker_volume).map((v) => v.name)).toEqual(["tiny-scratch"]);
     const model = Object.values(json.resource.docker_container).find((c) => c.name === "tiny-model");
     expect(model.networks_advanced.map((n: { name: string }) => n.name)).toEqual([
-      "${docker_network.network.name}",
+      "${docker_network.tiny-net.name}",
       "sparky-observability",
     ]);
     expect(model.volumes).toEqual([{ volume_name: "tiny-models", container_path: "/models", read_only: false }]);
@@ -118,18 +118,18 @@ describe("stacks synthesized from the model", () => {
   test("dev-profile services are skipped unless the target enables the profile", () => {
     const project: any = tinyProject();
     project.services.shell = { role: "dev", description: "dev shell", image: { ref: "example/dev:1" }, profile: "dev" };
-    const skip = synthSystem(validateModel(tinyConfig(), [project], { hostServices: hostObservabilityServices }));
+    const skip = synthSystem(validateModel(tinyConfig(), [project]));
     expect(Testing.synth(skip.stacks.services.tiny)).not.toContain("tiny-shell");
     const config: any = tinyConfig();
     config.targets.box.profiles = ["dev"];
-    const keep = synthSystem(validateModel(config, [project], { hostServices: hostObservabilityServices }));
+    const keep = synthSystem(validateModel(config, [project]));
     expect(Testing.synth(keep.stacks.services.tiny)).toContain("tiny-shell");
   });
 
   test("a local image set swaps in stand-ins with their probe as healthcheck", () => {
     const config: any = tinyConfig();
     config.targets.box.images = "local";
-    const local = synthSystem(validateModel(config, [tinyProject()], { hostServices: hostObservabilityServices }));
+    const local = synthSystem(validateModel(config, [tinyProject()]));
     const json = parse(Testing.synth(local.stacks.services.tiny));
     const model = Object.values(json.resource.docker_container).find((c) => c.name === "tiny-model");
     expect(model.healthcheck.test).toEqual(["CMD", "/bin/probe", "http://127.0.0.1:8188/"]);

@@ -1,4 +1,3 @@
-import { hostObservabilityServices } from "../constructs/observability/host-services";
 import { ModelValidationError, Problem, validateModel } from "../constructs/model/validate";
 import { tinyConfig, tinyProject } from "./support/fixtures";
 
@@ -11,7 +10,7 @@ function problemsOf(project: Mutable, config = tinyConfig()): Problem[] {
 
 function problemsOfAll(projects: Mutable[], config: Mutable): Problem[] {
   try {
-    validateModel(config, projects, { hostServices: hostObservabilityServices });
+    validateModel(config, projects);
   } catch (error) {
     if (error instanceof ModelValidationError) return error.problems;
     throw error;
@@ -113,7 +112,7 @@ describe("model validation", () => {
     b.network = { name: "beta-net", subnet: "172.31.0.0/24", gateway: "172.31.0.1" };
     const config: Mutable = tinyConfig(["alpha", "beta"]);
     config.hosts.box.observabilityNetwork = { subnet: "10.99.0.0/24", gateway: "10.99.0.1" };
-    expect(() => validateModel(config, [a, b], { hostServices: hostObservabilityServices })).not.toThrow();
+    expect(() => validateModel(config, [a, b])).not.toThrow();
   });
 
   test("different bind addresses or protocols do not collide, 0.0.0.0 collides with everything", () => {
@@ -135,7 +134,7 @@ describe("model validation", () => {
     ]);
     const config: any = tinyConfig(["tiny"], false);
     config.targets.box.allowGpuDowngrade = true;
-    const model = validateModel(config, [tinyProject()], { hostServices: hostObservabilityServices });
+    const model = validateModel(config, [tinyProject()]);
     expect(lines(model.warnings)).toEqual([
       'projects.tiny.services.model.gpu: requests a GPU, but host "box" has none; running it without a GPU (targets.box.allowGpuDowngrade)',
     ]);
@@ -179,7 +178,7 @@ describe("model validation", () => {
     config.hosts.box.dockerHost = "http://nope";
     const problems = (() => {
       try {
-        validateModel(config, [p], { hostServices: hostObservabilityServices });
+        validateModel(config, [p]);
         return [];
       } catch (e) {
         return (e as ModelValidationError).problems;
@@ -197,7 +196,7 @@ describe("model validation", () => {
     config.defaultTarget = "nowhere";
     let problems: Problem[] = [];
     try {
-      validateModel(config, [tinyProject()], { hostServices: hostObservabilityServices });
+      validateModel(config, [tinyProject()]);
     } catch (e) {
       problems = (e as ModelValidationError).problems;
     }

@@ -1,14 +1,7 @@
-// Prints the environment variable names that feed sensitive Terraform variables, one per line.
+// Prints the environment variable names that feed the target's secrets, one per line.
+import { secretSources } from "../constructs/model";
 import { loadModel } from "../stacks/load-model";
 import { REPO_ROOT } from "./engine/toolchain";
-import { hostObservabilityServices } from "../constructs/observability/host-services";
 
-const model = loadModel(process.env, REPO_ROOT);
-const names = new Set<string>();
-const services = [
-  ...model.projects.flatMap((p) => Object.values(p.services)),
-  ...model.target.hosts.flatMap((h) => Object.values(hostObservabilityServices(h, model.config.hosts[h]))),
-];
-for (const s of services) for (const secret of s.secretEnv) names.add(secret.from);
-for (const p of model.projects) for (const secret of p.repository.secrets) names.add(secret.from);
-process.stdout.write([...names].join("\n") + (names.size ? "\n" : ""));
+const names = secretSources(loadModel(process.env, REPO_ROOT)).map((s) => s.name);
+process.stdout.write(names.map((n) => `${n}\n`).join(""));

@@ -1,1 +1,2 @@
-export * from "./project-repository";
+export * from "./repository";
+export * from "./orchestration-on-github";

@@ -5,3 +5,7 @@ export * from "./observability";
 export * from "./repository";
 export * from "./project";
 export * from "./deployment";
+export * from "./problems";
+export * from "./resolved";
+export * from "./roles";
+export * from "./secrets";

@@ -77,9 +77,11 @@ export const DependencySchema = z.strictObject({
   condition: z.enum(["started", "healthy"]).default("started"),
 });
 
+/**
+ * The GPU, as the Spark has one: `gpus = "all"` is the only request kreuzwerker/docker 3.6.2 reads back unchanged,
+ * so there is no device count to choose.
+ */
 export const GpuRequestSchema = z.strictObject({
-  /** Devices requested; the Spark has one GPU, so "all" is the common case. */
-  count: z.union([z.literal("all"), z.number().int().positive()]).default("all"),
   capabilities: z.array(z.enum(["gpu", "compute", "utility", "graphics", "video"])).default(["gpu"]),
 });
 
@@ -119,12 +121,13 @@ export const ServiceSchema = z.strictObject({
   securityOpts: z.array(z.string()).default(["no-new-privileges:true"]),
   user: z.string().optional(),
   memory: ByteSize.optional(),
+  /** Shared memory; default per role (ml: 2g, others: Docker's 64m). See ROLE_DEFAULTS. */
   shmSize: ByteSize.optional(),
   /** Only deployed when the target enables this profile (compose's `profiles`). */
   profile: Slug.optional(),
   metrics: MetricsEndpointSchema.optional(),
-  /** Seconds Terraform waits for a graceful stop before removing the container. */
-  stopGraceSeconds: z.number().int().min(0).default(10),
+  /** Seconds a deploy waits for a graceful stop before removing the container; default per role (ml, backend: 30; others: 10). */
+  stopGraceSeconds: z.number().int().min(0).optional(),
 });
 
 export const VolumeSchema = z.strictObject({
@@ -153,4 +156,5 @@ export type ProbeSpec = z.infer<typeof ProbeSchema>;
 export type MetricsEndpointSpec = z.infer<typeof MetricsEndpointSchema>;
 export type VolumeSpec = z.infer<typeof VolumeSchema>;
 export type NetworkSpec = z.infer<typeof NetworkSchema>;
+export type GpuRequest = z.infer<typeof GpuRequestSchema>;
 export type ServiceRoleName = z.infer<typeof ServiceRole>;

@@ -1,8 +1,7 @@
 import { stringify } from "yaml";
-import type { Project, ServiceSpec } from "../model";
+import type { ResolvedHost, ServiceSpec } from "../model";
 import { DashboardInput, DashboardSchema, DashboardSpec, PanelInput, PanelSpec } from "../model/observability";
 import { promDuration } from "./prometheus-config";
-import { deployedServices } from "./rule-check";
 
 /** Fixed, so dashboards can reference the datasource by uid on every host. */
 export const DATASOURCE_UID = "sparky-prometheus";
@@ -136,7 +135,7 @@ const dcgmPanels = (): PanelInput[] => {
 const metricTitle = (name: string) => name.replace(/_(total|bucket)$/, "");
 
 /** Panels for one service's endpoint, derived from what it declares: rates of counters, gauges, and quantiles of histograms. */
-export function servicePanels(project: string, service: string, spec: ServiceSpec): PanelInput[] {
+export function servicePanels(project: string, service: string, spec: Pick<ServiceSpec, "metrics">): PanelInput[] {
   const exposes = spec.metrics?.exposes ?? [];
   const job = `job="${project}-${service}"`;
   const panels: PanelInput[] = [];
@@ -163,24 +162,18 @@ export function servicePanels(project: string, service: string, spec: ServiceSpe
   return panels;
 }
 
-export interface DashboardContext {
-  hostName: string;
-  projects: readonly Project[];
-  /** Host set services (names → specs) actually deployed on the host. */
-  hostServices: Record<string, ServiceSpec>;
-  profiles?: readonly string[];
-}
-
 /** One dashboard per concern: GPU (when the host runs the DCGM exporter), workloads, system health. */
-export function dashboards(ctx: DashboardContext): DashboardSpec[] {
+export function dashboards(host: ResolvedHost): DashboardSpec[] {
   const out: DashboardInput[] = [];
-  const tags = ["sparky", ctx.hostName];
-  if (ctx.hostServices["dcgm-exporter"])
-    out.push({ uid: "sparky-gpu", title: `GPU (${ctx.hostName})`, tags: [...tags, "gpu"], refresh: "10s", panels: dcgmPanels() });
+  const hostName = host.name;
+  const hostServices = host.observability.services;
+  const tags = ["sparky", hostName];
+  if (hostServices["dcgm-exporter"])
+    out.push({ uid: "sparky-gpu", title: `GPU (${hostName})`, tags: [...tags, "gpu"], refresh: "10s", panels: dcgmPanels() });
 
   const workload: PanelInput[] = [];
-  for (const p of ctx.projects) {
-    const services = deployedServices(p, ctx.profiles).filter(([, s]) => s.metrics);
+  for (const { project: p, services: deployed } of host.projects) {
+    const services = Object.entries(deployed).filter(([, s]) => s.spec.metrics);
     const scraped = services.map(([name]) => `"${p.id}-${name}"`);
     if (services.length === 0 && p.alerts.length === 0) continue;
     const first: PanelInput[] = [
@@ -200,11 +193,11 @@ export function dashboards(ctx: DashboardContext): DashboardSpec[] {
         queries: services.map(([name]) => ({ expr: `up{job="${p.id}-${name}"}`, legend: name })),
       });
     workload.push(...first);
-    for (const [name, spec] of services) workload.push(...servicePanels(p.id, name, spec));
+    for (const [name, service] of services) workload.push(...servicePanels(p.id, name, service.spec));
   }
   out.push({
     uid: "sparky-workloads",
-    title: `Generation pipeline and services (${ctx.hostName})`,
+    title: `Generation pipeline and services (${hostName})`,
     tags: [...tags, "workloads"],
     refresh: "10s",
     panels: workload,
@@ -224,7 +217,7 @@ export function dashboards(ctx: DashboardContext): DashboardSpec[] {
       queries: [{ expr: `sum by (alertname, project) (ALERTS{alertstate="firing"})`, legend: "{{project}} {{alertname}}" }],
     },
   ];
-  if (ctx.hostServices["node-exporter"])
+  if (hostServices["node-exporter"])
     health.push(
       {
         title: "CPU busy",
@@ -264,7 +257,7 @@ export function dashboards(ctx: DashboardContext): DashboardSpec[] {
       queries: [{ expr: "sum(rate(prometheus_rule_evaluation_failures_total[5m]))", legend: "failures/s" }],
     },
   );
-  out.push({ uid: "sparky-health", title: `System health (${ctx.hostName})`, tags: [...tags, "health"], refresh: "30s", panels: health });
+  out.push({ uid: "sparky-health", title: `System health (${hostName})`, tags: [...tags, "health"], refresh: "30s", panels: health });
   return out.map((d) => DashboardSchema.parse(d));
 }
 

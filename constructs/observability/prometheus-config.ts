@@ -1,20 +1,7 @@
 import { stringify } from "yaml";
-import type { HostSpec, Project, ServiceSpec } from "../model";
+import type { HostSpec, ScrapeTarget } from "../model";
 import type { AlertGroupSpec } from "../model/observability";
 import { durationSeconds } from "../model/common";
-import { deployedServices, HOST_PROJECT } from "./rule-check";
-
-export interface ScrapeTarget {
-  project: string;
-  service: string;
-  role: string;
-  /** host:port on the shared observability network. */
-  address: string;
-  path: string;
-  interval: string;
-  timeout: string;
-  labels: Record<string, string>;
-}
 
 /** Where Prometheus reads its config and the rendered rule files inside its container. */
 export const PROMETHEUS_CONFIG_PATH = "/etc/prometheus/prometheus.yml";
@@ -38,33 +25,6 @@ export function promDuration(value: string): string {
 
 const sortedObject = (record: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-/** Scrape jobs are named "<project>-<service>" and address the container by name, never localhost. */
-export function scrapeTargets(
-  projects: readonly Project[],
-  hostSet: { owner: string; services: Record<string, ServiceSpec> },
-  profiles?: readonly string[],
-): ScrapeTarget[] {
-  const targets: ScrapeTarget[] = [];
-  const add = (project: string, owner: string, services: [string, ServiceSpec][]) => {
-    for (const [service, spec] of services) {
-      if (!spec.metrics) continue;
-      targets.push({
-        project,
-        service,
-        role: spec.role,
-        address: `${owner}-${service}:${spec.metrics.port}`,
-        path: spec.metrics.path,
-        interval: promDuration(spec.metrics.interval),
-        timeout: promDuration(spec.metrics.timeout),
-        labels: spec.metrics.labels,
-      });
-    }
-  };
-  add(HOST_PROJECT, hostSet.owner, Object.entries(hostSet.services));
-  for (const p of projects) add(p.id, p.id, deployedServices(p, profiles));
-  return targets;
-}
 
 export const jobName = (t: Pick<ScrapeTarget, "project" | "service">) => `${t.project}-${t.service}`;
 
@@ -93,8 +53,8 @@ export function renderPrometheusConfig(
     rule_files: [...ruleFiles],
     scrape_configs: targets.map((t) => ({
       job_name: jobName(t),
-      scrape_interval: t.interval,
-      scrape_timeout: t.timeout,
+      scrape_interval: promDuration(t.interval),
+      scrape_timeout: promDuration(t.timeout),
       metrics_path: t.path,
       scheme: "http",
       static_configs: [

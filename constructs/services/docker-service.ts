@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { dependable, TerraformStack, TerraformVariable } from "cdktf";
-import { Container, ContainerConfig, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
+import { dependable } from "cdktf";
+import { Container, ContainerNetworksAdvanced, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import { goDuration, sizeInMiB, durationSeconds } from "../model";
-import type { ServiceSpec } from "../model";
+import { durationSeconds, goDuration, sizeInMiB } from "../model";
+import type { ResolvedService } from "../model";
+import { addressByModelId } from "../addresses";
+import { secretInput } from "../secret-input";
 import { ImageSet, resolveImage } from "./images";
 
 /** A file placed into the container before it starts (config rendered from the model). */
@@ -14,45 +16,35 @@ export interface ConfigFile {
 }
 
 export interface DockerServiceProps {
-  /** Project (or host set) the service belongs to; prefixes the container name. */
-  readonly owner: string;
-  /** Service name in the model. */
-  readonly name: string;
-  readonly spec: ServiceSpec;
-  /** Networks to join; the service name is its alias on the first one. */
-  readonly networks: readonly string[];
+  readonly service: ResolvedService;
+  /** The network the service lives on; its hostname is its alias there. */
+  readonly network: string;
   /** Docker volume names by model volume name. */
   readonly volumeNames: Readonly<Record<string, string>>;
   /** Which images to run. Default: production. */
   readonly imageSet?: ImageSet;
-  /** Whether the host has GPUs. A GPU request on a CPU host is dropped (the model validation made that visible). */
-  readonly gpusAvailable?: boolean;
   /** Config files uploaded into the container; a change replaces the container. */
   readonly files?: readonly ConfigFile[];
 }
 
 /**
- * One container with secure defaults: loopback-only ports, no-new-privileges, bounded logs, a graceful stop,
- * and attributes written in the exact form the docker provider reads back, so a second plan is empty.
+ * One container (and its image) from a resolved service: loopback-only ports unless the model says otherwise,
+ * a graceful stop, and attributes written in the exact form kreuzwerker/docker 3.6.2 reads back, so a second
+ * plan is empty. Addressed by the service's name: `docker_container.<name>`, `docker_image.<name>`. The secure
+ * defaults every container shares are applied by the ContainerPolicy aspect.
  */
 export class DockerService extends Construct {
   readonly container: Container;
   readonly image: Image;
-  readonly containerName: string;
-  /** Name other containers on a shared network use to reach this one. */
-  readonly address: string;
-  private readonly healthGated: DockerService[] = [];
+  readonly service: ResolvedService;
+  private readonly networks: ContainerNetworksAdvanced[];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: DockerServiceProps,
-  ) {
+  constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
-    const { spec } = props;
+    addressByModelId(this, props.service.name);
+    this.service = props.service;
+    const { spec, containerName } = props.service;
     const resolved = resolveImage(props.imageSet ?? "production", spec);
-    this.containerName = `${props.owner}-${props.name}`;
-    this.address = this.containerName;
 
     this.image = new Image(this, "image", {
       name: resolved.name,
@@ -62,10 +54,10 @@ export class DockerService extends Construct {
         : undefined,
     });
 
-    const secretEnv = spec.secretEnv.map((secret) => {
-      const variable = this.secretVariable(secret.from);
-      return `${secret.name}=${variable.stringValue}`;
-    });
+    const secretEnv = spec.secretEnv.map(
+      (secret) =>
+        `${secret.name}=${secretInput(this, secret.from, `Secret for ${containerName}; deploy reads it from the environment variable ${secret.from}`).stringValue}`,
+    );
     const env = Object.entries({ ...spec.env, ...resolved.env })
       .map(([k, v]) => `${k}=${v}`)
       .concat(secretEnv)
@@ -80,15 +72,14 @@ export class DockerService extends Construct {
           retries: spec.healthcheck.retries,
         }
       : undefined;
-    const files = props.files ?? [];
     const command = resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command;
     const memory = spec.memory ? sizeInMiB(spec.memory) : undefined;
-    const [primaryNetwork, ...otherNetworks] = props.networks;
+    this.networks = [{ name: props.network, aliases: [spec.hostname] }];
 
-    const config: ContainerConfig = {
-      name: this.containerName,
+    this.container = new Container(this, "container", {
+      name: containerName,
       image: this.image.imageId,
-      hostname: spec.hostname ?? props.name,
+      hostname: spec.hostname,
       command,
       env,
       user: spec.user,
@@ -96,15 +87,8 @@ export class DockerService extends Construct {
       mustRun: true,
       securityOpts: spec.securityOpts,
       destroyGraceSeconds: spec.stopGraceSeconds,
-      // Explicit values equal to what the provider reads back (a daemon default would show up as a diff).
-      logDriver: "json-file",
-      logOpts: { "max-size": "50m", "max-file": "3" },
-      networkMode: "bridge",
-      networksAdvanced: [
-        ...(primaryNetwork ? [{ name: primaryNetwork, aliases: [spec.hostname ?? props.name] }] : []),
-        ...otherNetworks.map((name) => ({ name, aliases: [this.containerName] })),
-      ],
-      ports: spec.ports.map((p) => ({ internal: p.container, external: p.host ?? p.container, ip: p.bind, protocol: p.protocol })),
+      networksAdvanced: this.networks,
+      ports: spec.ports.map((p) => ({ internal: p.container, external: p.host, ip: p.bind, protocol: p.protocol })),
       volumes: spec.volumes.flatMap((m): ContainerVolumes[] =>
         "volume" in m
           ? [{ volumeName: props.volumeNames[m.volume], containerPath: m.target, readOnly: m.readOnly }]
@@ -117,30 +101,34 @@ export class DockerService extends Construct {
           ? [{ type: "bind", source: m.hostPath, target: m.target, readOnly: m.readOnly, bindOptions: { propagation: m.propagation } }]
           : [],
       ),
-      // Only "all" round-trips in provider 3.6.2; the Spark has a single GPU anyway.
-      gpus: spec.gpu && props.gpusAvailable ? "all" : undefined,
+      // The only GPU request kreuzwerker/docker 3.6.2 reads back unchanged; the Spark has a single GPU anyway.
+      gpus: spec.gpu ? "all" : undefined,
       healthcheck,
       memory,
       memorySwap: memory,
       shmSize: spec.shmSize ? sizeInMiB(spec.shmSize) : undefined,
-      upload: files.map((f) => ({ file: f.path, content: f.content })),
+      upload: (props.files ?? []).map((f) => ({ file: f.path, content: f.content })),
       labels: Object.entries({
-        "sparky.owner": props.owner,
-        "sparky.service": props.name,
+        "sparky.owner": props.service.owner,
+        "sparky.service": props.service.name,
         "sparky.role": spec.role,
         // The provider ignores healthcheck edits on existing containers; labels are ForceNew, so a hash of
         // the healthcheck makes an edit replace the container.
         "sparky.healthcheck-hash": hash(JSON.stringify(healthcheck ?? null)),
       }).map(([label, value]) => ({ label, value })),
-    };
-    this.container = new Container(this, "container", config);
+    });
+  }
+
+  /** Joins another network, where other containers reach it by its container name. */
+  joinNetwork(name: string): void {
+    this.networks.push({ name, aliases: [this.service.containerName] });
+    this.container.putNetworksAdvanced(this.networks);
   }
 
   /** Start this service only after `other` reports healthy. */
   dependsOnHealthy(other: DockerService): void {
     other.waitUntilHealthy();
-    this.container.dependsOn = [...(this.container.dependsOn ?? []), dependable(other.container)];
-    this.healthGated.push(other);
+    this.dependsOnStarted(other);
   }
 
   /** Start this service only after `other` has started. */
@@ -149,29 +137,24 @@ export class DockerService extends Construct {
   }
 
   /** Make `apply` wait on this container's healthcheck before anything that depends on it is created. */
-  waitUntilHealthy(): void {
-    const check = this.props.spec.healthcheck;
-    if (!check) throw new Error(`${this.containerName} has no healthcheck to wait for`);
-    const worstCase =
-      durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries;
+  private waitUntilHealthy(): void {
+    const check = this.service.spec.healthcheck;
+    const worstCase = check
+      ? durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries
+      : 0;
     this.container.wait = true;
     this.container.waitTimeout = Math.max(30, worstCase + 30);
   }
+}
 
-  /** One sensitive variable per environment variable name and stack; TF_VAR_<name> supplies the value. */
-  private secretVariable(name: string): TerraformVariable {
-    const stack = TerraformStack.of(this);
-    const existing = stack.node.tryFindChild(name) as TerraformVariable | undefined;
-    return (
-      existing ??
-      new TerraformVariable(stack, name, {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: `Secret for ${this.containerName}; deploy reads it from the environment variable ${name}`,
-      })
-    );
-  }
+/** Starts each service after the services it depends on, health-gated where the model says `healthy`. */
+export function orderByDependencies(services: Readonly<Record<string, DockerService>>): void {
+  for (const docker of Object.values(services))
+    for (const dep of docker.service.spec.dependsOn) {
+      const other = services[dep.service];
+      if (dep.condition === "healthy") docker.dependsOnHealthy(other);
+      else docker.dependsOnStarted(other);
+    }
 }
 
 const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);

@@ -1,4 +1,5 @@
-import type { ProbeSpec, ServiceSpec } from "../model";
+import type { ProbeSpec, ResolvedServiceSpec } from "../model";
+import { DCGM_COUNTERS_PATH } from "../model/dcgm-counters";
 
 /** What the container actually runs on a given target. */
 export interface ResolvedImage {
@@ -14,7 +15,7 @@ export interface ResolvedImage {
 
 export type ImageSet = "production" | "local";
 
-export function productionImage(spec: ServiceSpec): ResolvedImage {
+export function productionImage(spec: ResolvedServiceSpec): ResolvedImage {
   return "ref" in spec.image ? { name: spec.image.ref, env: {} } : { name: spec.image.tag, build: spec.image.build, env: {} };
 }
 
@@ -32,7 +33,7 @@ const probeUrl = (probe: ProbeSpec): string =>
  * Local images for machines that cannot pull: the real Prometheus and node-exporter from Debian, and a
  * stand-in that serves the service's ports, health endpoints and declared metrics for everything else.
  */
-export function localImage(spec: ServiceSpec): ResolvedImage {
+export function localImage(spec: ResolvedServiceSpec): ResolvedImage {
   const reference = "ref" in spec.image ? spec.image.ref : spec.image.tag;
   const repository = reference.split("@")[0].replace(/:[^/]+$/, "");
   const probe = spec.healthcheck?.probe;
@@ -55,10 +56,12 @@ export function localImage(spec: ServiceSpec): ResolvedImage {
       STANDIN_HTTP_PORTS: [...httpPorts].sort((a, b) => a - b).join(","),
       STANDIN_TCP_PORTS: [...new Set(tcpPorts)].sort((a, b) => a - b).join(","),
       STANDIN_METRICS: (spec.metrics?.exposes ?? []).join(","),
+      // The DCGM exporter's stand-in serves the uploaded counters file as its /metrics (a malformed CSV makes it exit).
+      ...(repository.endsWith("dcgm-exporter") ? { STANDIN_METRICS_FILE: DCGM_COUNTERS_PATH } : {}),
     },
   };
 }
 
-export function resolveImage(imageSet: ImageSet, spec: ServiceSpec): ResolvedImage {
+export function resolveImage(imageSet: ImageSet, spec: ResolvedServiceSpec): ResolvedImage {
   return imageSet === "local" ? localImage(spec) : productionImage(spec);
 }

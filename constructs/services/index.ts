@@ -1,3 +1,4 @@
 export * from "./docker-service";
 export * from "./images";
-export * from "./roles";
+export * from "./container-policy";
+export * from "./project-services";

@@ -30,7 +30,7 @@ export function tinyProject(id = "tiny"): ProjectInput {
         description: "inference",
         image: { ref: "example/model:1.0" },
         ports: [{ container: 8188 }],
-        gpu: { count: "all" },
+        gpu: {},
         volumes: [{ volume: "models", target: "/models" }],
         healthcheck: { test: ["CMD", "curl", "-f", "http://localhost:8188/"], probe: { http: { port: 8188, path: "/" } } },
         metrics: { port: 8188, exposes: ["model_requests_total"] },

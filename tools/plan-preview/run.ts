@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { ensureInitialized, forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
 import { synthesize } from "../../stacks/synthesize";
 import { toolchainEnv } from "../engine/toolchain";
-import type { ValidatedModel } from "../../constructs/model/validate";
+import { ResolvedSystem, secretSources } from "../../constructs/model";
 import { createMasker, maskDeep, Masker } from "./mask";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
@@ -61,14 +61,9 @@ export function selectStacks<T extends { name: string }>(stacks: readonly T[], g
   return stacks.filter((s) => patterns.some((p) => p.test(s.name)));
 }
 
-/** Environment variable names whose values feed sensitive variables (the model's secretEnv and repository secrets). */
-export function secretNamesOf(model: ValidatedModel): string[] {
-  const names = new Set<string>();
-  for (const p of model.projects) {
-    for (const s of Object.values(p.services)) for (const secret of s.secretEnv) names.add(secret.from);
-    for (const secret of p.repository.secrets) names.add(secret.from);
-  }
-  return [...names];
+/** Environment variable names whose values feed the target's secrets. */
+export function secretNamesOf(model: ResolvedSystem): string[] {
+  return secretSources(model).map((s) => s.name);
 }
 
 export async function planPreview(options: PreviewOptions): Promise<PreviewResult> {

@@ -1,10 +1,10 @@
-import type { HostSpec, Project, ServiceSpec } from "../model";
-import { durationSeconds } from "../model/common";
-import { closestMatch } from "../model/graph";
-import type { Problem } from "../model/validate";
-import { dcgmMetricNames } from "./dcgm-counters";
-import { hostObservabilityServices, observabilityOwner } from "./host-services";
-import { promqlReferences } from "./promql";
+import { durationSeconds } from "../common";
+import { dcgmMetricNames } from "../dcgm-counters";
+import { HOST_PROJECT } from "../observability-set";
+import { hintFor, Problem } from "../problems";
+import type { Project } from "../project";
+import { promqlReferences } from "../promql";
+import type { ResolvedHost, ResolvedService } from "../resolved";
 
 /** Series Prometheus writes itself for every target and every alerting rule. */
 export const BUILTIN_METRICS = [
@@ -20,12 +20,6 @@ export const BUILTIN_METRICS = [
 /** Labels every scrape job sets itself; a service's `metrics.labels` may not redefine them. */
 export const RESERVED_TARGET_LABELS = ["project", "service", "role", "job", "instance"] as const;
 
-/** Project id of the host's own observability set in job names and labels ("host-prometheus"). */
-export const HOST_PROJECT = "host";
-
-export const deployedServices = (project: Project, profiles?: readonly string[]): [string, ServiceSpec][] =>
-  Object.entries(project.services).filter(([, s]) => !s.profile || profiles === undefined || profiles.includes(s.profile));
-
 /**
  * Metric names a service's endpoint yields: its `exposes`, plus the `_sum`/`_count` series of every histogram it
  * lists by its `_bucket` series.
@@ -37,37 +31,17 @@ export function seriesOf(exposes: readonly string[]): string[] {
 }
 
 /** Everything Prometheus on the host can hold: built-ins, the host set's exporters and every deployed project service. */
-export function hostMetricNames(
-  hostServices: Record<string, ServiceSpec>,
-  projects: readonly Project[],
-  profiles?: readonly string[],
-): Set<string> {
+export function hostMetricNames(host: ResolvedHost): Set<string> {
   const names = new Set<string>(BUILTIN_METRICS);
-  for (const [name, spec] of Object.entries(hostServices)) {
-    for (const m of seriesOf(spec.metrics?.exposes ?? [])) names.add(m);
+  for (const [name, service] of Object.entries(host.observability.services)) {
+    for (const m of seriesOf(service.spec.metrics?.exposes ?? [])) names.add(m);
     if (name === "dcgm-exporter") for (const m of dcgmMetricNames()) names.add(m);
   }
-  for (const p of projects)
-    for (const [, s] of deployedServices(p, profiles)) for (const m of seriesOf(s.metrics?.exposes ?? [])) names.add(m);
+  for (const service of deployed(host)) for (const m of seriesOf(service.spec.metrics?.exposes ?? [])) names.add(m);
   return names;
 }
 
-/** Scrape job names on the host: "<project>-<service>" for every service with a metrics endpoint. */
-export function scrapeJobNames(
-  hostServices: Record<string, ServiceSpec>,
-  projects: readonly Project[],
-  profiles?: readonly string[],
-): Set<string> {
-  const jobs = new Set<string>();
-  for (const [name, spec] of Object.entries(hostServices)) if (spec.metrics) jobs.add(`${HOST_PROJECT}-${name}`);
-  for (const p of projects) for (const [name, s] of deployedServices(p, profiles)) if (s.metrics) jobs.add(`${p.id}-${name}`);
-  return jobs;
-}
-
-const hint = (value: string, known: Iterable<string>) => {
-  const match = closestMatch(value, known);
-  return match ? ` (did you mean "${match}"?)` : "";
-};
+const deployed = (host: ResolvedHost): ResolvedService[] => host.projects.flatMap((p) => Object.values(p.services));
 
 /**
  * Checks one project's alert rules and metrics endpoints against what the host offers. Paths look like
@@ -107,10 +81,10 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
       if (refs.metrics.length === 0 && !refs.jobs.length)
         problems.push({ path: `${rAt}.expr`, message: `names no metric; an alert must watch a series` });
       for (const metric of refs.metrics)
-        if (!known.has(metric)) problems.push({ path: `${rAt}.expr`, message: `unknown metric "${metric}"${hint(metric, known)}` });
+        if (!known.has(metric)) problems.push({ path: `${rAt}.expr`, message: `unknown metric "${metric}"${hintFor(metric, known)}` });
       for (const job of refs.jobs) {
         if (job.op === "=" && !jobs.has(job.value))
-          problems.push({ path: `${rAt}.expr`, message: `unknown job "${job.value}"${hint(job.value, jobs)}` });
+          problems.push({ path: `${rAt}.expr`, message: `unknown job "${job.value}"${hintFor(job.value, jobs)}` });
         if (job.op === "=~") {
           let re: RegExp | undefined;
           try {
@@ -132,32 +106,26 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
 
 /**
  * Every observability problem of one host: each placed project's rules checked against the host's metrics and
- * jobs, plus scrape job names that two services would share. Call once per host of the target.
+ * scrape jobs, plus scrape job names that two services would share.
  */
-export function observabilityProblems(
-  hostName: string,
-  host: HostSpec,
-  placed: readonly Project[],
-  profiles?: readonly string[],
-): Problem[] {
-  const hostServices = hostObservabilityServices(hostName, host, placed);
-  const metrics = hostMetricNames(hostServices, placed, profiles);
-  const jobs = scrapeJobNames(hostServices, placed, profiles);
-  const problems = placed.flatMap((p) => checkObservability(p, metrics, jobs, `projects.${p.id}`));
+export function observabilityProblems(host: ResolvedHost): Problem[] {
+  const metrics = hostMetricNames(host);
+  const jobs = new Set(host.observability.targets.map((t) => `${t.project}-${t.service}`));
+  const problems = host.projects.flatMap((p) => checkObservability(p.project, metrics, jobs, `projects.${p.project.id}`));
 
   const owners = new Map<string, string>();
-  for (const [name, spec] of Object.entries(hostServices))
-    if (spec.metrics) owners.set(`${HOST_PROJECT}-${name}`, `hosts.${hostName}.observability.${name}`);
-  for (const p of placed) {
-    if (p.id === HOST_PROJECT)
+  for (const [name, service] of Object.entries(host.observability.services))
+    if (service.spec.metrics) owners.set(`${HOST_PROJECT}-${name}`, `hosts.${host.name}.observability.${name}`);
+  for (const { project, services } of host.projects) {
+    if (project.id === HOST_PROJECT)
       problems.push({
-        path: `projects.${p.id}`,
-        message: `project id "${HOST_PROJECT}" is reserved for the host's observability set (${observabilityOwner(hostName)})`,
+        path: `projects.${project.id}`,
+        message: `project id "${HOST_PROJECT}" is reserved for the host's observability set (${host.observability.owner})`,
       });
-    for (const [name, s] of deployedServices(p, profiles)) {
-      if (!s.metrics) continue;
-      const job = `${p.id}-${name}`;
-      const path = `projects.${p.id}.services.${name}.metrics`;
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.spec.metrics) continue;
+      const job = `${project.id}-${name}`;
+      const path = `projects.${project.id}.services.${name}.metrics`;
       const other = owners.get(job);
       if (other) problems.push({ path, message: `scrape job "${job}" is already taken by ${other}` });
       else owners.set(job, path);

@@ -1,12 +1,16 @@
-import type { HostSpec, Project, ServiceSpec } from "../model";
-import { ServiceSchema } from "../model";
 import { DCGM_COUNTERS_PATH } from "./dcgm-counters";
+import type { HostSpec } from "./deployment";
+import type { Project } from "./project";
+import { ServiceSchema, ServiceSpec } from "./services";
 
 /** The shared network every scraped service joins; Prometheus reaches targets by container name on it. */
 export const OBSERVABILITY_NETWORK = "sparky-observability";
 
 /** Owner prefix of the host set's containers: "<host>-obs-prometheus". */
 export const observabilityOwner = (hostName: string) => `${hostName}-obs`;
+
+/** Project id of the host's own observability set in scrape job names and labels ("host-prometheus"). */
+export const HOST_PROJECT = "host";
 
 /** Metrics of Prometheus itself that the generated dashboards and rules may use. */
 export const PROMETHEUS_EXPOSES = [
@@ -117,7 +121,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       image: { ref: "nvcr.io/nvidia/k8s/dcgm-exporter:3.1.7-3.1.4-ubuntu22.04" },
       ports: [{ container: 9400, bind, description: "DCGM metrics" }],
       env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false", DCGM_EXPORTER_COLLECTORS: DCGM_COUNTERS_PATH },
-      gpu: { count: "all", capabilities: ["gpu", "utility"] },
+      gpu: { capabilities: ["gpu", "utility"] },
       healthcheck: {
         test: ["CMD", "curl", "-sf", "http://localhost:9400/metrics"],
         probe: { http: { port: 9400, path: "/metrics" } },

@@ -1,0 +1,95 @@
+// The resolved system: the one model every consumer reads (constructs, stacks, tools, bench, docs). Defaults,
+// role presets, profiles, placement and the hosts' observability sets are applied once, in resolve.ts.
+import type { DeploymentConfig, HostSpec, TargetSpec } from "./deployment";
+import type { Problem } from "./problems";
+import type { Project } from "./project";
+import type { GpuRequest, NetworkSpec, PortSpec, ServiceSpec } from "./services";
+
+/** A published port with its host port decided (the container port unless the model says otherwise). */
+export interface ResolvedPort extends PortSpec {
+  host: number;
+}
+
+/** A service's spec with every default applied. */
+export type ResolvedServiceSpec = Omit<ServiceSpec, "hostname" | "ports" | "stopGraceSeconds" | "shmSize" | "gpu"> & {
+  /** Its alias on its own network: the service name unless the model sets one. */
+  hostname: string;
+  ports: ResolvedPort[];
+  stopGraceSeconds: number;
+  shmSize?: string;
+  /** The GPU request, only where the host has GPUs (a downgrade drops it and warns). */
+  gpu?: GpuRequest;
+};
+
+/** One container to run. */
+export interface ResolvedService {
+  /** Project id, or the host set's owner ("<host>-obs"). */
+  owner: string;
+  /** Service name in the model. */
+  name: string;
+  /** "<owner>-<name>": the container's name, and its DNS name on shared networks. */
+  containerName: string;
+  spec: ResolvedServiceSpec;
+}
+
+/** A volume as Docker knows it. */
+export interface ResolvedVolume {
+  /** Docker volume name: "<owner>-<volume>". */
+  dockerName: string;
+  /** Kept on destroy (models, caches, metrics history): Docker creates it on first use, no stack owns it. */
+  keep: boolean;
+  /** Bound to this directory on the Docker host. */
+  hostPath?: string;
+}
+
+/** A project on the host it is placed on, with the target's profiles applied. */
+export interface PlacedProject {
+  project: Project;
+  network: NetworkSpec;
+  /** Services the target deploys (profile filter applied), by name. */
+  services: Record<string, ResolvedService>;
+  volumes: Record<string, ResolvedVolume>;
+}
+
+/** One Prometheus scrape job: "<project>-<service>", reaching the container by name on the observability network. */
+export interface ScrapeTarget {
+  project: string;
+  service: string;
+  role: string;
+  /** host:port on the shared observability network. */
+  address: string;
+  path: string;
+  interval: string;
+  timeout: string;
+  labels: Record<string, string>;
+}
+
+/** The monitoring set one host runs for all its projects. */
+export interface ObservabilitySet {
+  /** Owner prefix of its containers and volumes: "<host>-obs". */
+  owner: string;
+  network: { name: string; subnet: string; gateway: string };
+  services: Record<string, ResolvedService>;
+  volumes: Record<string, ResolvedVolume>;
+  /** Every scrape job on the host: the set's own exporters first, then each placed project's services. */
+  targets: ScrapeTarget[];
+}
+
+export interface ResolvedHost {
+  name: string;
+  spec: HostSpec;
+  projects: PlacedProject[];
+  observability: ObservabilitySet;
+}
+
+export interface ResolvedSystem {
+  config: DeploymentConfig;
+  targetName: string;
+  target: TargetSpec;
+  /** Every project; each gets its GitHub stack, wherever its services run. */
+  projects: Project[];
+  /** The target's hosts, in the target's order. */
+  hosts: ResolvedHost[];
+  /** Visible but allowed deviations the user opted into, e.g. a GPU request dropped on a CPU-only host. */
+  warnings: Problem[];
+}

@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import type { PlacedProject } from "../model";
+import { DockerService, orderByDependencies } from "./docker-service";
+import type { ImageSet } from "./images";
+
+/** Joins a scraped service to its host's monitoring; see ObservabilityLink. */
+export interface Scraper {
+  scrape(service: DockerService): void;
+}
+
+export interface ProjectServicesProps {
+  readonly placed: PlacedProject;
+  /** Which images to run. Default: production. */
+  readonly imageSet?: ImageSet;
+  /** Where services with a metrics endpoint are scraped. */
+  readonly observability?: Scraper;
+}
+
+/**
+ * A project's services on its host: its network, the volumes a stack owns (kept volumes are left to Docker, so a
+ * destroy never takes models or caches with it), and one DockerService per deployed service, started in
+ * dependency order (health-gated where the model says `healthy`).
+ */
+export class ProjectServices extends Construct {
+  readonly network: Network;
+  readonly services: Record<string, DockerService> = {};
+
+  constructor(scope: Construct, id: string, props: ProjectServicesProps) {
+    super(scope, id);
+    const { placed } = props;
+    const { network: spec } = placed;
+    this.network = new Network(this, spec.name, {
+      name: spec.name,
+      driver: "bridge",
+      ipamConfig: spec.subnet ? [{ subnet: spec.subnet, gateway: spec.gateway }] : undefined,
+    });
+    // Volumes and services get a scope each: a volume and a service may share a model name.
+    const volumes = new Construct(this, "volumes");
+    const services = new Construct(this, "services");
+    for (const [name, volume] of Object.entries(placed.volumes)) {
+      if (volume.keep && !volume.hostPath) continue;
+      new Volume(volumes, name, {
+        name: volume.dockerName,
+        driverOpts: volume.hostPath ? { type: "none", o: "bind", device: volume.hostPath } : undefined,
+      });
+    }
+    const volumeNames = Object.fromEntries(Object.entries(placed.volumes).map(([name, v]) => [name, v.dockerName]));
+    for (const [name, service] of Object.entries(placed.services)) {
+      const docker = new DockerService(services, name, { service, network: this.network.name, volumeNames, imageSet: props.imageSet });
+      // A container left behind by a deleted network would come back without its ports; recreate it with the network.
+      docker.container.lifecycle = { replaceTriggeredBy: [`${this.network.terraformResourceType}.${this.network.friendlyUniqueId}`] };
+      if (service.spec.metrics) props.observability?.scrape(docker);
+      this.services[name] = docker;
+    }
+    orderByDependencies(this.services);
+  }
+}
