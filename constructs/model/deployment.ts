@@ -9,63 +9,68 @@ const DockerHostUrl = z
   );
 
 export const HostSchema = z.strictObject({
-  /** How the deploying machine reaches the host's Docker engine. */
-  dockerHost: DockerHostUrl,
-  /** Extra ssh options for ssh:// hosts, e.g. ["-o", "ControlMaster=auto"]. */
-  sshOpts: z.array(z.string()).default([]),
-  gpus: z.boolean(),
-  arch: z.enum(["arm64", "amd64"]),
-  /** Projects deployed on this host. */
-  projects: z.array(Slug).default([]),
-  /** Address observability ports bind to when `publicObservability` is set. */
-  publicAddress: z.ipv4().optional(),
-  /** Bind Grafana and Prometheus to `publicAddress` instead of 127.0.0.1. */
-  publicObservability: z.boolean().default(false),
-  /**
-   * Fixed address range of the host's shared observability network. Left to Docker, it would take whichever
-   * range is free when it is created, possibly the one a project's fixed subnet needs later ("Pool overlaps").
-   */
+  dockerHost: DockerHostUrl.describe(
+    "How the deploying machine reaches the host's Docker engine: `unix:///var/run/docker.sock` or `ssh://user@host[:port]`",
+  ),
+  sshOpts: z
+    .array(z.string())
+    .default([])
+    .describe('Extra `ssh` options for `ssh://` hosts, e.g. `["-o", "ControlMaster=auto"]` (see Deploying to a DGX)'),
+  gpus: z.boolean().describe("Whether the host has a GPU (GPU services need one, or the target's `allowGpuDowngrade`)"),
+  arch: z.enum(["arm64", "amd64"]).describe("CPU architecture of the host (`arm64` on a DGX Spark)"),
+  projects: z.array(Slug).default([]).describe("Projects deployed on this host"),
+  publicAddress: z.ipv4().optional().describe("Address the observability ports bind to when `publicObservability` is set"),
+  publicObservability: z.boolean().default(false).describe("Bind Grafana and Prometheus to `publicAddress` instead of 127.0.0.1"),
+  // Left to Docker, the shared network would take whichever range is free when it is created, possibly the one a
+  // project's fixed subnet needs later ("Pool overlaps").
   observabilityNetwork: z
-    .strictObject({ subnet: z.cidrv4(), gateway: z.ipv4() })
-    .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" }),
+    .strictObject({
+      subnet: z.cidrv4().describe("Address range, e.g. 172.30.0.0/24"),
+      gateway: z.ipv4().describe("Gateway address in the range"),
+    })
+    .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" })
+    .describe("Fixed `{ subnet, gateway }` of the host's shared observability network; it must not overlap a project's subnet on the host"),
 });
 
 export const StateSchema = z.union([
   z.strictObject({
-    backend: z.literal("local"),
-    /** Directory holding one state file per stack; relative paths are from the project root. */
-    directory: z.string().default(".state"),
+    backend: z.literal("local").describe("One state file per stack on this machine"),
+    directory: z.string().default(".state").describe("Directory of the state files; relative paths are from the project root"),
   }),
   z.strictObject({
-    backend: z.literal("pg"),
-    /** Connection string without the password; PGPASSWORD supplies it. */
-    connection: z.string().startsWith("postgres"),
-    schemaPrefix: Slug.default("sparky"),
+    backend: z.literal("pg").describe("PostgreSQL, with a lock per stack: what a team and its CI share"),
+    connection: z.string().startsWith("postgres").describe("Connection string without the password (`PGPASSWORD` supplies it)"),
+    schemaPrefix: Slug.default("sparky").describe("Prefix of each stack's schema (`<prefix>_<stack>`)"),
   }),
 ]);
 
 export const TargetSchema = z.strictObject({
-  description: z.string().default(""),
-  hosts: z.array(Slug).min(1),
-  /** "local" swaps production images for locally built stand-ins (tests, laptops without registries). */
-  images: z.enum(["production", "local"]).default("production"),
-  /** Run GPU services on a host without GPUs by dropping the GPU request. Never silent: synth prints each downgrade. */
-  allowGpuDowngrade: z.boolean().default(false),
-  /** Profiles to deploy, e.g. ["dev"]. Services with another profile are skipped. */
-  profiles: z.array(Slug).default([]),
-  state: StateSchema.default({ backend: "local", directory: ".state" }),
+  description: z.string().default("").describe("What the target is for"),
+  hosts: z.array(Slug).min(1).describe("Hosts the target deploys to; each project goes to the one host that lists it"),
+  images: z
+    .enum(["production", "local"])
+    .default("production")
+    .describe("`production` (the blueprints' images) or `local` (locally built stand-ins, for tests and machines without registries)"),
+  allowGpuDowngrade: z
+    .boolean()
+    .default(false)
+    .describe("Run GPU services on a host without GPUs by dropping the GPU request; synth prints a warning per service"),
+  profiles: z.array(Slug).default([]).describe('Optional profiles to deploy, e.g. `["dev"]`; services of other profiles are skipped'),
+  state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
 });
 
 export const DeploymentConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   github: z.strictObject({
-    owner: z.string().regex(/^[A-Za-z0-9-]+$/),
-    /** API base for GitHub Enterprise or a local emulator; GitHub.com when unset. */
-    baseUrl: z.url().optional(),
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .describe("Organization or user that owns the repositories"),
+    baseUrl: z.url().optional().describe("API base for GitHub Enterprise or a local emulator; GitHub.com when unset"),
   }),
-  hosts: z.record(Slug, HostSchema),
-  targets: z.record(Slug, TargetSchema),
-  defaultTarget: Slug,
+  hosts: z.record(Slug, HostSchema).describe("Docker hosts, by name"),
+  targets: z.record(Slug, TargetSchema).describe("Deployment targets, by name"),
+  defaultTarget: Slug.describe("Target used when `SPARKY_TARGET` is unset"),
 });
 
 export type HostSpec = z.infer<typeof HostSchema>;

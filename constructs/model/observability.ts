@@ -2,21 +2,28 @@ import { z } from "zod";
 import { Duration } from "./common";
 
 export const AlertRuleSchema = z.strictObject({
-  alert: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be an UpperCamelCase alert name"),
-  /** PromQL. Every metric it names must be exposed by a service on the host, every `job="..."` must be a scrape job. */
-  expr: z.string().min(1),
-  for: Duration.optional(),
-  severity: z.enum(["critical", "warning", "info"]),
-  /** Extra labels, e.g. component and category. */
-  labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string()).default({}),
-  summary: z.string().min(1),
-  description: z.string().min(1),
+  alert: z
+    .string()
+    .regex(/^[A-Z][A-Za-z0-9]*$/, "must be an UpperCamelCase alert name")
+    .describe("Alert name, UpperCamelCase"),
+  expr: z.string().min(1).describe('PromQL; every metric it names must be exposed on the host, every `job="..."` must be a scrape job'),
+  for: Duration.optional().describe("How long the condition must hold"),
+  severity: z.enum(["critical", "warning", "info"]).describe("Severity label"),
+  labels: z
+    .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string())
+    .default({})
+    .describe("Extra labels, e.g. component and category"),
+  summary: z.string().min(1).describe("One-line summary"),
+  description: z.string().min(1).describe("What it means and what to do"),
 });
 
 export const AlertGroupSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  interval: Duration.default("1m"),
-  rules: z.array(AlertRuleSchema).min(1),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .describe("Rule group name"),
+  interval: Duration.default("1m").describe("Evaluation interval"),
+  rules: z.array(AlertRuleSchema).min(1).describe("Rules"),
 });
 
 export type AlertRuleSpec = z.infer<typeof AlertRuleSchema>;

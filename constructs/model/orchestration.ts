@@ -5,76 +5,74 @@ export const MilestoneId = z.string().regex(/^M\d+$/, 'must look like "M0"');
 export const WorkstreamId = z.string().regex(/^WS-\d{2}$/, 'must look like "WS-01"');
 
 export const MilestoneSchema = z.strictObject({
-  id: MilestoneId,
-  name: z.string().min(1),
-  goal: z.string().min(1),
-  successMetric: z.string().optional(),
+  id: MilestoneId.describe('Milestone id, e.g. "M0"'),
+  name: z.string().min(1).describe("Short name"),
+  goal: z.string().min(1).describe("What the milestone achieves"),
+  successMetric: z.string().optional().describe("How its success is measured"),
 });
 
 export const MetaOrchestratorSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().min(1),
-  agentType: z.string().min(1),
-  /** How often domain orchestrators report, e.g. "4h". */
-  statusCadence: z.string().optional(),
+  name: z.string().min(1).describe("Name of the meta-orchestrator"),
+  description: z.string().min(1).describe("What it coordinates"),
+  agentType: z.string().min(1).describe("Agent type that runs it"),
+  statusCadence: z.string().optional().describe('How often domain orchestrators report, e.g. "4h"'),
 });
 
 export const DomainOrchestratorSchema = z.strictObject({
-  id: Slug,
-  name: z.string().min(1),
-  domain: z.string().min(1),
-  milestones: z.array(MilestoneId).min(1),
-  /** Repository paths this orchestrator owns; they become CODEOWNERS entries. */
-  ownedPaths: z.array(z.string().min(1)).min(1),
-  agentType: z.string().min(1),
-  /** GitHub team or user that reviews the owned paths, e.g. "@raibid-labs/ml". */
-  owners: z.array(z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$/)).default([]),
+  id: Slug.describe("Orchestrator id"),
+  name: z.string().min(1).describe("Name"),
+  domain: z.string().min(1).describe("Domain it owns"),
+  milestones: z.array(MilestoneId).min(1).describe("Milestones it works in"),
+  ownedPaths: z.array(z.string().min(1)).min(1).describe("Repository paths it owns; they become CODEOWNERS entries"),
+  agentType: z.string().min(1).describe("Agent type that runs it"),
+  owners: z
+    .array(z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$/))
+    .default([])
+    .describe('GitHub teams or users that review the owned paths, e.g. "@raibid-labs/ml"'),
 });
 
 export const WorkstreamSchema = z.strictObject({
-  id: WorkstreamId,
-  name: z.string().min(1),
-  orchestrator: Slug,
-  milestone: MilestoneId,
-  /** Hard dependencies: this workstream cannot start before they finish. */
-  dependsOn: z.array(WorkstreamId).default([]),
-  /** Soft dependencies: useful input, but work may start without them. */
-  softDependsOn: z.array(WorkstreamId).default([]),
+  id: WorkstreamId.describe('Workstream id, e.g. "WS-01"'),
+  name: z.string().min(1).describe("Name"),
+  orchestrator: Slug.describe("The domain orchestrator that owns it"),
+  milestone: MilestoneId.describe("The milestone it belongs to"),
+  dependsOn: z.array(WorkstreamId).default([]).describe("Hard dependencies: it cannot start before they finish"),
+  softDependsOn: z.array(WorkstreamId).default([]).describe("Soft dependencies: useful input, but work may start without them"),
   durationDays: z
-    .strictObject({ min: z.number().int().positive(), max: z.number().int().positive() })
-    .refine((d) => d.min <= d.max, { message: "min must not exceed max" }),
-  priority: Priority,
-  agentTypes: z.array(z.string().min(1)).min(1),
-  objective: z.string().min(1),
-  deliverables: z.array(z.string().min(1)).min(1),
-  acceptanceCriteria: z.array(z.string().min(1)).min(1),
+    .strictObject({
+      min: z.number().int().positive().describe("Optimistic estimate"),
+      max: z.number().int().positive().describe("Upper estimate, used by the schedule"),
+    })
+    .refine((d) => d.min <= d.max, { message: "min must not exceed max" })
+    .describe("Estimated duration in days; the schedule uses `max`"),
+  priority: Priority.describe("P0 (blocks other work), P1 or P2"),
+  agentTypes: z.array(z.string().min(1)).min(1).describe("Agent types that do the work"),
+  objective: z.string().min(1).describe("What it achieves"),
+  deliverables: z.array(z.string().min(1)).min(1).describe("What it delivers"),
+  acceptanceCriteria: z.array(z.string().min(1)).min(1).describe("Checks that say it is done"),
 });
 
 export const GateStatus = z.enum(["pending", "passed", "failed"]);
 
 export const PhaseGateSchema = z.strictObject({
-  id: Slug,
-  name: z.string().min(1),
-  /** "meta" for the meta-orchestrator's gates, else the owning domain orchestrator's id. */
-  owner: z.string().min(1),
-  from: z.array(MilestoneId).min(1),
-  to: z.array(MilestoneId).min(1),
-  /** Workstreams whose completion the gate reviews. */
-  after: z.array(WorkstreamId).default([]),
-  criteria: z.array(z.string().min(1)).min(1),
-  status: GateStatus.default("pending"),
+  id: Slug.describe("Gate id"),
+  name: z.string().min(1).describe("Name"),
+  owner: z.string().min(1).describe("\"meta\" for the meta-orchestrator's gates, else the owning domain orchestrator's id"),
+  from: z.array(MilestoneId).min(1).describe("Milestones the gate closes"),
+  to: z.array(MilestoneId).min(1).describe("Milestones it opens"),
+  after: z.array(WorkstreamId).default([]).describe("Workstreams whose completion it reviews"),
+  criteria: z.array(z.string().min(1)).min(1).describe("What must hold to pass"),
+  status: GateStatus.default("pending").describe("`pending`, `passed` or `failed`"),
 });
 
 export const OrchestrationSchema = z.strictObject({
-  /** The day work starts; milestone due dates are computed from it and the schedule. */
-  startDate: IsoDate,
-  milestones: z.array(MilestoneSchema).min(1),
-  meta: MetaOrchestratorSchema,
-  orchestrators: z.array(DomainOrchestratorSchema).min(1),
-  workstreams: z.array(WorkstreamSchema).min(1),
-  gates: z.array(PhaseGateSchema).default([]),
-  /** Why the blueprint resolved a contradiction in its source material the way it did. */
-  decisions: z.array(z.string()).default([]),
+  startDate: IsoDate.describe("The day work starts; milestone due dates follow from it and the schedule"),
+  milestones: z.array(MilestoneSchema).min(1).describe("Milestones, in order"),
+  meta: MetaOrchestratorSchema.describe("The meta-orchestrator"),
+  orchestrators: z.array(DomainOrchestratorSchema).min(1).describe("Domain orchestrators"),
+  workstreams: z.array(WorkstreamSchema).min(1).describe("Workstreams"),
+  gates: z.array(PhaseGateSchema).default([]).describe("Phase gates between milestones"),
+  decisions: z.array(z.string()).default([]).describe("Why the blueprint resolved its source material's contradictions the way it did"),
 });
 
 export type Milestone = z.infer<typeof MilestoneSchema>;

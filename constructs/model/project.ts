@@ -6,15 +6,15 @@ import { RepositorySchema } from "./repository";
 import { NetworkSchema, ServiceSchema, VolumeSchema } from "./services";
 
 export const ProjectSchema = z.strictObject({
-  id: Slug,
-  name: z.string().min(1),
-  description: z.string().min(1),
-  repository: RepositorySchema,
+  id: Slug.describe("Project id; prefixes its containers, volumes and stacks"),
+  name: z.string().min(1).describe("Human name"),
+  description: z.string().min(1).describe("What the project is"),
+  repository: RepositorySchema.describe("The project's GitHub repository"),
   ...OrchestrationSchema.shape,
-  network: NetworkSchema,
-  services: z.record(Slug, ServiceSchema),
-  volumes: z.record(Slug, VolumeSchema).default({}),
-  alerts: z.array(AlertGroupSchema).default([]),
+  network: NetworkSchema.describe("The project's Docker network"),
+  services: z.record(Slug, ServiceSchema).describe("Containers, by service name"),
+  volumes: z.record(Slug, VolumeSchema).default({}).describe("Named volumes, by name (Docker name `<project>-<name>`)"),
+  alerts: z.array(AlertGroupSchema).default([]).describe("Prometheus alert rule groups"),
 });
 
 export type Project = z.infer<typeof ProjectSchema>;

@@ -1,23 +1,30 @@
 import { z } from "zod";
 import { Slug } from "./common";
 
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
+
 export const RepositorySchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/),
-  description: z.string().min(1),
-  visibility: z.enum(["public", "private", "internal"]).default("private"),
-  homepage: z.url().optional(),
-  defaultBranch: z.string().min(1).default("main"),
-  topics: z.array(Slug).default([]),
-  /** Approving reviews a pull request needs before merging into the default branch. */
-  requiredReviews: z.number().int().min(0).max(6).default(1),
-  /** Status checks (workflow job names) that must pass before merging. */
-  requiredChecks: z.array(z.string().min(1)).default([]),
-  /** GitHub Actions variables (not secret). */
-  variables: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
-  /** GitHub Actions secrets, by name; each value comes from the named environment variable at deploy time. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .describe("Repository name under the GitHub owner"),
+  description: z.string().min(1).describe("Repository description"),
+  visibility: z.enum(["public", "private", "internal"]).default("private").describe("Repository visibility"),
+  homepage: z.url().optional().describe("Homepage URL"),
+  defaultBranch: z.string().min(1).default("main").describe("Default branch (protected by the ruleset)"),
+  topics: z.array(Slug).default([]).describe("Repository topics"),
+  requiredReviews: z.number().int().min(0).max(6).default(1).describe("Approving reviews a pull request needs before merging"),
+  requiredChecks: z.array(z.string().min(1)).default([]).describe("Status checks (workflow job names) that must pass before merging"),
+  variables: z.record(EnvName, z.string()).default({}).describe("GitHub Actions variables (not secret)"),
   secrets: z
-    .array(z.strictObject({ name: z.string().regex(/^[A-Z_][A-Z0-9_]*$/), from: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }))
-    .default([]),
+    .array(
+      z.strictObject({
+        name: EnvName.describe("Actions secret name"),
+        from: EnvName.describe("Environment variable on the deploying machine that holds its value"),
+      }),
+    )
+    .default([])
+    .describe("GitHub Actions secrets; each value comes from an environment variable at deploy time"),
 });
 
 export type RepositorySpec = z.infer<typeof RepositorySchema>;

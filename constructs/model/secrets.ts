@@ -14,18 +14,21 @@ export const looksLikeSecretValue = (value: string): boolean => SECRET_VALUE.tes
 /** The environment variable the `*-github` stacks' provider reads its token from. */
 export const GITHUB_TOKEN_VARIABLE = "GITHUB_TOKEN";
 
+/** The environment variable the `pg` state backend reads its password from. */
+export const PG_PASSWORD_VARIABLE = "PGPASSWORD";
+
 /** An environment variable a deploy reads a secret from, and what it is for. */
 export interface SecretSource {
   /** Environment variable on the deploying machine (TF_VAR_<name> works too). */
   name: string;
   /** What it is for, e.g. "GF_SECURITY_ADMIN_PASSWORD of local-obs-grafana". */
   purpose: string;
-  /** Which part of the system reads it: "host:<host>", "project:<id>", "repository:<id>". */
+  /** Which part of the system reads it: "host:<host>", "project:<id>", "repository:<id>", "target:<name>". */
   usedBy: string[];
 }
 
 /** Every secret the target reads from the environment, by variable name, in name order. */
-export function secretSources(system: Pick<ResolvedSystem, "hosts" | "projects">): SecretSource[] {
+export function secretSources(system: Pick<ResolvedSystem, "hosts" | "projects" | "target" | "targetName">): SecretSource[] {
   const byName = new Map<string, SecretSource>();
   const add = (name: string, purpose: string, user: string) => {
     const source = byName.get(name) ?? { name, purpose: "", usedBy: [] };
@@ -46,5 +49,6 @@ export function secretSources(system: Pick<ResolvedSystem, "hosts" | "projects">
     for (const secret of project.repository.secrets)
       add(secret.from, `Actions secret ${secret.name} of ${project.repository.name}`, `repository:${project.id}`);
   }
+  if (system.target.state.backend === "pg") add(PG_PASSWORD_VARIABLE, "password of the pg state backend", `target:${system.targetName}`);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
