@@ -182,7 +182,7 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
       expect(docker(["network", "rm", `${id}-net`]).status).toBe(0);
       const s = await check();
       expect(s.drift).toEqual(
-        expect.arrayContaining([{ address: "docker_network.network", type: "docker_network", kind: "deleted", attributes: [] }]),
+        expect.arrayContaining([{ address: `docker_network.${id}-net`, type: "docker_network", kind: "deleted", attributes: [] }]),
       );
       expect(s.unapplied).toEqual([]);
       await restoreAndExpectClean();

@@ -206,7 +206,7 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
       expect(summary).toEqual({
         "local-observability": [],
         "dgx-pixels-services": [],
-        "sparky-services": [expect.stringMatching(/^docker_container\.collector_container_\w+ (delete\+create|create\+delete)$/)],
+        "sparky-services": [expect.stringMatching(/^docker_container\.collector (delete\+create|create\+delete)$/)],
       });
       const sparkyPlan = plans.find((p) => p.stack === "sparky-services")!;
       const applied = await runEngine(path.dirname(sparkyPlan.planFile), ["apply", "-input=false", "-no-color", sparkyPlan.planFile], {
