@@ -11,7 +11,7 @@ import {
 } from "../constructs/orchestration/docs";
 import { OrchestrationPlan } from "../constructs/orchestration/plan";
 import { canonicalProject, ProjectGitHubStack } from "../stacks/project-github-stack";
-import { tinyProject } from "./support/fixtures";
+import { tinyProject } from "../support/fixtures";
 
 type Synth = { resource: Record<string, Record<string, any>>; provider: any; variable?: Record<string, any>; data?: any };
 

@@ -3,7 +3,7 @@ import { Testing } from "cdktf";
 import { validateModel, ValidatedModel } from "../constructs/model/validate";
 import { hostObservabilityServices } from "../constructs/observability/host-services";
 import { defineSystem } from "../stacks/system";
-import { tinyConfig, tinyProject } from "./support/fixtures";
+import { tinyConfig, tinyProject } from "../support/fixtures";
 
 function synthSystem(model: ValidatedModel) {
   const app = Testing.app();
