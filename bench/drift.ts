@@ -9,8 +9,8 @@ import { checkDrift } from "../tools/drift/check";
 import { ensureInitialized, forEachBounded, runEngine, synthesizedStacks } from "../tools/engine/stacks";
 import { REPO_ROOT, toolchainEnv } from "../tools/engine/toolchain";
 import { synthesize } from "../stacks/synthesize";
-import { uniqueId } from "../test/support/fixtures";
-import { driftFixture, driftProject } from "./drift.fixture";
+import { uniqueId } from "../support/fixtures";
+import { driftFixture, driftProject } from "../support/drift-fixture";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 3;
 const EXTRA = 6;

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { REPO_ROOT } from "../tools/engine/toolchain";
 import { planPreview } from "../tools/plan-preview/run";
-import { freePort } from "../test/e2e/support/tcp";
-import { oneServiceProject, tempDir, writeConfig } from "../test/fixtures/plans/scenario";
-import { uniqueId } from "../test/support/fixtures";
+import { freePort } from "../support/tcp";
+import { oneServiceProject, tempDir, writeConfig } from "../support/plan-preview-scenario";
+import { uniqueId } from "../support/fixtures";
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 3);

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Aspects } from "cdktf";
 import type { ResolvedHost, TargetSpec } from "../constructs/model";
-import { ModelAddressedStack } from "../constructs/addresses";
+import { ModelAddressedStack } from "../constructs/core/addresses";
 import { HostObservability } from "../constructs/observability";
 import { ContainerPolicy } from "../constructs/services";
 import { HOST_OBSERVABILITY_PATHS, moveFromHashedAddresses } from "./hashed-addresses";

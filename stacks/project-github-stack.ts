@@ -3,7 +3,7 @@ import { dependable, TerraformOutput } from "cdktf";
 import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import type { DeploymentConfig, Project } from "../constructs/model";
-import { ModelAddressedStack } from "../constructs/addresses";
+import { ModelAddressedStack } from "../constructs/core/addresses";
 import { GitHubRepository, OrchestrationOnGitHub } from "../constructs/github";
 import { OrchestrationPlan } from "../constructs/orchestration/plan";
 

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Aspects } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { HostSpec, PlacedProject, TargetSpec } from "../constructs/model";
-import { ModelAddressedStack } from "../constructs/addresses";
+import { ModelAddressedStack } from "../constructs/core/addresses";
 import { ContainerPolicy, ProjectServices, Scraper } from "../constructs/services";
 import { moveFromHashedAddresses, PROJECT_SERVICES_PATHS } from "./hashed-addresses";
 

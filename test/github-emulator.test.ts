@@ -1,6 +1,6 @@
-// HTTP-level tests for the local GitHub REST emulator (test/support/github-emulator).
+// HTTP-level tests for the local GitHub REST emulator (support/github-emulator).
 import { createHash } from "node:crypto";
-import { startGitHubEmulator, type GitHubEmulator } from "./support/github-emulator";
+import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
 
 const OWNER = "sparky-org";
 const TOKEN = "emulator-test-token";

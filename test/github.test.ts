@@ -1,6 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Testing } from "cdktf";
+import { blueprints, dgxPixels } from "../blueprints";
 import { ProjectSchema, type Project, type ProjectInput } from "../constructs/model";
 import {
   GENERATED_MARKER,
@@ -12,7 +11,7 @@ import {
 } from "../constructs/orchestration/docs";
 import { OrchestrationPlan } from "../constructs/orchestration/plan";
 import { canonicalProject, ProjectGitHubStack } from "../stacks/project-github-stack";
-import { tinyProject } from "./support/fixtures";
+import { tinyProject } from "../support/fixtures";
 
 type Synth = { resource: Record<string, Record<string, any>>; provider: any; variable?: Record<string, any>; data?: any };
 
@@ -56,8 +55,6 @@ function planFor(project: Project): OrchestrationPlan {
     canonicalProject(project),
   );
 }
-
-const dgxPath = path.join(__dirname, "..", "blueprints", "dgx-pixels.ts");
 
 describe("ProjectGitHubStack (tiny fixture)", () => {
   const previous = process.env.GITHUB_TOKEN;
@@ -336,14 +333,12 @@ describe("pure renderers", () => {
   });
 });
 
-(fs.existsSync(dgxPath) ? describe : describe.skip)("dgx-pixels blueprint", () => {
+describe("dgx-pixels blueprint", () => {
   let out: Synth;
   let json: string;
   let project: Project;
   beforeAll(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require("../blueprints/dgx-pixels") as typeof import("../blueprints/dgx-pixels");
-    project = parse(mod.dgxPixels);
+    project = parse(dgxPixels);
     ({ out, json } = synth(project, { owner: "raibid-labs" }));
   });
 
@@ -425,9 +420,7 @@ function hasCycle(edges: Map<string, Set<string>>): string[] | undefined {
   return undefined;
 }
 
-(fs.existsSync(path.join(__dirname, "..", "blueprints", "index.ts")) ? describe : describe.skip)("every blueprint", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { blueprints } = require("../blueprints") as { blueprints: ProjectInput[] };
+describe("every blueprint", () => {
   test.each(blueprints.map((b) => [b.id, b] as const))(
     "%s: the resource reference graph is acyclic and every issue reference resolves",
     (_id, input) => {

@@ -19,7 +19,7 @@ import {
   outcome,
   plan,
 } from "./fixtures/plans/golden";
-import { OUT_OF_BAND_TITLE } from "./fixtures/plans/scenario";
+import { OUT_OF_BAND_TITLE } from "../support/plan-preview-scenario";
 
 const ROOT = path.resolve(__dirname, "..");
 const m = meta();

@@ -1,6 +1,6 @@
 import { computeSchedule, dateAfter, milestoneDueDates } from "../constructs/orchestration/schedule";
 import { ProjectSchema } from "../constructs/model";
-import { tinyProject } from "./support/fixtures";
+import { tinyProject } from "../support/fixtures";
 
 const ws = (id: string, max: number, dependsOn: string[] = [], priority: "P0" | "P1" | "P2" = "P0", softDependsOn: string[] = []) => ({
   id,

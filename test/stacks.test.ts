@@ -3,7 +3,7 @@ import { Testing } from "cdktf";
 import type { ResolvedSystem } from "../constructs/model";
 import { validateModel } from "../constructs/model/validate";
 import { defineSystem } from "../stacks/system";
-import { tinyConfig, tinyProject } from "./support/fixtures";
+import { tinyConfig, tinyProject } from "../support/fixtures";
 
 function synthSystem(model: ResolvedSystem) {
   const app = Testing.app();

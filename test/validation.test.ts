@@ -1,5 +1,5 @@
 import { ModelValidationError, Problem, validateModel } from "../constructs/model/validate";
-import { tinyConfig, tinyProject } from "./support/fixtures";
+import { tinyConfig, tinyProject } from "../support/fixtures";
 
 // Tests break the fixture in ways the input type forbids.
 type Mutable = any;

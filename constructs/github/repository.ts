@@ -9,7 +9,7 @@ import { Repository } from "@cdktf/provider-github/lib/repository";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import type { RepositorySpec } from "../model";
-import { secretInput } from "../secret-input";
+import { secretInput } from "../core/secret-input";
 
 export interface GitHubRepositoryProps {
   readonly spec: RepositorySpec;

@@ -5,8 +5,8 @@ import { Container, ContainerNetworksAdvanced, ContainerVolumes } from "@cdktf/p
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { durationSeconds, goDuration, sizeInMiB } from "../model";
 import type { ResolvedService } from "../model";
-import { addressByModelId } from "../addresses";
-import { secretInput } from "../secret-input";
+import { addressByModelId } from "../core/addresses";
+import { secretInput } from "../core/secret-input";
 import { ImageSet, resolveImage } from "./images";
 
 /** A file placed into the container before it starts (config rendered from the model). */

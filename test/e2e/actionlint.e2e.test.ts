@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describeE2E, REPO_ROOT } from "./support/harness";
+import { describeE2E } from "./support/describe-e2e";
+import { REPO_ROOT } from "./support/toolchain";
 
 // The workflows are linted by the pinned actionlint that setup installs (scripts/setup-tools.sh).
 describeE2E("actionlint on the workflows", () => {

@@ -5,9 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesize } from "../../stacks/synthesize";
 import { runEngine } from "../../tools/engine/stacks";
-import { uniqueId } from "../support/fixtures";
-import { docker, describeE2E, removeLeftovers, REPO_ROOT, requireDeployPrerequisites, workspace } from "./support/harness";
-import { freePort } from "./support/tcp";
+import { docker, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
+import { workspace } from "../../support/engine-env";
+import { uniqueId } from "../../support/fixtures";
+import { freePort } from "../../support/tcp";
+import { REPO_ROOT } from "../../tools/engine/toolchain";
+import { describeE2E } from "./support/describe-e2e";
 import { writeJson } from "./support/tiny-deploy";
 
 const FIXTURE_DIR = path.join(REPO_ROOT, "test", "fixtures", "addresses");

@@ -13,11 +13,11 @@ import { loadIgnoreList } from "../../tools/drift/ignore";
 import { renderStack } from "../../tools/drift/render";
 import { ensureInitialized, runEngine, synthesizedStacks } from "../../tools/engine/stacks";
 import { engineAvailable, REPO_ROOT, toolchainEnv } from "../../tools/engine/toolchain";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
+import { startGitHubEmulator, type GitHubEmulator } from "../../support/github-emulator";
 import { synthesize } from "../../stacks/synthesize";
-import { DriftFixture, driftFixture, driftProject } from "../../bench/drift.fixture";
-import { uniqueId } from "../support/fixtures";
-import { docker, removeLeftovers } from "./support/harness";
+import { DriftFixture, driftFixture, driftProject } from "../../support/drift-fixture";
+import { uniqueId } from "../../support/fixtures";
+import { docker, removeLeftovers } from "../../support/docker";
 
 const enabled = process.env.SPARKY_E2E !== "0";
 const maybe = enabled ? describe : describe.skip;

@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
-import { describeE2E, githubProviderEnv, run, type Run as RunResult } from "./support/harness";
+import { startGitHubEmulator, type GitHubEmulator } from "../../support/github-emulator";
+import { githubProviderEnv } from "../../support/engine-env";
+import { run, type Run as RunResult } from "../../support/processes";
+import { describeE2E } from "./support/describe-e2e";
 import { toolchainEnv } from "./support/toolchain";
 
 const OWNER = "sparky-org";

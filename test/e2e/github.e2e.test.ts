@@ -8,8 +8,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { blueprints } from "../../blueprints";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
-import { REPO_ROOT as ROOT, describeE2E, githubProviderEnv, run as runBounded, type Run } from "./support/harness";
+import { startGitHubEmulator, type GitHubEmulator } from "../../support/github-emulator";
+import { githubProviderEnv } from "../../support/engine-env";
+import { run as runBounded, type Run } from "../../support/processes";
+import { describeE2E } from "./support/describe-e2e";
+import { REPO_ROOT as ROOT } from "./support/toolchain";
 import { toolchainEnv } from "./support/toolchain";
 const OWNER = "sparky-e2e";
 const TOKEN = "e2e-github-stack-token";

@@ -1,7 +1,10 @@
 // A deploy whose health gate fails must say which container and show its last log lines (scripts/cdktf.sh).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { containersOf, deployEnv, describeE2E, removeLeftovers, requireDeployPrerequisites, run, workspace } from "./support/harness";
+import { containersOf, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
+import { deployEnv, workspace } from "../../support/engine-env";
+import { run } from "../../support/processes";
+import { describeE2E } from "./support/describe-e2e";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 describeE2E("health gate e2e: a failed gate names the container and shows its logs", () => {

@@ -13,8 +13,8 @@ import { COMMENT_LIMIT } from "../../tools/plan-preview/render";
 import { applyFrom, SUMMARY_FILE } from "../../tools/plan-preview/run";
 import { EXPECTED_DIR } from "../fixtures/plans/golden";
 import { destroyScenario, prepareScenario, preview, projectsFor, runScenario, ScenarioPlans } from "../fixtures/plans/live";
-import { OUT_OF_BAND_TITLE } from "../fixtures/plans/scenario";
-import { startGitHubEmulator, type GitHubEmulator } from "../support/github-emulator";
+import { OUT_OF_BAND_TITLE } from "../../support/plan-preview-scenario";
+import { startGitHubEmulator, type GitHubEmulator } from "../../support/github-emulator";
 import { engineAvailable } from "./support/toolchain";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -39,8 +39,7 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    if (!engineAvailable())
-      throw new Error("toolchain missing: run `just setup` (or SPARKY_E2E=0 to skip)");
+    if (!engineAvailable()) throw new Error("toolchain missing: run `just setup` (or SPARKY_E2E=0 to skip)");
     gh = await startGitHubEmulator({ owner: "pp-e2e", token: ECHO });
     s = await prepareScenario({ secret: SECRET, rotated: ROTATED, echo: ECHO, github: gh, log: (l) => logs.push(l) });
     plans = await runScenario(s);

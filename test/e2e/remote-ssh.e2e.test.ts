@@ -4,19 +4,12 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, synthesizedStacks } from "../../tools/engine/stacks";
-import {
-  containersOf,
-  deployEnv,
-  describeE2E,
-  docker,
-  pollUntil,
-  removeLeftovers,
-  requireDeployPrerequisites,
-  run,
-  workspace,
-} from "./support/harness";
-import { tcpAnswers } from "./support/tcp";
-import { freePort } from "./support/tcp";
+import { containersOf, docker, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
+import { deployEnv, workspace } from "../../support/engine-env";
+import { pollUntil, run } from "../../support/processes";
+import { describeE2E } from "./support/describe-e2e";
+import { tcpAnswers } from "../../support/tcp";
+import { freePort } from "../../support/tcp";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 const SSHD = "/usr/sbin/sshd";

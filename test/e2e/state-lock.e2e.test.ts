@@ -6,8 +6,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { synthesize } from "../../stacks/synthesize";
 import { ensureInitialized, planStack, runEngine, synthesizedStacks } from "../../tools/engine/stacks";
-import { REPO_ROOT, containersOf, deployEnv, describeE2E, removeLeftovers, requireDeployPrerequisites } from "./support/harness";
-import { freePort } from "./support/tcp";
+import { containersOf, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
+import { deployEnv } from "../../support/engine-env";
+import { describeE2E } from "./support/describe-e2e";
+import { REPO_ROOT } from "./support/toolchain";
+import { freePort } from "../../support/tcp";
 import { uniqueTinyProject } from "./support/tiny-deploy";
 
 const pgBin = () => {

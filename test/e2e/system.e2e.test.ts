@@ -10,21 +10,12 @@ import type { Project, ProjectInput } from "../../constructs/model";
 import { loadModel } from "../../stacks/load-model";
 import { synthesize } from "../../stacks/synthesize";
 import { planStack, synthesizedStacks, runEngine, StackPlan } from "../../tools/engine/stacks";
-import {
-  REPO_ROOT,
-  containersOf,
-  deployEnv,
-  describeE2E,
-  docker,
-  getJson,
-  lines,
-  pollUntil,
-  removeLeftovers,
-  requireDeployPrerequisites,
-  run,
-  workspace,
-} from "./support/harness";
-import { tcpAnswers } from "./support/tcp";
+import { containersOf, docker, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
+import { deployEnv, workspace } from "../../support/engine-env";
+import { getJson, lines, pollUntil, run } from "../../support/processes";
+import { describeE2E } from "./support/describe-e2e";
+import { REPO_ROOT } from "./support/toolchain";
+import { tcpAnswers } from "../../support/tcp";
 
 const OWNERS = ["local-obs", "dgx-pixels", "sparky"];
 const NETWORKS = ["sparky-observability", "dgx-pixels-net", "sparky-net"];

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { synthesize } from "../../stacks/synthesize";
 import { toolchainEnv, REPO_ROOT } from "../../tools/engine/toolchain";
 import { validateStacks } from "../../tools/validate-stacks";
-import { describeE2E } from "./support/harness";
+import { describeE2E } from "./support/describe-e2e";
 
 // Static check with the real engine and the pinned providers: every synthesized stack of both targets validates.
 describeE2E("tofu validate on every synthesized stack", () => {
@@ -22,6 +22,7 @@ describeE2E("tofu validate on every synthesized stack", () => {
     const expected = ["dgx-observability", "local-observability"];
     for (const project of ["dgx-pixels", "sparky"]) for (let i = 0; i < 2; i++) expected.push(`${project}-services`, `${project}-github`);
     expect(results.map((r) => r.stack).sort()).toEqual(expected.sort());
-    for (const r of results) expect({ stack: r.stack, valid: r.valid, diagnostics: r.diagnostics }).toEqual({ stack: r.stack, valid: true, diagnostics: [] });
+    for (const r of results)
+      expect({ stack: r.stack, valid: r.valid, diagnostics: r.diagnostics }).toEqual({ stack: r.stack, valid: true, diagnostics: [] });
   }, 180_000);
 });

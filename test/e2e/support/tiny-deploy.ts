@@ -1,8 +1,8 @@
 // Small, uniquely named projects for suites that deploy next to others on one Docker engine.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tinyProject, uniqueId } from "../../support/fixtures";
-import { freePort } from "./tcp";
+import { tinyProject, uniqueId } from "../../../support/fixtures";
+import { freePort } from "../../../support/tcp";
 
 /**
  * A two-service project (model + health-gated worker) without metrics, so it needs no observability stack,

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { DeploymentConfigInput, ProjectInput } from "../constructs/model";
-import { tinyProject } from "../test/support/fixtures";
+import { tinyProject } from "./fixtures";
 
 export interface DriftFixture {
   work: string;

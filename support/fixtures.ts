@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { DeploymentConfigInput, ProjectInput } from "../../constructs/model";
+import type { DeploymentConfigInput, ProjectInput } from "../constructs/model";
 
 /** A project id no other run on the same Docker engine uses, e.g. "drift-3fa09c". */
 export function uniqueId(prefix: string): string {

@@ -1,4 +1,4 @@
-// Request/response plumbing shared by the routes: GitHub-shaped errors, pagination, routing.
+// Request/response plumbing shared by the routes: GitHub-shaped errors, request bodies, pagination.
 import type { IncomingHttpHeaders } from "node:http";
 
 export const DOCS = "https://docs.github.com/rest";
@@ -78,54 +78,37 @@ export function paginate<T>(req: Req, items: T[]): Reply {
   return { status: 200, body: slice, headers: links.length ? { Link: links.join(", ") } : {} };
 }
 
-export type Handler = (req: Req) => Reply | Promise<Reply>;
-
-interface Route {
-  method: string;
-  template: string;
-  regex: RegExp;
-  keys: string[];
-  handler: Handler;
+export function body(req: Req): Record<string, any> {
+  if (req.body === undefined || req.body === null) return {};
+  if (typeof req.body !== "object" || Array.isArray(req.body)) throw new ApiError(400, "Problems parsing JSON");
+  return req.body;
 }
 
-export class Router {
-  private routes: Route[] = [];
-
-  add(method: string, template: string, handler: Handler): this {
-    const keys: string[] = [];
-    const pattern = template
-      .split("/")
-      .map((seg) => {
-        if (seg.startsWith(":")) {
-          keys.push(seg.slice(1));
-          return "([^/]+)";
-        }
-        if (seg.startsWith("*")) {
-          keys.push(seg.slice(1));
-          return "(.*)";
-        }
-        return seg.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-      })
-      .join("/");
-    this.routes.push({ method, template, regex: new RegExp(`^${pattern}/?$`), keys, handler });
-    return this;
+export function checkType(
+  resource: string,
+  b: Record<string, any>,
+  field: string,
+  type: "string" | "boolean" | "number" | "array",
+  doc: string,
+  nullable = false,
+): void {
+  if (!(field in b)) return;
+  const v = b[field];
+  if (v === null && nullable) return;
+  const okType = type === "array" ? Array.isArray(v) : typeof v === type;
+  if (!okType) {
+    throw new ApiError(
+      422,
+      `Invalid request.\n\nFor '${field}', ${JSON.stringify(v)} is not a ${type}.`,
+      [{ resource, field, code: "invalid" }],
+      doc,
+    );
   }
+}
 
-  /** Returns the handler and decoded params, or undefined when no route matches this method+path. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | undefined {
-    for (const r of this.routes) {
-      if (r.method !== method) continue;
-      const m = r.regex.exec(path);
-      if (!m) continue;
-      const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => {
-        params[k] = m[i + 1]
-          .split("/")
-          .map((s) => decodeURIComponent(s))
-          .join("/");
-      });
-      return { handler: r.handler, params };
-    }
-    return undefined;
+export function checkEnum(resource: string, b: Record<string, any>, field: string, values: string[], doc: string): void {
+  if (!(field in b) || b[field] === undefined) return;
+  if (!values.includes(b[field])) {
+    throw validationFailed([{ resource, field, code: "invalid", message: `${field} is not included in the list` }], doc);
   }
 }

@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { answerGraphQL, isGraphQLPath } from "./graphql";
 import { ApiError, type Req, type Reply } from "./http";
 import { buildRouter } from "./routes";
 import { createState, type EmulatorState } from "./state";
@@ -113,12 +114,10 @@ export async function startGitHubEmulator(opts: GitHubEmulatorOptions): Promise<
       return;
     }
 
-    if (url.pathname === "/api/graphql" || url.pathname === "/api/graphql/") {
-      // No resource we manage needs GraphQL (rulesets are REST); anything that asks is flagged.
-      state.unhandled.push({ method, path: url.pathname });
-      process.stderr.write(`[github-emulator] unhandled GraphQL request: ${method} ${url.pathname}\n`);
-      record(200);
-      send(res, 200, { errors: [{ message: "GraphQL is not implemented by the sparky-infra GitHub emulator" }] });
+    if (isGraphQLPath(url.pathname)) {
+      const reply = answerGraphQL(state, method, url.pathname);
+      record(reply.status);
+      send(res, reply.status, reply.body);
       return;
     }
     if (!url.pathname.startsWith("/api/v3/")) return unhandled();

@@ -1,0 +1,210 @@
+import type { ProjectInput } from "../../constructs/model";
+
+/** The 19 rules of deploy/prometheus/alerts/dgx-pixels.yml, in its groups (see decisions). */
+export const alerts: NonNullable<ProjectInput["alerts"]> = [
+  {
+    name: "gpu_critical",
+    interval: "30s",
+    rules: [
+      {
+        alert: "GPUHighVRAMUsage",
+        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL) * 100 > 95",
+        for: "2m",
+        severity: "warning",
+        labels: { component: "gpu", category: "memory" },
+        summary: "GPU {{ $labels.gpu }} VRAM above 95 %",
+        description:
+          'Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf "%.1f" }} % of total for 2 minutes; generation may soon fail with out-of-memory.',
+      },
+      {
+        alert: "GPUCriticalVRAMUsage",
+        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL) * 100 > 98",
+        for: "1m",
+        severity: "critical",
+        labels: { component: "gpu", category: "memory" },
+        summary: "GPU {{ $labels.gpu }} VRAM nearly exhausted",
+        description:
+          'Framebuffer use on GPU {{ $labels.gpu }} is {{ $value | printf "%.1f" }} %; out-of-memory failures are imminent. Reduce batch size or unload models.',
+      },
+      {
+        alert: "GPUHighTemperature",
+        expr: "DCGM_FI_DEV_GPU_TEMP > 85",
+        for: "5m",
+        severity: "warning",
+        labels: { component: "gpu", category: "thermal" },
+        summary: "GPU {{ $labels.gpu }} running hot",
+        description: "GPU {{ $labels.gpu }} has been above 85 °C for 5 minutes (now {{ $value }} °C); check cooling and airflow.",
+      },
+      {
+        alert: "GPUCriticalTemperature",
+        expr: "DCGM_FI_DEV_GPU_TEMP > 90",
+        for: "2m",
+        severity: "critical",
+        labels: { component: "gpu", category: "thermal" },
+        summary: "GPU {{ $labels.gpu }} temperature critical",
+        description: "GPU {{ $labels.gpu }} is at {{ $value }} °C, above 90 °C; expect throttling or shutdown.",
+      },
+      {
+        alert: "GPUXIDErrors",
+        expr: "increase(DCGM_FI_DEV_XID_ERRORS[5m]) > 0",
+        severity: "critical",
+        labels: { component: "gpu", category: "hardware" },
+        summary: "XID errors on GPU {{ $labels.gpu }}",
+        description: "GPU {{ $labels.gpu }} reported XID errors in the last 5 minutes; inspect the driver log (dmesg) for the XID code.",
+      },
+      {
+        alert: "GPUECCDoubleBitErrors",
+        expr: "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) > 0",
+        severity: "critical",
+        labels: { component: "gpu", category: "hardware" },
+        summary: "Uncorrectable ECC errors on GPU {{ $labels.gpu }}",
+        description: "GPU {{ $labels.gpu }} logged double-bit (uncorrectable) ECC errors in the last 10 minutes; results may be corrupt.",
+      },
+      {
+        alert: "GPUPowerViolation",
+        expr: "DCGM_FI_DEV_POWER_VIOLATION > 10000",
+        for: "5m",
+        severity: "warning",
+        labels: { component: "gpu", category: "power" },
+        summary: "GPU {{ $labels.gpu }} power-capped",
+        description: "GPU {{ $labels.gpu }} has spent {{ $value }} µs throttled by its power limit; throughput is reduced.",
+      },
+    ],
+  },
+  {
+    name: "generation_pipeline",
+    interval: "1m",
+    rules: [
+      {
+        alert: "HighGenerationLatency",
+        expr: "histogram_quantile(0.95, sum by (le, workflow) (rate(dgx_pixels_generation_duration_seconds_bucket[5m]))) > 10",
+        for: "10m",
+        severity: "warning",
+        labels: { component: "backend", category: "performance" },
+        summary: "p95 generation latency above 10 s ({{ $labels.workflow }})",
+        description:
+          'The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf "%.1f" }} s over the last 5 minutes.',
+      },
+      {
+        alert: "CriticalGenerationLatency",
+        expr: "histogram_quantile(0.95, sum by (le, workflow) (rate(dgx_pixels_generation_duration_seconds_bucket[5m]))) > 20",
+        for: "5m",
+        severity: "critical",
+        labels: { component: "backend", category: "performance" },
+        summary: "p95 generation latency above 20 s ({{ $labels.workflow }})",
+        description:
+          'The 95th percentile generation time for workflow {{ $labels.workflow }} is {{ $value | printf "%.1f" }} s, far beyond the 3 s target.',
+      },
+      {
+        alert: "HighFailureRate",
+        expr: "sum(rate(dgx_pixels_generation_failures_total[5m])) / sum(rate(dgx_pixels_images_generated_total[5m])) > 0.1",
+        for: "5m",
+        severity: "critical",
+        labels: { component: "backend", category: "reliability" },
+        summary: "More than 10 % of generations failing",
+        description: "Failed generations are {{ $value | humanizePercentage }} of completed ones over the last 5 minutes.",
+      },
+      {
+        alert: "QueueDepthGrowing",
+        expr: "deriv(dgx_pixels_queue_depth[5m]) > 1",
+        for: "10m",
+        severity: "warning",
+        labels: { component: "backend", category: "capacity" },
+        summary: "Generation queue keeps growing",
+        description:
+          'The job queue has been growing by about {{ $value | printf "%.1f" }} jobs/s for 10 minutes; the worker cannot keep up.',
+      },
+      {
+        alert: "NoImagesGenerated",
+        expr: "rate(dgx_pixels_images_generated_total[5m]) == 0",
+        for: "5m",
+        severity: "critical",
+        labels: { component: "backend", category: "availability" },
+        summary: "No images generated in the last 5 minutes",
+        description: "The backend has produced no images for 5 minutes; check the worker and ComfyUI.",
+      },
+    ],
+  },
+  {
+    name: "system_resources",
+    interval: "1m",
+    rules: [
+      {
+        alert: "HighSystemMemory",
+        expr: "(node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes) / node_memory_MemTotal_bytes > 0.90",
+        for: "5m",
+        severity: "warning",
+        labels: { component: "system", category: "memory" },
+        summary: "Unified memory above 90 %",
+        description:
+          "The host has used {{ $value | humanizePercentage }} of its unified memory for 5 minutes; CPU and GPU share this pool.",
+      },
+      {
+        alert: "DiskSpaceLow",
+        expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.15',
+        for: "10m",
+        severity: "warning",
+        labels: { component: "system", category: "storage" },
+        summary: "Less than 15 % disk space left",
+        description: "Only {{ $value | humanizePercentage }} of the root filesystem is free; models and outputs may soon fail to write.",
+      },
+      {
+        alert: "DiskSpaceCritical",
+        expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.05',
+        for: "5m",
+        severity: "critical",
+        labels: { component: "system", category: "storage" },
+        summary: "Less than 5 % disk space left",
+        description: "Only {{ $value | humanizePercentage }} of the root filesystem is free; free space now.",
+      },
+    ],
+  },
+  {
+    name: "zeromq_communication",
+    interval: "30s",
+    rules: [
+      {
+        alert: "HighZMQMessageQueue",
+        expr: "zmq_message_queue_depth > 100",
+        for: "5m",
+        severity: "warning",
+        labels: { component: "worker", category: "ipc" },
+        summary: "ZeroMQ queue backlog on {{ $labels.endpoint }}",
+        description: "{{ $value }} messages are waiting on ZeroMQ endpoint {{ $labels.endpoint }} for 5 minutes.",
+      },
+      {
+        alert: "ZMQConnectionErrors",
+        expr: "increase(zmq_connection_errors_total[5m]) > 5",
+        severity: "critical",
+        labels: { component: "worker", category: "ipc" },
+        summary: "ZeroMQ connection errors on {{ $labels.endpoint }}",
+        description: "{{ $value }} ZeroMQ connection errors ({{ $labels.error_type }}) on {{ $labels.endpoint }} in the last 5 minutes.",
+      },
+    ],
+  },
+  {
+    name: "comfyui_integration",
+    interval: "1m",
+    rules: [
+      {
+        alert: "ComfyUIAPIErrors",
+        expr: "increase(comfyui_api_errors_total[5m]) > 10",
+        for: "3m",
+        severity: "warning",
+        labels: { component: "comfyui", category: "integration" },
+        summary: "ComfyUI API errors on {{ $labels.endpoint }}",
+        description:
+          "The backend saw {{ $value }} ComfyUI API errors ({{ $labels.error_type }}) on {{ $labels.endpoint }} in the last 5 minutes.",
+      },
+      {
+        alert: "ComfyUIDown",
+        expr: 'up{job="dgx-pixels-comfyui"} == 0',
+        for: "2m",
+        severity: "critical",
+        labels: { component: "comfyui", category: "availability" },
+        summary: "ComfyUI is down",
+        description: "Prometheus has not been able to scrape ComfyUI for 2 minutes; image generation is unavailable.",
+      },
+    ],
+  },
+];

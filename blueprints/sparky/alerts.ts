@@ -1,0 +1,87 @@
+import type { ProjectInput } from "../../constructs/model";
+
+export const alerts: NonNullable<ProjectInput["alerts"]> = [
+  {
+    name: "sparky_availability",
+    interval: "30s",
+    rules: [
+      {
+        alert: "OllamaDown",
+        expr: "sparky_ollama_up == 0",
+        for: "2m",
+        severity: "critical",
+        labels: { component: "ollama", category: "availability" },
+        summary: "Ollama is not answering",
+        description: "The orchestrator's /api/tags probe of Ollama has failed for 2 minutes; analysis and generation cannot run.",
+      },
+      {
+        alert: "OrchestratorDown",
+        expr: 'up{job="sparky-orchestrator"} == 0',
+        for: "2m",
+        severity: "critical",
+        labels: { component: "orchestrator", category: "availability" },
+        summary: "Sparky orchestrator is down",
+        description: "Prometheus cannot scrape the orchestrator; no pipeline runs will start.",
+      },
+      {
+        alert: "PipelineServiceDown",
+        expr: 'up{job=~"sparky-(collector|analyzer|generator|publisher)"} == 0',
+        for: "5m",
+        severity: "warning",
+        labels: { component: "pipeline", category: "availability" },
+        summary: "Sparky stage {{ $labels.job }} is down",
+        description: "{{ $labels.job }} has not been scrapeable for 5 minutes; runs that need it will fail.",
+      },
+    ],
+  },
+  {
+    name: "sparky_pipeline",
+    interval: "1m",
+    rules: [
+      {
+        alert: "PipelineRunFailed",
+        expr: "increase(sparky_pipeline_failures_total[1h]) > 0",
+        severity: "warning",
+        labels: { component: "orchestrator", category: "reliability" },
+        summary: "A Sparky pipeline run failed",
+        description: "{{ $value }} pipeline run(s) failed in the last hour; check the orchestrator logs.",
+      },
+      {
+        alert: "DailyReportStale",
+        expr: "time() - sparky_publish_last_success_timestamp_seconds > 129600",
+        for: "30m",
+        severity: "warning",
+        labels: { component: "publisher", category: "freshness" },
+        summary: "No report published for 36 hours",
+        description: "The last successful publish was {{ $value | humanizeDuration }} ago; the daily digest is overdue.",
+      },
+      {
+        alert: "LLMHighLatency",
+        expr: "histogram_quantile(0.95, sum by (le) (rate(sparky_llm_request_duration_seconds_bucket[15m]))) > 120",
+        for: "15m",
+        severity: "warning",
+        labels: { component: "analyzer", category: "performance" },
+        summary: "LLM calls are slow",
+        description: 'p95 Ollama request time is {{ $value | printf "%.0f" }} s over 15 minutes.',
+      },
+      {
+        alert: "LLMRequestFailures",
+        expr: "sum(rate(sparky_llm_request_failures_total[15m])) / sum(rate(sparky_llm_requests_total[15m])) > 0.2",
+        for: "10m",
+        severity: "warning",
+        labels: { component: "analyzer", category: "reliability" },
+        summary: "More than 20 % of LLM requests failing",
+        description: "{{ $value | humanizePercentage }} of Ollama requests failed over the last 15 minutes.",
+      },
+      {
+        alert: "GitHubRateLimitLow",
+        expr: "sparky_github_rate_limit_remaining < 100",
+        for: "5m",
+        severity: "warning",
+        labels: { component: "collector", category: "capacity" },
+        summary: "GitHub API rate limit nearly exhausted",
+        description: "Only {{ $value }} GitHub API requests remain; collection may be incomplete.",
+      },
+    ],
+  },
+];

@@ -1,0 +1,23 @@
+/** Choices made where the Sparky sources are silent or disagree. */
+export const decisions = [
+  "Plan source: docs/guides/parallel-issues.md (the Rust-era 18-issue plan); issue #N becomes WS-NN so all 18 issues, bootstrap included, are workstreams (the guide's own WS1-WS14 labels skip Phase 0).",
+  "Milestones M0-M5 are the guide's phases 0-5; Phase 2 overlaps Phase 1 in the guide's day windows but is a separate milestone because the orchestrator needs the stage services' message types.",
+  "Durations are the guide's single estimates (min = max); the guide gives no ranges. The hard-dependency schedule comes to 47 days (WS-01 → WS-09 → WS-10 → WS-11 → WS-14 → WS-17), shorter than the guide's ~60 because its phase windows carry slack.",
+  "WS-09 (orchestrator) is hard only on WS-01: the guide starts it once #5-#8 have started, not finished, so WS-05..WS-08 are soft; WS-10 (event bus) is hard on WS-09 as the guide says.",
+  "WS-11..WS-13 are hard on WS-10 (they run after Phase 2); WS-07 → WS-06 and WS-08 → WS-07 are soft because the guide runs #5-#8 in parallel.",
+  "Orchestrators: four domains grouped by phase (bootstrap M0, pipeline M1-M2, platform M3-M4, enhancements M5), following the dgx-pixels pattern the repo adopts; every owner is @beengud as in .github/CODEOWNERS.",
+  "requiredChecks are job display names (ci.yml's six jobs plus Phage's 'Policy Validation'): setup-branch-protection.nu names workflows (CI, Documentation Check, Phage Policy Check), which never match check runs; 'Documentation Check' jobs are left out because that workflow only runs when docs change and would block other PRs.",
+  "startDate 2025-12-08, the first Monday after v0.1.0 (2025-12-05).",
+  "Services are the planned Rust crates (orchestrator, collector, analyzer, generator, publisher) plus Ollama, deployed with Docker on the DGX rather than k3s: the host runs everything through Docker, and the optional dashboard is left out until WS-17 exists.",
+  "Ollama image pinned to ollama/ollama:0.12.6 (never latest); the tag was chosen offline as a release with ARM64 CUDA support and should be confirmed against Docker Hub before the first deploy.",
+  "Ollama env: only OLLAMA_FLASH_ATTENTION=1 and OLLAMA_KV_CACHE_TYPE=q8_0 from the deployment doc; OLLAMA_GPU_LAYERS and OLLAMA_GPU_MEMORY_FRACTION are not Ollama settings and are dropped.",
+  "Ollama healthcheck runs 'ollama list' (the image has no curl), which queries the same /api/tags the probe checks; start period 60s as in the doc's txt2kg pattern.",
+  "Ollama has no native /metrics, so it declares no metrics endpoint; the orchestrator polls /api/tags and exports sparky_ollama_up, which OllamaDown uses.",
+  "LLM model llama3.2:3b: it is what the working analyze scripts run (switched from qwen2.5-coder for better prose); config/default.toml's qwen2.5-coder:1.5b is only read by collect-v2.nu.",
+  "Orchestrator ZeroMQ ports 5555/5556 are published on host ports 5565/5566 because dgx-pixels' backend-worker already holds 5555/5556 on the same DGX.",
+  "Each Rust service serves /health, /ready and /metrics on container port 8080; host ports 18080-18084 avoid 8080/8443 (k3d load balancer), 5000 (k3d registry), dgx-pixels (8188, 5555, 5556, 8000, 3001, 8001) and the host observability set (9090, 3000, 9100, 9400).",
+  "Images are ghcr.io/raibid-labs/sparky-<service>:0.1.0 (one image per service, matching the per-target multi-stage Dockerfile and tag v0.1.0).",
+  "Stage services depend on the orchestrator being healthy; the orchestrator depends on Ollama healthy; a shared 'data' volume (keep) holds raw data, processed data and output under /data/sparky as in the production config example.",
+  "GitHub access: collector and publisher read GH_TOKEN from SPARKY_GH_TOKEN on the deploying machine; no token is stored in the blueprint.",
+  "Scrape jobs are named '<project>-<service>' (e.g. sparky-orchestrator); metric names in alerts are the ones the services declare in exposes.",
+];
