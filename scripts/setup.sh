@@ -33,11 +33,15 @@ else
   echo "present"
 fi
 
-step "engine and providers"
-bash scripts/setup-toolchain.sh
-
-step "tools (just, actionlint, docker compose)"
-bash scripts/setup-tools.sh
+step "engine, providers and tools (just, actionlint, docker compose)"
+# Both mostly build Go modules; side by side, one's downloads overlap the other's compiling.
+bash scripts/setup-tools.sh &
+tools=$!
+toolchain_status=0
+bash scripts/setup-toolchain.sh || toolchain_status=$?
+tools_status=0
+wait "$tools" || tools_status=$?
+[ "$toolchain_status" = 0 ] && [ "$tools_status" = 0 ] || { echo "setup failed (toolchain: $toolchain_status, tools: $tools_status)" >&2; exit 1; }
 
 if [ "${SPARKY_SKIP_DOCKER:-0}" != 1 ]; then
   step "docker engine"
