@@ -1,8 +1,10 @@
 // Renders plan-preview results as one GitHub comment: summary table, destroy/replace banner, per-stack
 // details, all masked and always within GitHub's comment limit.
 import type { PlanJson } from "../engine/stacks";
-import { createMasker, Masker, SENSITIVE } from "./mask";
-import { ChangeKind, Counts, describeReason, formatPath, PlanSummary, summarizePlan } from "./summary";
+import { createMasker, Masker, markAt, SENSITIVE } from "../engine/mask";
+import { fenced } from "../engine/markdown";
+import { formatPath } from "../engine/paths";
+import { ChangeKind, Counts, describeReason, PlanSummary, summarizePlan } from "./summary";
 
 export const MARKER = "<!-- sparky-infra:plan-preview -->";
 /** GitHub rejects issue comments longer than this (characters). */
@@ -44,6 +46,8 @@ export interface RenderOptions {
   subtitle?: string;
   /** Where readers find the untrimmed rendering and the plan files. */
   artifactHint?: string;
+  /** The last line, given the exit code (default: where the plans are and how to apply exactly them). */
+  footer?: (exitCode: 0 | 1 | 2) => string;
 }
 
 export interface Rendered {
@@ -128,8 +132,9 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
     .map((a) => masker.text(renderStack(a.report, a.summary, masker)).split("\n"));
   const footer = [
     "",
-    `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plan files and their sha256 are in ${artifactHint}; ` +
-      "`just plan-preview apply --from <dir>` applies exactly these plans and refuses any other.</sub>",
+    options.footer?.(exitCode) ??
+      `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plan files and their sha256 are in ${artifactHint}; ` +
+        "`just plan-preview apply --from <dir>` applies exactly these plans and refuses any other.</sub>",
   ];
 
   const fullText = [...head, ...sections.flat(), ...footer].join("\n") + "\n";
@@ -287,13 +292,6 @@ function renderStack(report: StackReport, summary: PlanSummary | undefined, mask
   return out.join("\n");
 }
 
-/** A fence longer than any backtick run inside, so values cannot break out of it. */
-function fenced(lines: string[], lang: string): string[] {
-  const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
-  const fence = "`".repeat(longest + 1);
-  return [fence + lang, ...lines, fence];
-}
-
 type Path = (string | number)[];
 interface Leaf {
   path: Path;
@@ -342,8 +340,7 @@ export function attributeLines(
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isObjectArray = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0 && v.every(isObject);
-const at = (marks: unknown, key: string | number): unknown =>
-  marks === true ? true : marks && typeof marks === "object" ? (marks as Record<string | number, unknown>)[key] : undefined;
+const at = markAt;
 const hasMark = (marks: unknown): boolean =>
   marks === true || (Array.isArray(marks) ? marks.some(hasMark) : isObject(marks) ? Object.values(marks).some(hasMark) : false);
 
