@@ -78,18 +78,20 @@ describe("the cdktf app (main.ts)", () => {
     expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-observability");
   });
 
-  test("deploying GitHub stacks without a token stops with a clear error before synth or the engine run", () => {
+  test("deploying GitHub stacks without a token stops with a clear error before the engine runs, writing nothing", () => {
     const bin = tempDir("sparky-nogh-");
     fs.writeFileSync(path.join(bin, "gh"), "#!/bin/sh\nexit 1\n", { mode: 0o755 }); // `gh auth token` has none
     const outdir = path.join(tempDir("sparky-app-"), "cdktf.out");
-    const result = spawnSync("bash", ["scripts/cdktf.sh", "local", "deploy", "--auto-approve", "*-github"], {
+    const result = spawnSync(process.execPath, ["bin/run.js", "tools/deploy.ts", "deploy", "local", "*-github"], {
       cwd: root,
       env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, CDKTF_OUTDIR: outdir },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("sparky-infra: GITHUB_TOKEN is not set and 'gh auth token' gave none; the *-github stacks need it.");
+    expect(result.stderr).toContain("GITHUB_TOKEN (dgx-pixels-github, sparky-github): is not set and 'gh auth token' gave none.");
     expect(fs.existsSync(outdir)).toBe(false);
+    expect(fs.existsSync(path.dirname(outdir))).toBe(true);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
   });
 });
