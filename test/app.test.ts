@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
+const WARNING = 'sparky-infra: warning: projects.dgx-pixels.services.comfyui.gpu: requests a GPU, but host "local" has none';
 
 /** Every temp dir the tests make, removed in afterAll. */
 const tempDirs: string[] = [];
@@ -42,6 +43,26 @@ describe("the cdktf app (main.ts)", () => {
     // The GPU downgrade on the CPU-only local host is visible, never silent.
     expect(stderr).toContain('warning: projects.dgx-pixels.services.comfyui.gpu: requests a GPU, but host "local" has none');
   });
+
+  test("warnings look like warnings through the cdktf CLI too (it logs an app's stderr as [ERROR], prints its stdout)", () => {
+    const direct = runApp({ CDKTF_CONTEXT_JSON: "{}" }); // what the cdktf CLI sets for its app
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toContain(WARNING);
+    expect(direct.stderr).not.toContain("warning");
+
+    const outdir = path.join(tempDir("sparky-cdktf-"), "cdktf.out");
+    const cli = spawnSync(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", CI: "1" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    const output = `${cli.stdout}\n${cli.stderr}`;
+    expect(cli.status).toBe(0);
+    expect(output).toContain(WARNING);
+    expect(output.split("\n").filter((l) => l.includes("sparky-infra: warning") && /ERROR/.test(l))).toEqual([]);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-pixels-services");
+  }, 150_000);
 
   test("a bad config reports every problem with its path, exits non-zero and writes nothing", () => {
     const dir = tempDir("sparky-config-");
