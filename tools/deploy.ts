@@ -10,14 +10,20 @@ import { runCli } from "./engine/cli";
 import { REPO_ROOT } from "./engine/toolchain";
 import { runStacks, StacksCommand } from "./deploy/run";
 
-const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--yes]
+const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--terraform-parallelism N] [--yes]
   TARGET   a target of the config (default: SPARKY_TARGET, else the config's defaultTarget)
   STACKS   stack name patterns, space- or comma-separated ('*-services *-observability'); default every stack
   --output the synthesized output directory (default: CDKTF_OUTDIR, else cdktf.out)
   --parallel stacks planned at once (default 4)
+  --terraform-parallelism resources the engine works on at once per stack (default 10; lower it for a DGX over ssh)
   --yes    destroy without asking (required without a terminal)`;
 
-const OPTIONS = { output: { type: "string" }, parallel: { type: "string" }, yes: { type: "boolean" } } as const;
+const OPTIONS = {
+  output: { type: "string" },
+  parallel: { type: "string" },
+  "terraform-parallelism": { type: "string" },
+  yes: { type: "boolean" },
+} as const;
 const COMMANDS: readonly string[] = ["diff", "deploy", "destroy"];
 
 async function confirm(question: string): Promise<boolean> {
@@ -44,6 +50,9 @@ async function main(): Promise<number> {
     outdir: path.resolve(values.output ?? env.CDKTF_OUTDIR ?? path.join(REPO_ROOT, "cdktf.out")),
     stacks: stacks.filter((s) => s.trim() !== ""),
     parallel: positiveInteger("parallel", values.parallel, 4, USAGE),
+    parallelism: values["terraform-parallelism"]
+      ? positiveInteger("terraform-parallelism", values["terraform-parallelism"], 10, USAGE)
+      : undefined,
     yes: values.yes === true,
     confirm: process.stdin.isTTY && process.stderr.isTTY ? confirm : undefined,
     stdout: (text) => process.stdout.write(text),

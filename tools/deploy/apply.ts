@@ -25,12 +25,20 @@ const firstLine = (text: string) =>
 /** Saved plans (`planFile` in each stack directory) of every stack, at most `parallel` at a time. */
 export async function planAll(
   stacks: readonly SynthesizedStack[],
-  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; parallel: number; planFile: string; destroy?: boolean },
+  options: {
+    env: NodeJS.ProcessEnv;
+    masker: Masker;
+    view: ProgressView;
+    parallel: number;
+    planFile: string;
+    destroy?: boolean;
+    parallelism?: number;
+  },
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
-    return planStack(stack, { env: options.env, planFile: options.planFile, destroy: options.destroy });
+    return planStack(stack, { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism });
   });
   return settled.map((r, i) => {
     const stack = stacks[i];
@@ -73,6 +81,7 @@ export async function applyAll(
     view: ProgressView;
     waitsFor: (stack: SynthesizedStack) => readonly string[];
     phase: Extract<Phase, "applying" | "destroying">;
+    parallelism?: number;
   },
 ): Promise<AppliedStack[]> {
   const { view } = options;
@@ -110,7 +119,7 @@ export async function applyAll(
 async function applyPlan(
   stack: SynthesizedStack,
   plan: StackPlan,
-  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; phase: "applying" | "destroying" },
+  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; phase: "applying" | "destroying"; parallelism?: number },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
   // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
@@ -146,7 +155,8 @@ async function applyPlan(
     else return;
     show();
   };
-  const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", plan.planFile], {
+  const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
+  const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", ...parallelism, plan.planFile], {
     env: options.env,
     onLine,
     timeoutMs: 60 * 60_000,

@@ -22,6 +22,8 @@ export interface StacksRunOptions {
   stacks: readonly string[];
   /** Stacks planned at once. */
   parallel: number;
+  /** Resources the engine works on at once within a stack (default: the engine's 10). */
+  parallelism?: number;
   /** destroy: go on without asking. */
   yes?: boolean;
   /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
@@ -51,7 +53,14 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     command,
     options.stderr,
   );
-  const context = { ...prepared, view, parallel: options.parallel, planFile: PLAN_FILE[command], destroy: command === "destroy" };
+  const context = {
+    ...prepared,
+    view,
+    parallel: options.parallel,
+    parallelism: options.parallelism,
+    planFile: PLAN_FILE[command],
+    destroy: command === "destroy",
+  };
   try {
     const planned = await planAll(order, context);
     if (command === "diff") {

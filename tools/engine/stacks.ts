@@ -140,6 +140,8 @@ export interface PlanOptions extends EngineOptions {
   exclude?: readonly string[];
   /** A plan that destroys every resource of the stack. */
   destroy?: boolean;
+  /** Resources the engine works on at once (`-parallelism`; its default is 10). */
+  parallelism?: number;
 }
 
 export interface StackPlan {
@@ -189,6 +191,7 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   const args = ["plan", "-input=false", "-no-color", options.lock === false ? "-lock=false" : "-lock-timeout=60s", `-out=${planFile}`];
   if (options.refreshOnly) args.push("-refresh-only");
   if (options.destroy) args.push("-destroy");
+  if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
