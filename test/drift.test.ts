@@ -1,6 +1,6 @@
 // Unit tests of the drift tooling: ignore list validation and matching, the JSON-only analysis (normalisation
 // noise, out-of-band changes, deletions, unapplied code, masking), the issue planner and the CLI arguments.
-import type { PlanJson, ResourceChange } from "../tools/engine/stacks";
+import { change, deployed, plan } from "./support/plan-json";
 import { analyzeStack, diffAttributes, exitCodeFor, semanticEqual, summarize } from "../tools/drift/analyze";
 import { attributeCovers, findIgnore, IgnoreListError, loadIgnoreList, parseIgnoreList } from "../tools/drift/ignore";
 import { SENSITIVE as MASK } from "../tools/engine/mask";
@@ -20,19 +20,6 @@ const container = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function change(
-  address: string,
-  actions: string[],
-  before: unknown,
-  after: unknown,
-  extra: Partial<ResourceChange["change"]> = {},
-): ResourceChange {
-  const [type, name] = address.split(".");
-  return { address, type, name, mode: "managed", change: { actions, before, after, ...extra } };
-}
-
-const plan = (p: Partial<PlanJson> & { prior_state?: unknown }): PlanJson => ({ format_version: "1.2", ...p }) as PlanJson;
-const deployed = { prior_state: { values: { root_module: { resources: [{}] } } } };
 const C = "docker_container.worker";
 
 describe("ignore list", () => {

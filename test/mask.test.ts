@@ -4,7 +4,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { PlanJson, ResourceChange } from "../tools/engine/stacks";
 import { analyzeStack, summarize } from "../tools/drift/analyze";
 import { issueBody } from "../tools/drift/issues";
 import { renderMarkdown } from "../tools/drift/render";
@@ -12,20 +11,9 @@ import { createMasker, maskDeep, SENSITIVE } from "../tools/engine/mask";
 import { looksSecret } from "../tools/engine/secret-names";
 import { renderComment } from "../tools/plan-preview/render";
 import { writeOutputs } from "../tools/plan-preview/run";
+import { change, deployed, plan } from "./support/plan-json";
 import { FIXTURE_ECHO, FIXTURE_ROTATED, FIXTURE_SECRET, fixtureMasker, outcome, plan as fixturePlan } from "./fixtures/plans/golden";
 
-const plan = (p: Partial<PlanJson> & { prior_state?: unknown }): PlanJson => ({ format_version: "1.2", ...p }) as PlanJson;
-const deployed = { prior_state: { values: { root_module: { resources: [{}] } } } };
-function change(
-  address: string,
-  actions: string[],
-  before: unknown,
-  after: unknown,
-  extra: Partial<ResourceChange["change"]> = {},
-): ResourceChange {
-  const [type, name] = address.split(".");
-  return { address, type, name, mode: "managed", change: { actions, before, after, ...extra } };
-}
 const count = (text: string, s: string) => text.split(s).length - 1;
 
 describe("plan preview masking", () => {
