@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     out: path.resolve(values.out ?? ".plan-preview"),
     stacks: values.stacks,
     parallel: positiveInteger("parallel", values.parallel, 3, USAGE),
+    progress: process.stderr,
   });
   process.stdout.write(result.markdown);
   return result.exitCode;

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { containersOf, docker, dockerRun } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
+import { lineStream, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, runEngine, SynthesizedStack } from "../engine/stacks";
 import { REPO_ROOT } from "../engine/toolchain";
 import { readStackConfig, StackConfig } from "../engine/variables";
@@ -224,19 +225,23 @@ type DriftCheck = DriftReport & { imports: Record<string, Record<string, string>
 
 async function checkPrepared(options: CheckOptions, prepared: PreparedStacks): Promise<DriftCheck> {
   const { selected: stacks, masker } = prepared;
-  const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const view = new ProgressView(
+    stacks.map((s) => s.name),
+    "drift",
+    options.progress ? lineStream(options.progress) : process.stderr,
+  );
   const results = await forEachBounded(
     stacks,
     options.concurrency ?? DEFAULT_CONCURRENCY,
-    (s) => checkStack(s, options, prepared),
-    (e) => {
-      if (e.state === "started") log(`drift: ${e.item.name} …`);
-      else
-        log(
-          `drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`,
-        );
+    async (s) => {
+      view.set(s.name, "checking");
+      const report = await checkStack(s, options, prepared);
+      view.set(s.name, "done", report.status);
+      return report;
     },
+    (e) => e.state === "failed" && view.set(e.item.name, "failed"),
   );
+  view.finish();
   const imports: Record<string, Record<string, string>> = {};
   const stopped: Record<string, StoppedContainer[]> = {};
   const reports = results.map((r, i): StackReport => {

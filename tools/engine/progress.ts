@@ -4,6 +4,7 @@
 export type Phase =
   | "queued"
   | "planning"
+  | "checking"
   | "planned"
   | "waiting for dependencies"
   | "applying"
@@ -32,6 +33,11 @@ export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
 }
+
+/** A stream that hands each complete line to `log` (for callers that collect lines, e.g. tests). */
+export const lineStream = (log: (line: string) => void): ProgressStream => ({
+  write: (text: string) => text.split("\n").filter(Boolean).forEach(log),
+});
 
 export class ProgressView {
   private readonly rows = new Map<string, Row>();

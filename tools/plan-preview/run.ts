@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createMasker, maskDeep, Masker } from "../engine/mask";
 import { prepareStacks } from "../engine/prepare";
+import { lineStream, ProgressStream, ProgressView } from "../engine/progress";
 import { secretsOf } from "../engine/secrets";
 import { selectStacks } from "../engine/select";
 import { dependencyOrder, ensureInitialized, forEachBounded, planStack, runEngine, synthesizedStacks } from "../engine/stacks";
@@ -30,6 +31,8 @@ export interface PreviewOptions {
   stacks?: readonly string[];
   parallel?: number;
   log?: (line: string) => void;
+  /** Where the per-stack progress goes (default: lines to `log`). */
+  progress?: ProgressStream;
   subtitle?: string;
   limit?: number;
 }
@@ -62,23 +65,28 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
   const { selected, env, masker } = prepareStacks({ ...options, outdir: path.join(out, SYNTH_DIR), log });
   log(`plan-preview: synthesized in ${Date.now() - started} ms; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`);
 
+  const view = new ProgressView(
+    selected.map((s) => s.name),
+    "plan-preview",
+    options.progress ?? lineStream(log),
+  );
   const settled = await forEachBounded(
     selected,
     options.parallel ?? 3,
     async (stack) => {
+      view.set(stack.name, "planning");
       // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
       const plan = await planStack(stack, { env });
       const keep = path.join(out, stack.name, PLAN_NAME);
       fs.mkdirSync(path.dirname(keep), { recursive: true });
       fs.copyFileSync(plan.planFile, keep);
       fs.chmodSync(keep, 0o600);
+      view.set(stack.name, "done");
       return plan;
     },
-    (e) => {
-      const what = e.state === "started" ? "planning" : e.state === "finished" ? `planned in ${((e.ms ?? 0) / 1000).toFixed(1)} s` : `FAILED after ${((e.ms ?? 0) / 1000).toFixed(1)} s`;
-      log(`[plan ${e.done}/${e.total}] ${e.item.name}: ${what}`);
-    },
+    (e) => e.state === "failed" && view.set(e.item.name, "failed"),
   );
+  view.finish();
   const outcomes: StackOutcome[] = settled.map((r, i) => {
     const stack = selected[i].name;
     const planFile = path.join(stack, PLAN_NAME);
