@@ -57,7 +57,8 @@ export async function planAll(
 
 export interface AppliedStack {
   stack: SynthesizedStack;
-  result: "applied" | "no changes" | "failed" | "skipped";
+  /** "unplanned": its plan failed, so nothing was applied. */
+  result: "applied" | "no changes" | "unplanned" | "failed" | "skipped";
   /** The engine's summary line, the failure (masked), or why it was skipped. */
   message: string;
 }
@@ -88,12 +89,12 @@ export async function applyAll(
   const results = new Map<string, Promise<AppliedStack>>();
   const run = async (p: PlannedStack): Promise<AppliedStack> => {
     const { stack } = p;
-    if (p.error || !p.plan) return { stack, result: "failed", message: p.error ?? "no plan" };
+    if (p.error || !p.plan) return { stack, result: "unplanned", message: p.error ?? "no plan" };
     const waits = options.waitsFor(stack).filter((name) => results.has(name));
     if (waits.length > 0) {
       if (p.hasChanges) view.set(stack.name, "waiting for dependencies", waits.join(", "));
       const blocked = (await Promise.all(waits.map((name) => results.get(name)!))).filter(
-        (r) => r.result === "failed" || r.result === "skipped",
+        (r) => r.result !== "applied" && r.result !== "no changes",
       );
       if (blocked.length > 0) {
         const message = `${blocked.map((b) => b.stack.name).join(", ")} did not ${options.phase === "applying" ? "deploy" : "get destroyed"}`;

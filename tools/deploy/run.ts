@@ -117,10 +117,11 @@ async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressVi
 }
 
 function report(applied: readonly AppliedStack[], { masker }: PreparedStacks, command: StacksCommand, note: (line: string) => void): void {
-  for (const a of applied.filter((x) => x.result === "failed" || x.result === "skipped")) {
-    note(`\n${command}: ${a.stack.name} ${a.result === "failed" ? "FAILED" : `skipped: ${a.message}`}`);
-    if (a.result !== "failed") continue;
-    note(a.message);
-    if (command === "deploy") for (const line of unhealthyReport(a.stack, masker)) note(line);
+  for (const a of applied) {
+    if (a.result === "skipped") note(`\n${command}: ${a.stack.name} skipped: ${a.message}`);
+    if (a.result !== "failed" && a.result !== "unplanned") continue;
+    note(`\n${command}: ${a.stack.name} FAILED${a.result === "unplanned" ? " to plan" : ""}\n${a.message}`);
+    // A health gate fails during apply: then the containers' own state and logs say why.
+    if (command === "deploy" && a.result === "failed") for (const line of unhealthyReport(a.stack, masker)) note(line);
   }
 }
