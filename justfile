@@ -1,5 +1,7 @@
 # sparky-infra tasks. `just --list` shows them all.
 set shell := ["bash", "-euo", "pipefail", "-c"]
+# Arguments reach recipes as "$1", "$@": never pasted into a command line, so no argument is run as shell.
+set positional-arguments
 
 default:
     @just --list
@@ -24,7 +26,7 @@ test-unit:
 lint: synth
     npx tsc --noEmit -p .
     npx prettier --check "**/*.{ts,js,json}" --log-level warn
-    bash scripts/validate-stacks.sh
+    node bin/run.js tools/validate-stacks.ts
     bash scripts/actionlint.sh
 
 # Format TypeScript and JSON
@@ -33,27 +35,27 @@ fmt:
 
 # Print a project's workstream DAG as Mermaid (default: dgx-pixels)
 graph project="dgx-pixels":
-    node bin/run.js tools/graph.ts {{project}}
+    node bin/run.js tools/graph.ts "$1"
 
 # Deploy a target's stacks (default: every stack of the config's defaultTarget), e.g. `just deploy dgx '*-services'`
-deploy target="" stacks="*":
-    set -f; bash scripts/cdktf.sh {{target}} deploy --auto-approve {{stacks}}
+deploy target="" stacks="" *flags:
+    node bin/run.js tools/deploy.ts deploy "$@"
 
-# Show what a deploy would change, stack by stack
-diff target="" stacks="*":
-    set -f; bash scripts/cdktf.sh {{target}} diff {{stacks}}
+# Show what a deploy would change (exit 0 no changes, 2 changes, 1 error)
+diff target="" stacks="" *flags:
+    node bin/run.js tools/deploy.ts diff "$@"
 
-# Destroy a target's stacks
-destroy target="" stacks="*":
-    set -f; bash scripts/cdktf.sh {{target}} destroy --auto-approve {{stacks}}
+# Destroy a target's stacks, never a *-github stack unless named; asks first (--yes in CI)
+destroy target="" stacks="" *flags:
+    node bin/run.js tools/deploy.ts destroy "$@"
 
 # Plan every stack and render one PR comment (exit 0 no changes, 2 changes, 1 error); `apply --from DIR` applies it
 plan-preview *args:
-    node bin/run.js tools/plan-preview.ts {{args}}
+    node bin/run.js tools/plan-preview.ts "$@"
 
 # Report drift per stack (exit 0 clean, 2 drift, 1 error); `just drift reconcile --restore|--accept` repairs it
 drift *args:
-    node bin/run.js tools/drift.ts {{args}}
+    node bin/run.js tools/drift.ts "$@"
 
 # Run the benchmarks and rewrite bench/results.md
 bench:

@@ -1,13 +1,14 @@
 import * as path from "node:path";
 import { ModelValidationError } from "./constructs/model/validate";
 import { synthesize } from "./stacks/synthesize";
+import { reportWarnings } from "./stacks/warnings";
 
 // cdktf runs the app from the directory holding cdktf.json: the project root.
 const projectRoot = process.cwd();
 
 try {
   const { model } = synthesize({ env: process.env, projectRoot, outdir: process.env.CDKTF_OUTDIR ?? path.join(projectRoot, "cdktf.out") });
-  for (const warning of model.warnings) process.stderr.write(`sparky-infra: warning: ${warning.path}: ${warning.message}\n`);
+  reportWarnings(model.warnings);
 } catch (error) {
   if (!(error instanceof ModelValidationError)) throw error;
   process.stderr.write(`sparky-infra: ${error.message}\n`);

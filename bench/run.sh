@@ -76,19 +76,19 @@ if wants blueprints; then
   step "plan preview and drift check over every stack of both blueprints: Docker stacks on the local engine, GitHub stacks on the emulator"
   bp="$work/blueprints"
   rm -rf "$bp" && mkdir -p "$bp"
-  node bin/github-emulator.js --owner sparky-bench --token bench-token >"$bp/emulator.url" 2>"$bp/emulator.log" &
+  node bin/github-emulator.js --owner sparky-bench --token bench-github-token >"$bp/emulator.url" 2>"$bp/emulator.log" &
   emulator=$!
   trap 'kill "$emulator" 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do [ -s "$bp/emulator.url" ] && break; sleep 0.1; done
   [ -s "$bp/emulator.url" ] || { echo "the GitHub emulator did not start: $(cat "$bp/emulator.log")" >&2; exit 1; }
   node -e 'const c=require(process.argv[1]); c.targets.local.state={backend:"local",directory:process.argv[2]}; process.stdout.write(JSON.stringify(c))' \
     "$PWD/sparky.config.example.json" "$bp/state" >"$bp/config.json"
-  export SPARKY_CONFIG="$bp/config.json" GRAFANA_ADMIN_PASSWORD="bench-$RANDOM" SPARKY_GH_TOKEN="bench-token" \
-    SPARKY_GITHUB_OWNER=sparky-bench SPARKY_GITHUB_BASE_URL="$(cat "$bp/emulator.url")" GITHUB_TOKEN=bench-token
+  export SPARKY_CONFIG="$bp/config.json" GRAFANA_ADMIN_PASSWORD="bench-grafana-$RANDOM" SPARKY_GH_TOKEN="bench-sparky-gh-token" \
+    SPARKY_GITHUB_OWNER=sparky-bench SPARKY_GITHUB_BASE_URL="$(cat "$bp/emulator.url")" GITHUB_TOKEN=bench-github-token
   hyperfine --warmup 1 --runs "$runs" --export-json "$work/plan-preview-blueprints.json" \
     -n "plan preview, all 5 stacks of both blueprints (nothing deployed)" \
     "node bin/run.js tools/plan-preview.ts --out $bp/preview >/dev/null 2>&1; test \$? = 2" >&2
-  bash scripts/cdktf.sh local deploy --auto-approve --output "$bp/out" '*' >"$bp/deploy.log" 2>&1
+  node bin/run.js tools/deploy.ts deploy local '*' --output "$bp/out" >"$bp/deploy.log" 2>&1
   count() { cat "$@" | node -e 'let n=0; for (const s of require("fs").readFileSync(0,"utf8").split(/(?=^\{)/m)) if (s.trim()) n+=JSON.parse(s).resources.filter(r=>r.mode==="managed").reduce((a,r)=>a+r.instances.length,0); console.log(n)'; }
   drift() { echo "node bin/run.js tools/drift.ts --outdir $bp/out --no-synth --stacks '$1' >/dev/null 2>&1"; }
   hyperfine --warmup 1 --runs "$runs" --export-json "$work/drift-blueprints.json" \
@@ -96,7 +96,7 @@ if wants blueprints; then
     -n "drift check, the 3 Docker stacks only ($(count "$bp"/state/*-services.tfstate "$bp"/state/*-observability.tfstate) resources)" \
     "$(drift '*-services,*-observability')" \
     -n "drift check, the 2 GitHub stacks only ($(count "$bp"/state/*-github.tfstate) resources)" "$(drift '*-github')" >&2
-  bash scripts/cdktf.sh local destroy --auto-approve --output "$bp/out" '*' >"$bp/destroy.log" 2>&1
+  node bin/run.js tools/deploy.ts destroy local '*' '*-github' --yes --output "$bp/out" >"$bp/destroy.log" 2>&1
   kill "$emulator" && trap - EXIT
   unset SPARKY_CONFIG GRAFANA_ADMIN_PASSWORD SPARKY_GH_TOKEN SPARKY_GITHUB_OWNER SPARKY_GITHUB_BASE_URL GITHUB_TOKEN
 fi

@@ -37,7 +37,7 @@ function newestSource() {
     }
   };
   newest = Math.max(newest, fs.statSync(path.join(root, "main.ts")).mtimeMs);
-  for (const dir of ["constructs", "stacks", "blueprints", "config"]) visit(path.join(root, dir));
+  for (const dir of ["constructs", "stacks", "blueprints", "config", "tools/engine"]) visit(path.join(root, dir));
   return newest;
 }
 

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
+const WARNING = 'sparky-infra: warning: projects.dgx-pixels.services.comfyui.gpu: requests a GPU, but host "local" has none';
 
 /** Every temp dir the tests make, removed in afterAll. */
 const tempDirs: string[] = [];
@@ -43,6 +44,26 @@ describe("the cdktf app (main.ts)", () => {
     expect(stderr).toContain('warning: projects.dgx-pixels.services.comfyui.gpu: requests a GPU, but host "local" has none');
   });
 
+  test("warnings look like warnings through the cdktf CLI too (it logs an app's stderr as [ERROR], prints its stdout)", () => {
+    const direct = runApp({ CDKTF_CONTEXT_JSON: "{}" }); // what the cdktf CLI sets for its app
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toContain(WARNING);
+    expect(direct.stderr).not.toContain("warning");
+
+    const outdir = path.join(tempDir("sparky-cdktf-"), "cdktf.out");
+    const cli = spawnSync(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: "1", CI: "1" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    const output = `${cli.stdout}\n${cli.stderr}`;
+    expect(cli.status).toBe(0);
+    expect(output).toContain(WARNING);
+    expect(output.split("\n").filter((l) => l.includes("sparky-infra: warning") && /ERROR/.test(l))).toEqual([]);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-pixels-services");
+  }, 150_000);
+
   test("a bad config reports every problem with its path, exits non-zero and writes nothing", () => {
     const dir = tempDir("sparky-config-");
     const config = path.join(dir, "bad.json");
@@ -78,18 +99,20 @@ describe("the cdktf app (main.ts)", () => {
     expect(fs.readdirSync(path.join(outdir, "stacks"))).toContain("dgx-observability");
   });
 
-  test("deploying GitHub stacks without a token stops with a clear error before synth or the engine run", () => {
+  test("deploying GitHub stacks without a token stops with a clear error before the engine runs, writing nothing", () => {
     const bin = tempDir("sparky-nogh-");
     fs.writeFileSync(path.join(bin, "gh"), "#!/bin/sh\nexit 1\n", { mode: 0o755 }); // `gh auth token` has none
     const outdir = path.join(tempDir("sparky-app-"), "cdktf.out");
-    const result = spawnSync("bash", ["scripts/cdktf.sh", "local", "deploy", "--auto-approve", "*-github"], {
+    const result = spawnSync(process.execPath, ["bin/run.js", "tools/deploy.ts", "deploy", "local", "*-github"], {
       cwd: root,
       env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, CDKTF_OUTDIR: outdir },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("sparky-infra: GITHUB_TOKEN is not set and 'gh auth token' gave none; the *-github stacks need it.");
+    expect(result.stderr).toContain("GITHUB_TOKEN (dgx-pixels-github, sparky-github): is not set and 'gh auth token' gave none.");
     expect(fs.existsSync(outdir)).toBe(false);
+    expect(fs.existsSync(path.dirname(outdir))).toBe(true);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
   });
 });

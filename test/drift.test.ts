@@ -1,11 +1,10 @@
 // Unit tests of the drift tooling: ignore list validation and matching, the JSON-only analysis (normalisation
 // noise, out-of-band changes, deletions, unapplied code, masking), the issue planner and the CLI arguments.
-import type { PlanJson, ResourceChange } from "../tools/engine/stacks";
+import { change, deployed, plan } from "./support/plan-json";
 import { analyzeStack, diffAttributes, exitCodeFor, semanticEqual, summarize } from "../tools/drift/analyze";
 import { attributeCovers, findIgnore, IgnoreListError, loadIgnoreList, parseIgnoreList } from "../tools/drift/ignore";
-import { createMasker, MASK, secretValuesFrom } from "../tools/drift/mask";
+import { SENSITIVE as MASK } from "../tools/engine/mask";
 import { markerFor, planIssueActions } from "../tools/drift/issues";
-import { renderMarkdown } from "../tools/drift/render";
 import { parseArgs } from "../tools/drift/cli";
 import * as path from "node:path";
 
@@ -21,19 +20,6 @@ const container = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function change(
-  address: string,
-  actions: string[],
-  before: unknown,
-  after: unknown,
-  extra: Partial<ResourceChange["change"]> = {},
-): ResourceChange {
-  const [type, name] = address.split(".");
-  return { address, type, name, mode: "managed", change: { actions, before, after, ...extra } };
-}
-
-const plan = (p: Partial<PlanJson> & { prior_state?: unknown }): PlanJson => ({ format_version: "1.2", ...p }) as PlanJson;
-const deployed = { prior_state: { values: { root_module: { resources: [{}] } } } };
 const C = "docker_container.worker";
 
 describe("ignore list", () => {
@@ -155,26 +141,6 @@ describe("analysis", () => {
     expect(r.unapplied[0].attributes).toEqual([
       { path: "env", before: ["LOG_LEVEL=info", `API_TOKEN=${MASK}`], after: ["LOG_LEVEL=debug", `API_TOKEN=${MASK}`] },
     ]);
-  });
-
-  test("plan-sensitive markers and secret environment values are masked everywhere", () => {
-    const masker = createMasker(secretValuesFrom({ TF_VAR_DB_PASSWORD: "hunter2-secret", HOME: "/root" }));
-    const before = { name: "x", password: "old", value: "hunter2-secret", opaque: "s1" };
-    const after = { name: "y", password: "new", value: "hunter2-secret!", opaque: "s2" };
-    const r = analyzeStack(
-      "s",
-      plan({
-        resource_drift: [
-          change("t.r", ["update"], before, after, { before_sensitive: { opaque: true }, after_sensitive: { opaque: true } }),
-        ],
-        ...deployed,
-      }),
-      plan({}),
-      { masker },
-    );
-    const attrs = Object.fromEntries(r.drift[0].attributes.map((a) => [a.path, [a.before, a.after]]));
-    expect(attrs).toEqual({ name: ["x", "y"], opaque: [MASK, MASK], password: [MASK, MASK], value: [MASK, `${MASK}!`] });
-    expect(renderMarkdown(summarize([r]))).not.toMatch(/hunter2|old|s1/);
   });
 
   test("never-applied stacks are 'undeployed', not drift", () => {

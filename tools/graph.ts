@@ -1,18 +1,24 @@
 // `just graph [project]`: the workstream DAG, schedule and critical path as Mermaid, for pasting into docs.
 import { computeSchedule } from "../constructs/orchestration/schedule";
 import { renderGantt, renderWorkstreamGraph } from "../constructs/orchestration/mermaid";
-import { ModelValidationError } from "../constructs/model/validate";
 import { loadModel } from "../stacks/load-model";
+import { InputError, parseCommandLine, UsageError } from "./engine/args";
+import { runCli } from "./engine/cli";
 import { REPO_ROOT } from "./engine/toolchain";
 
-const projectId = process.argv[2] ?? "dgx-pixels";
-try {
+const USAGE = "usage: graph [PROJECT]   (default: dgx-pixels)";
+
+async function main(): Promise<number> {
+  const { positionals, help } = parseCommandLine(process.argv.slice(2), {}, USAGE);
+  if (help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}\n${USAGE}`);
+  const projectId = positionals[0] || "dgx-pixels";
   const model = loadModel(process.env, REPO_ROOT);
   const project = model.projects.find((p) => p.id === projectId);
-  if (!project) {
-    process.stderr.write(`unknown project "${projectId}"; projects: ${model.projects.map((p) => p.id).join(", ")}\n`);
-    process.exit(1);
-  }
+  if (!project) throw new InputError(`unknown project "${projectId}"; projects: ${model.projects.map((p) => p.id).join(", ")}`);
   const schedule = computeSchedule(project.workstreams, "max");
   process.stdout.write(
     [
@@ -30,8 +36,7 @@ try {
       "",
     ].join("\n"),
   );
-} catch (error) {
-  if (!(error instanceof ModelValidationError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
+  return 0;
 }
+
+runCli("graph", main);

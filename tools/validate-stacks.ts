@@ -1,5 +1,8 @@
 // `just lint`: init (from the local mirror) and `validate` every stack in cdktf.out with the pinned engine.
+//   node bin/run.js tools/validate-stacks.ts [--outdir DIR]
 import * as path from "node:path";
+import { parseCommandLine, UsageError } from "./engine/args";
+import { runCli } from "./engine/cli";
 import { ensureInitialized, forEachBounded, runEngine, synthesizedStacks } from "./engine/stacks";
 import { REPO_ROOT } from "./engine/toolchain";
 
@@ -26,13 +29,19 @@ export async function validateStacks(outdir: string): Promise<StackValidation[]>
   });
 }
 
-if (require.main === module) {
-  const outdir = process.argv[2] ?? path.join(REPO_ROOT, "cdktf.out");
-  validateStacks(outdir).then((results) => {
-    for (const r of results)
-      process.stdout.write(
-        `${r.valid ? "ok  " : "FAIL"} ${r.stack}\n${r.diagnostics.map((d) => `     ${d}\n`).join("")}`,
-      );
-    process.exitCode = results.some((r) => !r.valid) ? 1 : 0;
-  });
+const USAGE = "usage: validate-stacks [--outdir DIR]   (default: cdktf.out)";
+
+async function main(): Promise<number> {
+  const { values, positionals, help } = parseCommandLine(process.argv.slice(2), { outdir: { type: "string" } } as const, USAGE);
+  if (help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${positionals[1]}\n${USAGE}`);
+  const results = await validateStacks(path.resolve(values.outdir ?? positionals[0] ?? path.join(REPO_ROOT, "cdktf.out")));
+  for (const r of results)
+    process.stdout.write(`${r.valid ? "ok  " : "FAIL"} ${r.stack}\n${r.diagnostics.map((d) => `     ${d}\n`).join("")}`);
+  return results.some((r) => !r.valid) ? 1 : 0;
 }
+
+if (require.main === module) runCli("validate-stacks", main);

@@ -1,12 +1,16 @@
 import type { ResolvedSystem } from "./resolved";
 
 // The one definition of what looks like a secret: validation refuses literal secrets with it, and the tools mask
-// `KEY=value` pairs whose key matches it.
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+// attributes, map keys and `KEY=value` pairs whose name matches it.
+const SECRET_NAME = /(passw(or)?d|passphrase|secrets?|tokens?|(api|private|secret|access|signing|encryption)_?keys?|credentials?)$/i;
 const SECRET_VALUE = /^(ghp_|gho_|ghs_|github_pat_|glpat-|sk-|xox[bp]-)[A-Za-z0-9_-]{8,}/;
 
-/** A variable or key named like a secret (…PASSWORD, …TOKEN, …API_KEY, …). */
-export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
+/**
+ * A name holds a secret when it ENDS with a secret word: GF_SECURITY_ADMIN_PASSWORD, API_TOKEN, client_secret,
+ * private_key. A name that only mentions one names or describes a secret (secret_name = "DEPLOY_TOKEN",
+ * secret_scanning, token_url): its value is shown.
+ */
+export const isSecretName = (name: string): boolean => SECRET_NAME.test(name.replace(/-/g, "_"));
 
 /** A value shaped like a well-known credential (GitHub, GitLab, OpenAI, Slack tokens). */
 export const looksLikeSecretValue = (value: string): boolean => SECRET_VALUE.test(value);

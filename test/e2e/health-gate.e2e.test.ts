@@ -1,4 +1,4 @@
-// A deploy whose health gate fails must say which container and show its last log lines (scripts/cdktf.sh).
+// A deploy whose health gate fails must say which container and show its last log lines (`just deploy`).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { containersOf, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
@@ -30,7 +30,7 @@ describeE2E("health gate e2e: a failed gate names the container and shows its lo
   });
 
   afterAll(async () => {
-    await run("bash", ["scripts/cdktf.sh", "box", "destroy", "--auto-approve", "--output", out, `${project.id}-services`], {
+    await run("node", ["bin/run.js", "tools/deploy.ts", "destroy", "box", `${project.id}-services`, "--yes", "--output", out], {
       env,
       timeoutMs: 5 * 60_000,
     });
@@ -41,7 +41,7 @@ describeE2E("health gate e2e: a failed gate names the container and shows its lo
   test(
     "deploy fails, naming the unhealthy container with its last log lines, and the dependent is never created",
     async () => {
-      const deploy = await run("bash", ["scripts/cdktf.sh", "box", "deploy", "--auto-approve", "--output", out, `${project.id}-services`], {
+      const deploy = await run("node", ["bin/run.js", "tools/deploy.ts", "deploy", "box", `${project.id}-services`, "--output", out], {
         env,
         timeoutMs: 8 * 60_000,
       });

@@ -117,9 +117,18 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
     expect(shape(live)).toEqual(shape(fs.readFileSync(path.join(EXPECTED_DIR, "mixed.md"), "utf8")));
   });
 
-  test("a stack without its secret fails to plan: exit 1 with the engine's reason", () => {
+  test("a stack whose Docker engine cannot be reached fails to plan: exit 1 with the engine's reason", () => {
     expect(plans.failed.exitCode).toBe(1);
-    expect(plans.failed.markdown).toContain("Error: No value for required variable");
+    expect(plans.failed.markdown).toContain("Cannot connect to the Docker daemon");
+  });
+
+  test("a stack without its secret is refused before anything is planned or written, naming the variable", async () => {
+    const withoutSecret = { ...s.env };
+    delete withoutSecret[s.secretVar];
+    await expect(preview(s, "no-secret", "v1", [services()], withoutSecret)).rejects.toThrow(
+      new RegExp(`${s.secretVar} \\(${services()}\\): is not set`),
+    );
+    expect(fs.existsSync(path.join(s.dir, "no-secret"))).toBe(false);
   });
 
   test("the secrets (the Actions secret before and after rotation) and the token never appear in any comment, summary or log", () => {

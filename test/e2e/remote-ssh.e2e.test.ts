@@ -23,8 +23,8 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
   let sshLog = "";
   let deployed = false;
 
-  const cdktf = (command: string) =>
-    run("bash", ["scripts/cdktf.sh", "remote", command, "--auto-approve", "--output", out, `${project.id}-services`], {
+  const stacksCli = (command: string) =>
+    run("node", ["bin/run.js", "tools/deploy.ts", command, "remote", `${project.id}-services`, "--yes", "--output", out], {
       env,
       timeoutMs: 10 * 60_000,
     });
@@ -101,7 +101,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (deployed) await cdktf("destroy");
+    if (deployed) await stacksCli("destroy");
     if (project) removeLeftovers([project.id], [`${project.id}-net`], new Set());
     sshd?.kill("SIGTERM");
     if (ws) fs.rmSync(ws.dir, { recursive: true, force: true });
@@ -111,7 +111,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
     "deploys over SSH, comes up healthy, re-plans clean and destroys",
     async () => {
       deployed = true;
-      const deploy = await cdktf("deploy");
+      const deploy = await stacksCli("deploy");
       expect(`${deploy.code}\n${deploy.stderr.slice(-3000)}`).toMatch(/^0\n/);
       expect(fs.readFileSync(sshLog, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
       const states = await pollUntil(
@@ -129,7 +129,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
       );
       expect((plan.json.resource_changes ?? []).filter((c) => c.change.actions.join() !== "no-op")).toEqual([]);
 
-      const destroy = await cdktf("destroy");
+      const destroy = await stacksCli("destroy");
       expect(`${destroy.code}\n${destroy.stderr.slice(-3000)}`).toMatch(/^0\n/);
       deployed = false;
       expect(containersOf([project.id])).toEqual([]);

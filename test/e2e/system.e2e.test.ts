@@ -1,4 +1,4 @@
-// The whole local system, deployed the way a user deploys it: `cdktf deploy` through scripts/cdktf.sh with the
+// The whole local system, deployed the way a user deploys it: `just deploy` (tools/deploy.ts) with the
 // real OpenTofu engine, the docker provider from the project's mirror and a real Docker engine. Then: health and
 // order, every port, every scrape target up in the real Prometheus, zero-change re-plans, a one-service change,
 // a removed scrape job, and a destroy that leaves only the volumes marked `keep`.
@@ -48,7 +48,7 @@ function editBlueprint(id: string, edit: (project: ProjectInput & Record<string,
   });
 }
 
-describeE2E("system e2e: cdktf deploy of every services and observability stack on the local engine", () => {
+describeE2E("system e2e: just deploy of every services and observability stack on the local engine", () => {
   const ws = workspace("system");
   const out = path.join(ws.dir, "out");
   const secret = `e2e-grafana-${process.pid}-${Date.now()}`;
@@ -57,8 +57,8 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
   let volumesBefore = new Set<string>();
   let deployed = false;
 
-  const cdktf = (command: string, extra: string[] = []) =>
-    run("bash", ["scripts/cdktf.sh", "local", command, "--auto-approve", "--output", out, ...extra, ...STACKS], {
+  const stacksCli = (command: string, extra: string[] = []) =>
+    run("node", ["bin/run.js", "tools/deploy.ts", command, "local", ...STACKS, "--yes", "--output", out, ...extra], {
       env,
       timeoutMs: 15 * 60_000,
     });
@@ -83,18 +83,18 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
   });
 
   afterAll(async () => {
-    if (deployed) await cdktf("destroy");
+    if (deployed) await stacksCli("destroy");
     removeLeftovers(OWNERS, NETWORKS, volumesBefore);
     fs.rmSync(ws.dir, { recursive: true, force: true });
   }, 15 * 60_000);
 
   test(
-    "cdktf deploy brings every container up healthy, dependencies first, and every port answers on 127.0.0.1",
+    "just deploy brings every container up healthy, dependencies first, and every port answers on 127.0.0.1",
     async () => {
       deployed = true;
-      const result = await cdktf("deploy");
+      const result = await stacksCli("deploy");
       expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
-      expect(result.stdout).toMatch(/Apply complete!/);
+      expect(result.stderr).toMatch(/done [\d.]+ s {2}\(Resources: \d+ added/);
 
       for (const project of projects) {
         const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
@@ -241,9 +241,9 @@ describeE2E("system e2e: cdktf deploy of every services and observability stack 
   );
 
   test(
-    "cdktf destroy leaves no project container or network, and only the volumes marked keep",
+    "just destroy leaves no project container or network, and only the volumes marked keep",
     async () => {
-      const result = await cdktf("destroy");
+      const result = await stacksCli("destroy");
       expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
       deployed = false;
       expect(containersOf(OWNERS)).toEqual([]);

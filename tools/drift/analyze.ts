@@ -1,8 +1,9 @@
 // Pure drift analysis of one stack from two JSON plans: the refresh-only plan (reality vs state, `resource_drift`)
 // and the normal plan (code vs reality, `resource_changes`). Nothing here looks at exit codes or provider types.
+import { createMasker, Masker, sensitiveAt } from "../engine/mask";
+import { formatPath } from "../engine/paths";
 import type { PlanJson, ResourceChange } from "../engine/stacks";
 import { findIgnore, IgnoreEntry } from "./ignore";
-import { createMasker, Masker, sensitiveAt } from "./mask";
 
 export interface AttributeChange {
   path: string;
@@ -54,10 +55,6 @@ export interface StackReport {
   planSha256?: { refreshOnly: string; normal: string };
   ms?: number;
 }
-
-/** Attribute path segments → "a.b[0].c". */
-export const pathText = (segments: readonly (string | number)[]): string =>
-  segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 
 const isEmptyish = (v: unknown): boolean =>
   v === null ||
@@ -123,11 +120,10 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
   const driftBefore = new Map<string, unknown>();
 
   const masked = (c: ResourceChange, d: { segments: (string | number)[]; before: unknown; after: unknown }): AttributeChange => {
-    const path = pathText(d.segments);
     return {
-      path,
-      before: masker.value(path, d.before, sensitiveAt(c.change.before_sensitive, d.segments)),
-      after: masker.value(path, d.after, sensitiveAt(c.change.after_sensitive, d.segments)),
+      path: formatPath(d.segments),
+      before: masker.value(d.segments, d.before, sensitiveAt(c.change.before_sensitive, d.segments)),
+      after: masker.value(d.segments, d.after, sensitiveAt(c.change.after_sensitive, d.segments)),
     };
   };
   const keep = (address: string, changes: AttributeChange[]): AttributeChange[] =>

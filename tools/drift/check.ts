@@ -1,13 +1,17 @@
 // Runs the drift check over synthesized stacks (refresh-only plan + normal plan per stack, bounded parallelism,
 // progress on stderr) and the explicit reconcile actions. Everything provider-specific is in `locators`.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
+import { containersOf, docker, dockerRun } from "../engine/docker";
+import type { Masker } from "../engine/mask";
+import { PreparedStacks, prepareStacks } from "../engine/prepare";
+import { lineStream, ProgressView } from "../engine/progress";
+import { forEachBounded, planStack, runEngine, SynthesizedStack } from "../engine/stacks";
+import { REPO_ROOT } from "../engine/toolchain";
+import { readStackConfig, StackConfig } from "../engine/variables";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
-import { globMatch, IgnoreEntry } from "./ignore";
-import { createMasker, Masker, secretValuesFrom } from "./mask";
+import type { IgnoreEntry } from "./ignore";
 
 /**
  * Stacks checked at once. Higher than the core count on purpose: much of a Docker stack's check is waiting
@@ -17,8 +21,9 @@ import { createMasker, Masker, secretValuesFrom } from "./mask";
 export const DEFAULT_CONCURRENCY = 8;
 
 export interface CheckOptions {
+  /** A synthesized output directory (the check never synthesizes). */
   outdir: string;
-  /** Stack name glob (default: every stack). */
+  /** Stack name globs, comma- or space-separated (default: every stack). */
   stacks?: string;
   ignore?: readonly IgnoreEntry[];
   concurrency?: number;
@@ -28,21 +33,18 @@ export interface CheckOptions {
 
 const IMPORT_FILE = "sparky-drift-import.tf.json";
 
-/** Stacks whose name matches the glob (several globs: comma-separated). */
-export function selectStacks(outdir: string, glob = "*"): SynthesizedStack[] {
-  const globs = glob
-    .split(",")
-    .map((g) => g.trim())
-    .filter(Boolean);
-  return synthesizedStacks(outdir).filter((s) => globs.some((g) => globMatch(g, s.name)));
+/** The selected stacks with their secrets checked, and the masker for everything the check reports. */
+function prepare(options: CheckOptions): PreparedStacks {
+  return prepareStacks({
+    env: { ...process.env, ...options.env },
+    projectRoot: REPO_ROOT,
+    outdir: options.outdir,
+    stacks: options.stacks,
+    synth: false,
+  });
 }
 
-function stackConfig(stack: SynthesizedStack): {
-  provider?: Record<string, Record<string, unknown>[]>;
-  terraform?: { required_providers?: Record<string, { source: string }> };
-} {
-  return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-}
+const stackConfig = (stack: SynthesizedStack): StackConfig => readStackConfig(stack.dir);
 
 /**
  * Finds the object that now holds the name of a resource refresh reported deleted (a container recreated by
@@ -53,17 +55,6 @@ export type Locator = (
   stack: SynthesizedStack,
   before: Record<string, unknown>,
 ) => { id: string; live?: Record<string, unknown> } | undefined;
-
-function dockerHost(stack: SynthesizedStack): string | undefined {
-  const host = stackConfig(stack).provider?.docker?.[0]?.host;
-  return typeof host === "string" ? host : undefined;
-}
-
-function docker(stack: SynthesizedStack, args: string[]): string | undefined {
-  const host = dockerHost(stack);
-  const r = spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000 });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
-}
 
 const byName =
   (kind: "network" | "volume", format: string): Locator =>
@@ -102,28 +93,16 @@ export interface StoppedContainer {
  * out of its plans, and report them itself.
  */
 export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  const containers = (stackConfig(stack) as { resource?: { docker_container?: Record<string, { name: string; must_run?: boolean }> } })
-    .resource?.docker_container;
-  const byName = new Map(
-    Object.entries(containers ?? {})
-      .filter(([, c]) => c.must_run !== false && typeof c.name === "string")
-      .map(([key, c]) => [c.name, `docker_container.${key}`]),
-  );
+  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
   if (byName.size === 0) return [];
-  const host = dockerHost(stack);
   // Exit status 1 only says some name does not exist; the ones that do are still printed.
-  const r = spawnSync(
-    "docker",
-    [
-      ...(host ? ["-H", host] : []),
-      "container",
-      "inspect",
-      "--format",
-      "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
-      ...byName.keys(),
-    ],
-    { encoding: "utf8", timeout: 30_000 },
-  );
+  const r = dockerRun(stack, [
+    "container",
+    "inspect",
+    "--format",
+    "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
+    ...byName.keys(),
+  ]);
   return (r.stdout ?? "")
     .split("\n")
     .map((line) => line.trim().split(" "))
@@ -140,14 +119,6 @@ export const locators: Record<string, Locator> = {
   docker_volume: byName("volume", "{{.Name}}"),
 };
 
-/** Stack variables read from the environment variable of the same name (as deploy does), unless TF_VAR_ is set. */
-export function variableEnv(stack: SynthesizedStack, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const variables = Object.keys((stackConfig(stack) as { variable?: Record<string, unknown> }).variable ?? {});
-  const env: NodeJS.ProcessEnv = { ...base };
-  for (const v of variables) if (env[`TF_VAR_${v}`] === undefined && env[v] !== undefined) env[`TF_VAR_${v}`] = env[v];
-  return env;
-}
-
 function writeImports(stack: { dir: string }, imports: Record<string, string>): void {
   const blocks = Object.entries(imports).map(([to, id]) => ({ to, id }));
   fs.writeFileSync(path.join(stack.dir, IMPORT_FILE), JSON.stringify({ import: blocks }, null, 2));
@@ -160,11 +131,10 @@ function removeImports(stack: SynthesizedStack): void {
 async function checkStack(
   stack: SynthesizedStack,
   options: CheckOptions,
-  masker: Masker,
+  { env, masker }: PreparedStacks,
 ): Promise<StackReport & { imports: Record<string, string>; stopped: StoppedContainer[] }> {
   const started = Date.now();
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
-  const env = variableEnv(stack, { ...process.env, ...options.env });
   const stopped = stoppedContainers(stack);
   const exclude = stopped.map((s) => s.address);
   // Both plans only read state, so they run side by side without the lock (which would serialize them).
@@ -247,25 +217,31 @@ async function probeOccupants(
 const errorText = (e: unknown, masker: Masker) => masker.text(e instanceof Error ? e.message : String(e));
 
 /** Drift check of every selected stack; never throws for one stack's failure (that stack reports "error"). */
-export async function checkDrift(
-  options: CheckOptions,
-): Promise<DriftReport & { imports: Record<string, Record<string, string>>; stopped: Record<string, StoppedContainer[]> }> {
-  const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
-  const stacks = selectStacks(options.outdir, options.stacks);
-  if (stacks.length === 0) throw new Error(`no stack matches "${options.stacks ?? "*"}" in ${options.outdir}`);
-  const log = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+export function checkDrift(options: CheckOptions): Promise<DriftCheck> {
+  return checkPrepared(options, prepare(options));
+}
+
+type DriftCheck = DriftReport & { imports: Record<string, Record<string, string>>; stopped: Record<string, StoppedContainer[]> };
+
+async function checkPrepared(options: CheckOptions, prepared: PreparedStacks): Promise<DriftCheck> {
+  const { selected: stacks, masker } = prepared;
+  const view = new ProgressView(
+    stacks.map((s) => s.name),
+    "drift",
+    options.progress ? lineStream(options.progress) : process.stderr,
+  );
   const results = await forEachBounded(
     stacks,
     options.concurrency ?? DEFAULT_CONCURRENCY,
-    (s) => checkStack(s, options, masker),
-    (e) => {
-      if (e.state === "started") log(`drift: ${e.item.name} …`);
-      else
-        log(
-          `drift: ${e.item.name} ${e.state === "failed" ? "failed" : "checked"} in ${((e.ms ?? 0) / 1000).toFixed(1)}s (${e.done}/${e.total})`,
-        );
+    async (s) => {
+      view.set(s.name, "checking");
+      const report = await checkStack(s, options, prepared);
+      view.set(s.name, "done", report.status);
+      return report;
     },
+    (e) => e.state === "failed" && view.set(e.item.name, "failed"),
   );
+  view.finish();
   const imports: Record<string, Record<string, string>> = {};
   const stopped: Record<string, StoppedContainer[]> = {};
   const reports = results.map((r, i): StackReport => {
@@ -303,16 +279,15 @@ export async function reconcile(
   mode: "restore" | "accept",
   options: CheckOptions,
 ): Promise<{ before: DriftReport; results: ReconcileResult[] }> {
-  const masker = createMasker(secretValuesFrom({ ...process.env, ...options.env }));
-  const before = await checkDrift(options);
-  const stacks = selectStacks(options.outdir, options.stacks);
+  const prepared = prepare(options);
+  const { selected: stacks, masker, env } = prepared;
+  const before = await checkPrepared(options, prepared);
   const targets = before.stacks.filter((s) => (mode === "accept" ? s.drift.length > 0 : s.status === "drift"));
   const results: ReconcileResult[] = [];
   for (const report of targets) {
     const stack = stacks.find((s) => s.name === report.stack)!;
     const imports = before.imports[report.stack] ?? {};
     const halted = before.stopped[report.stack] ?? [];
-    const env = variableEnv(stack, { ...process.env, ...options.env });
     try {
       if (halted.length > 0 && mode === "accept")
         throw new Error(

@@ -6,13 +6,13 @@
 // (default config/drift-ignore.json), --concurrency n (default 8).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT, toolchainEnv } from "../engine/toolchain";
+import { parseCommandLine, positiveInteger, UsageError } from "../engine/args";
+import { prepareStacks } from "../engine/prepare";
+import { REPO_ROOT } from "../engine/toolchain";
 import { exitCodeFor } from "./analyze";
 import { checkDrift, DEFAULT_CONCURRENCY, reconcile } from "./check";
 import { loadIgnoreList } from "./ignore";
-import { createMasker, secretValuesFrom } from "./mask";
 import { renderMarkdown } from "./render";
-import { synthesize } from "../../stacks/synthesize";
 
 interface Args {
   command: "check" | "reconcile";
@@ -24,67 +24,67 @@ interface Args {
   synth: boolean;
   ignore: string;
   concurrency: number;
+  help: boolean;
 }
 
 const USAGE =
   "usage: drift [reconcile --restore|--accept] [--stacks glob] [--json file] [--markdown file] [--outdir dir] [--no-synth] [--ignore file] [--concurrency n]";
 
+const OPTIONS = {
+  restore: { type: "boolean" },
+  accept: { type: "boolean" },
+  stacks: { type: "string" },
+  json: { type: "string" },
+  markdown: { type: "string" },
+  outdir: { type: "string" },
+  "no-synth": { type: "boolean" },
+  ignore: { type: "string" },
+  concurrency: { type: "string" },
+} as const;
+
 export function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    command: "check",
-    outdir: path.join(REPO_ROOT, "cdktf.out"),
-    synth: true,
-    ignore: path.join(REPO_ROOT, "config", "drift-ignore.json"),
-    concurrency: DEFAULT_CONCURRENCY,
+  const { values, positionals, help } = parseCommandLine(argv, OPTIONS, USAGE);
+  const [command = "check", ...extra] = positionals;
+  if (command !== "check" && command !== "reconcile") throw new UsageError(`unknown argument ${command}\n${USAGE}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}\n${USAGE}`);
+  if (values.restore && values.accept) throw new UsageError(`choose one of --restore and --accept\n${USAGE}`);
+  const mode = values.restore ? "restore" : values.accept ? "accept" : undefined;
+  if (command === "reconcile" && !mode && !help)
+    throw new UsageError(`reconcile needs --restore (apply the code) or --accept (record reality in state)\n${USAGE}`);
+  if (command === "check" && mode) throw new UsageError(`--restore/--accept only with reconcile\n${USAGE}`);
+  return {
+    command,
+    mode,
+    stacks: values.stacks,
+    json: values.json,
+    markdown: values.markdown,
+    outdir: path.resolve(values.outdir ?? path.join(REPO_ROOT, "cdktf.out")),
+    synth: !values["no-synth"],
+    ignore: path.resolve(values.ignore ?? path.join(REPO_ROOT, "config", "drift-ignore.json")),
+    concurrency: positiveInteger("concurrency", values.concurrency, DEFAULT_CONCURRENCY, USAGE),
+    help,
   };
-  const rest = [...argv];
-  if (rest[0] === "reconcile") {
-    args.command = "reconcile";
-    rest.shift();
-  }
-  while (rest.length > 0) {
-    const flag = rest.shift()!;
-    const value = () => {
-      const v = rest.shift();
-      if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (flag === "--restore" || flag === "--accept") {
-      if (args.mode) throw new Error(`choose one of --restore and --accept\n${USAGE}`);
-      args.mode = flag === "--restore" ? "restore" : "accept";
-    } else if (flag === "--stacks") args.stacks = value();
-    else if (flag === "--json") args.json = value();
-    else if (flag === "--markdown") args.markdown = value();
-    else if (flag === "--outdir") args.outdir = path.resolve(value());
-    else if (flag === "--ignore") args.ignore = path.resolve(value());
-    else if (flag === "--concurrency") args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1);
-    else if (flag === "--no-synth") args.synth = false;
-    else throw new Error(`unknown argument ${flag}\n${USAGE}`);
-  }
-  if (args.command === "reconcile" && !args.mode)
-    throw new Error(`reconcile needs --restore (apply the code) or --accept (record reality in state)\n${USAGE}`);
-  if (args.command === "check" && args.mode) throw new Error(`--restore/--accept only with reconcile\n${USAGE}`);
-  return args;
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
+  const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
   const ignore = loadIgnoreList(args.ignore);
-  if (args.synth) {
-    const started = Date.now();
-    synthesize({ env: toolchainEnv(process.env), projectRoot: REPO_ROOT, outdir: args.outdir });
-    process.stderr.write(`drift: synthesized in ${Date.now() - started} ms\n`);
-  }
-  const options = { outdir: args.outdir, stacks: args.stacks, ignore, concurrency: args.concurrency };
-  const masker = createMasker(secretValuesFrom(process.env));
+  const started = Date.now();
+  // Synthesis (unless --no-synth), stack selection and the secrets check, before any engine run.
+  const { env, masker } = prepareStacks({
+    env: process.env,
+    projectRoot: REPO_ROOT,
+    outdir: args.outdir,
+    stacks: args.stacks,
+    synth: args.synth,
+  });
+  if (args.synth) process.stderr.write(`drift: synthesized in ${Date.now() - started} ms\n`);
+  const options = { outdir: args.outdir, stacks: args.stacks, ignore, concurrency: args.concurrency, env };
   const write = (file: string | undefined, text: string) => file && fs.writeFileSync(file, masker.text(text));
-
   if (args.command === "reconcile") {
     const { before, results } = await reconcile(args.mode!, options);
     write(args.json, JSON.stringify({ before, results }, null, 2));

@@ -2,6 +2,8 @@
 // Every entry names its stacks, resources and attribute (globs) and says why; unknown keys are errors.
 import * as fs from "node:fs";
 import { z } from "zod";
+import { InputError } from "../engine/args";
+import { globMatch } from "../engine/select";
 
 export const IgnoreEntrySchema = z.strictObject({
   /** Stack name glob, e.g. "*-github". */
@@ -21,7 +23,7 @@ export const IgnoreFileSchema = z.strictObject({
 
 export type IgnoreEntry = z.infer<typeof IgnoreEntrySchema>;
 
-export class IgnoreListError extends Error {
+export class IgnoreListError extends InputError {
   constructor(
     readonly file: string,
     readonly problems: string[],
@@ -56,24 +58,11 @@ export function loadIgnoreList(file: string): IgnoreEntry[] {
   return parseIgnoreList(parsed, file);
 }
 
-/** `*` matches any run of characters (dots and brackets included), `?` one character; everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`);
-}
-
-export const globMatch = (glob: string, text: string): boolean => globToRegExp(glob).test(text);
-
 /** True when `attribute` (an entry's path glob) covers `path`, itself or anything under it. */
 export function attributeCovers(attribute: string, path: string): boolean {
-  if (attribute === "*") return true;
-  const re = globToRegExp(attribute);
-  if (re.test(path)) return true;
+  if (attribute === "*" || globMatch(attribute, path)) return true;
   // Ancestors of the path: "labels" covers "labels[0].value".
-  for (let i = path.length - 1; i > 0; i--) if ((path[i] === "." || path[i] === "[") && re.test(path.slice(0, i))) return true;
+  for (let i = path.length - 1; i > 0; i--) if ((path[i] === "." || path[i] === "[") && globMatch(attribute, path.slice(0, i))) return true;
   return false;
 }
 

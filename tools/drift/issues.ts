@@ -1,6 +1,7 @@
 // One GitHub issue per drifted stack, found by a hidden marker; updated in place while drift persists and closed
 // when the stack is clean again. `planIssueActions` is pure (unit-tested); `syncIssues` runs it with an Octokit
 // (actions/github-script passes `github` and `context`).
+import { createMasker, Masker } from "../engine/mask";
 import type { DriftReport, StackReport } from "./analyze";
 import { renderStack } from "./render";
 
@@ -26,14 +27,16 @@ export function issueTitle(s: StackReport): string {
   return `Drift in ${s.stack}: ${parts.join(", ")}`;
 }
 
-export function issueBody(s: StackReport, runUrl?: string): string {
-  return [
+/** The issue text, masked (again: the report was masked when written, and issue bodies are public). */
+export function issueBody(s: StackReport, runUrl?: string, masker: Masker = createMasker()): string {
+  const body = [
     markerFor(s.stack),
     renderStack(s, "##"),
     runUrl ? `Found by ${runUrl}.` : "",
     "To repair, a maintainer dispatches the drift workflow with `reconcile: restore` (apply the code) or `accept` (record reality in state), or changes the code.",
     "This issue is updated by every drift run and closed when the stack is clean again.",
   ].join("\n\n");
+  return masker.text(body);
 }
 
 /**
@@ -41,7 +44,12 @@ export function issueBody(s: StackReport, runUrl?: string): string {
  * (and reopen a closed one rather than opening a second) while drift persists, close when the stack is clean.
  * Stacks that errored or are not deployed keep their issue as is: an error says nothing about drift.
  */
-export function planIssueActions(report: DriftReport, existing: readonly ExistingIssue[], runUrl?: string): IssueAction[] {
+export function planIssueActions(
+  report: DriftReport,
+  existing: readonly ExistingIssue[],
+  runUrl?: string,
+  masker: Masker = createMasker(),
+): IssueAction[] {
   const byStack = new Map<string, ExistingIssue>();
   for (const issue of [...existing].sort((a, b) => (a.state === b.state ? b.number - a.number : a.state === "open" ? -1 : 1))) {
     const stack = MARKER.exec(issue.body ?? "")?.[1];
@@ -52,7 +60,7 @@ export function planIssueActions(report: DriftReport, existing: readonly Existin
     const issue = byStack.get(s.stack);
     if (s.status === "drift") {
       const title = issueTitle(s);
-      const body = issueBody(s, runUrl);
+      const body = issueBody(s, runUrl, masker);
       if (!issue) actions.push({ kind: "create", stack: s.stack, title, body });
       else if (issue.state === "closed" || issue.body !== body)
         actions.push({ kind: "update", stack: s.stack, number: issue.number, title, body, reopen: issue.state === "closed" });
@@ -101,7 +109,8 @@ export async function syncIssues(
   const existing = listed
     .filter((i) => !i.pull_request && MARKER.test(i.body ?? ""))
     .map((i) => ({ number: i.number, state: i.state as "open" | "closed", body: i.body }));
-  const actions = planIssueActions(report, existing, runUrl);
+  // The workflow's environment holds the secrets (job env): their values are masked wherever they appear.
+  const actions = planIssueActions(report, existing, runUrl, createMasker({ env: process.env }));
   for (const a of actions) {
     if (a.kind === "create") await github.rest.issues.create({ ...repo, title: a.title, body: a.body, labels: [DRIFT_LABEL] });
     else if (a.kind === "update")

@@ -1,5 +1,6 @@
 // Markdown rendering of drift reports: a roll-up table, then per stack the out-of-band changes (before → after)
 // and the unapplied code. Values are already masked by the analysis; the masker's text pass runs again on output.
+import { fenced } from "../engine/markdown";
 import type { AttributeChange, DriftReport, StackReport } from "./analyze";
 
 const MAX_VALUE = 300;
@@ -25,7 +26,7 @@ const STATUS_ICON: Record<StackReport["status"], string> = {
 
 export function renderStack(s: StackReport, heading = "###"): string {
   const out: string[] = [`${heading} \`${s.stack}\`: ${STATUS_ICON[s.status]}`, ""];
-  if (s.error) out.push("```text", s.error.trim().slice(-3000), "```", "");
+  if (s.error) out.push(...fenced(s.error.trim().slice(-3000).split("\n"), "text"), "");
   if (s.drift.length > 0) {
     out.push("Changed outside the code (reality ≠ state; before = last applied, after = now):", "");
     for (const d of s.drift) {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENGINE_BIN, toolchainEnv } from "./toolchain";
+import { variablesFromEnvironment } from "./variables";
 
 /** Stacks in a synthesized cdktf.out, in the manifest's order, with the stacks each depends on. */
 export interface SynthesizedStack {
@@ -24,6 +25,24 @@ export function synthesizedStacks(outdir: string): SynthesizedStack[] {
   }));
 }
 
+/** Stacks ordered so that each comes after the stacks it depends on (manifest order otherwise). */
+export function dependencyOrder<T extends { name: string; dependencies: readonly string[] }>(stacks: readonly T[]): T[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const done = new Set<string>();
+  const out: T[] = [];
+  const visit = (s: T) => {
+    if (done.has(s.name)) return;
+    done.add(s.name);
+    for (const d of s.dependencies) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  stacks.forEach(visit);
+  return out;
+}
+
 export interface EngineResult {
   code: number;
   stdout: string;
@@ -34,22 +53,10 @@ export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Kills the engine after this long (default 10 minutes). */
   timeoutMs?: number;
+  /** Called with each complete line of the engine's stdout as it arrives (e.g. `apply -json` events). */
+  onLine?: (line: string) => void;
 }
 
-/**
- * Values for a stack's variables from the environment: a variable named GRAFANA_ADMIN_PASSWORD is fed from the
- * environment variable of the same name (as TF_VAR_GRAFANA_ADMIN_PASSWORD), so secrets never touch a file.
- */
-export function variablesFromEnvironment(dir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const file = path.join(dir, "cdk.tf.json");
-  if (!fs.existsSync(file)) return {};
-  const declared = Object.keys((JSON.parse(fs.readFileSync(file, "utf8")) as { variable?: Record<string, unknown> }).variable ?? {});
-  return Object.fromEntries(
-    declared.filter((name) => env[name] !== undefined && env[`TF_VAR_${name}`] === undefined).map((name) => [`TF_VAR_${name}`, env[name]]),
-  );
-}
-
-/** Runs the pinned engine in a stack directory with the project-local CLI config; never throws on a non-zero exit. */
 /**
  * Go GC target for the engine and its providers (short-lived processes, often ten at once): less collecting for a
  * little more memory. It took about a fifth off a drift check of every stack of both blueprints on 2 cores (paired
@@ -57,23 +64,29 @@ export function variablesFromEnvironment(dir: string, env: NodeJS.ProcessEnv): N
  */
 const ENGINE_GOGC = "400";
 
+/**
+ * Runs the pinned engine in a stack directory with the project-local CLI config, never interactively (a missing
+ * input is an error, not a hidden prompt); never throws on a non-zero exit.
+ */
 export function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
   const base = { ...process.env, ...options.env };
   return new Promise((resolve, reject) => {
     const child = spawn(ENGINE_BIN, args, {
       cwd: dir,
-      env: toolchainEnv({
-        ...base,
-        ...variablesFromEnvironment(dir, base),
-        TF_IN_AUTOMATION: "1",
-        TF_INPUT: "0",
-        GOGC: base.GOGC ?? ENGINE_GOGC,
-      }),
+      // toolchainEnv drops the machine's TF_* settings and sets TF_INPUT=0; automation output on top.
+      env: { ...toolchainEnv({ ...base, ...variablesFromEnvironment(dir, base) }), TF_IN_AUTOMATION: "1", GOGC: base.GOGC ?? ENGINE_GOGC },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (d) => out.push(d));
+    let partial = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out.push(d);
+      if (!options.onLine) return;
+      const lines = (partial + d.toString("utf8")).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) options.onLine(line);
+    });
     child.stderr.on("data", (d) => err.push(d));
     const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs ?? 600_000);
     child.on("error", (e) => {
@@ -82,6 +95,7 @@ export function runEngine(dir: string, args: string[], options: EngineOptions = 
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      if (partial && options.onLine) options.onLine(partial);
       resolve({
         code: code ?? (signal ? 124 : 1),
         stdout: Buffer.concat(out).toString("utf8"),
@@ -124,6 +138,10 @@ export interface PlanOptions extends EngineOptions {
   planFile?: string;
   /** Resource addresses left out of the plan, with everything that depends on them (`-exclude`). */
   exclude?: readonly string[];
+  /** A plan that destroys every resource of the stack. */
+  destroy?: boolean;
+  /** Resources the engine works on at once (`-parallelism`; its default is 10). */
+  parallelism?: number;
 }
 
 export interface StackPlan {
@@ -172,6 +190,8 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
   const args = ["plan", "-input=false", "-no-color", options.lock === false ? "-lock=false" : "-lock-timeout=60s", `-out=${planFile}`];
   if (options.refreshOnly) args.push("-refresh-only");
+  if (options.destroy) args.push("-destroy");
+  if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);

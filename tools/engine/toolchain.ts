@@ -41,10 +41,11 @@ export function engineAvailable(): boolean {
 const KEEP_TF_VARS = new Set(["TF_LOG", "TF_LOG_PATH", "TF_LOG_CORE", "TF_LOG_PROVIDER"]);
 
 /**
- * Environment for child processes (tofu, cdktf): the same variables as
- * `source scripts/toolchain-env.sh`: machine TF_* variables removed (logging ones and the caller's
- * TF_VAR_* inputs kept), then TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME,
- * CHECKPOINT_DISABLE set and .toolchain/bin put first on PATH.
+ * Environment for child processes (tofu, cdktf), and the one definition of what `source scripts/toolchain-env.sh`
+ * sets: the machine's TF_* variables removed (they change what the engine does: CLI args, workspace, registry
+ * tokens), except the logging ones and the caller's TF_VAR_* inputs; then TF_INPUT=0 (a missing input is an
+ * error, never a prompt hidden behind a progress display), TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME,
+ * CHECKPOINT_DISABLE, SPARKY_TOOLCHAIN_DIR, and .toolchain/bin first on PATH (once).
  */
 export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -52,10 +53,12 @@ export function toolchainEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proc
     if (k.startsWith("TF_") && !KEEP_TF_VARS.has(k) && !k.startsWith("TF_VAR_")) continue;
     env[k] = v;
   }
+  const bin = join(TOOLCHAIN_DIR, "bin");
+  env.TF_INPUT = "0";
   env.TF_CLI_CONFIG_FILE = CLI_CONFIG;
   env.TERRAFORM_BINARY_NAME = ENGINE_BIN;
   env.CHECKPOINT_DISABLE = "1";
   env.SPARKY_TOOLCHAIN_DIR = TOOLCHAIN_DIR;
-  env.PATH = [join(TOOLCHAIN_DIR, "bin"), base.PATH ?? ""].filter(Boolean).join(delimiter);
+  env.PATH = [bin, ...(base.PATH ?? "").split(delimiter).filter((p) => p && p !== bin)].join(delimiter);
   return env;
 }

@@ -4,11 +4,14 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensureInitialized, forEachBounded, planStack, runEngine, SynthesizedStack, synthesizedStacks } from "../engine/stacks";
+import { createMasker, maskDeep, Masker } from "../engine/mask";
+import { prepareStacks } from "../engine/prepare";
+import { lineStream, ProgressStream, ProgressView } from "../engine/progress";
+import { secretsOf } from "../engine/secrets";
+import { selectStacks } from "../engine/select";
+import { dependencyOrder, ensureInitialized, forEachBounded, planStack, runEngine, synthesizedStacks } from "../engine/stacks";
 import { synthesize } from "../../stacks/synthesize";
 import { toolchainEnv } from "../engine/toolchain";
-import { ResolvedSystem, secretSources } from "../../constructs/model";
-import { createMasker, maskDeep, Masker } from "./mask";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
 export const SYNTH_DIR = "cdktf.out";
@@ -28,6 +31,8 @@ export interface PreviewOptions {
   stacks?: readonly string[];
   parallel?: number;
   log?: (line: string) => void;
+  /** Where the per-stack progress goes (default: lines to `log`). */
+  progress?: ProgressStream;
   subtitle?: string;
   limit?: number;
 }
@@ -52,48 +57,36 @@ export interface PreviewResult {
   outcomes: StackOutcome[];
 }
 
-export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-}
-
-export function selectStacks<T extends { name: string }>(stacks: readonly T[], globs: readonly string[] | undefined): T[] {
-  const patterns = (globs && globs.length ? globs : ["*"]).flatMap((g) => g.split(/[,\s]+/)).filter(Boolean).map(globToRegExp);
-  return stacks.filter((s) => patterns.some((p) => p.test(s.name)));
-}
-
-/** Environment variable names whose values feed the target's secrets. */
-export function secretNamesOf(model: ResolvedSystem): string[] {
-  return secretSources(model).map((s) => s.name);
-}
-
 export async function planPreview(options: PreviewOptions): Promise<PreviewResult> {
   const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const out = path.resolve(options.out);
-  const synthDir = path.join(out, SYNTH_DIR);
-  fs.mkdirSync(out, { recursive: true });
   const started = Date.now();
-  const { model } = synthesize({ env: toolchainEnv(options.env), projectRoot: options.projectRoot, outdir: synthDir, projects: options.projects });
-  const selected = selectStacks(synthesizedStacks(synthDir), options.stacks);
-  log(`plan-preview: synthesized in ${Date.now() - started} ms; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ") || "(none)"}`);
-  const masker = createMasker({ env: options.env, names: secretNamesOf(model) });
+  // Synthesis, stack selection and the secrets check; nothing is written when they fail.
+  const { selected, env, masker } = prepareStacks({ ...options, outdir: path.join(out, SYNTH_DIR), log });
+  log(`plan-preview: synthesized in ${Date.now() - started} ms; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`);
 
+  const view = new ProgressView(
+    selected.map((s) => s.name),
+    "plan-preview",
+    options.progress ?? lineStream(log),
+  );
   const settled = await forEachBounded(
     selected,
     options.parallel ?? 3,
     async (stack) => {
+      view.set(stack.name, "planning");
       // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
-      const plan = await planStack(stack, { env: options.env });
+      const plan = await planStack(stack, { env });
       const keep = path.join(out, stack.name, PLAN_NAME);
       fs.mkdirSync(path.dirname(keep), { recursive: true });
       fs.copyFileSync(plan.planFile, keep);
       fs.chmodSync(keep, 0o600);
+      view.set(stack.name, "done");
       return plan;
     },
-    (e) => {
-      const what = e.state === "started" ? "planning" : e.state === "finished" ? `planned in ${((e.ms ?? 0) / 1000).toFixed(1)} s` : `FAILED after ${((e.ms ?? 0) / 1000).toFixed(1)} s`;
-      log(`[plan ${e.done}/${e.total}] ${e.item.name}: ${what}`);
-    },
+    (e) => e.state === "failed" && view.set(e.item.name, "failed"),
   );
+  view.finish();
   const outcomes: StackOutcome[] = settled.map((r, i) => {
     const stack = selected[i].name;
     const planFile = path.join(stack, PLAN_NAME);
@@ -147,24 +140,6 @@ export interface ApplyOutcome {
   message: string;
 }
 
-/** Orders stacks so that each comes after the stacks it depends on (manifest order otherwise). */
-function dependencyOrder(stacks: SynthesizedStack[]): SynthesizedStack[] {
-  const byName = new Map(stacks.map((s) => [s.name, s]));
-  const done = new Set<string>();
-  const out: SynthesizedStack[] = [];
-  const visit = (s: SynthesizedStack) => {
-    if (done.has(s.name)) return;
-    done.add(s.name);
-    for (const d of s.dependencies) {
-      const dep = byName.get(d);
-      if (dep) visit(dep);
-    }
-    out.push(s);
-  };
-  stacks.forEach(visit);
-  return out;
-}
-
 /**
  * Applies the reviewed plans: for every stack with changes, the saved plan's sha256 must equal the one in
  * plan-preview.json, and the engine itself refuses a plan whose state has moved on ("Saved plan is stale").
@@ -182,6 +157,7 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
     synthesize({ env: toolchainEnv(options.env), projectRoot: options.projectRoot, outdir: synthDir, projects: options.projects });
   }
   const all = synthesizedStacks(synthDir);
+  const masker = createMasker({ env: options.env, names: secretsOf(all).map((s) => s.name) });
   const reviewed = new Map(summary.stacks.map((s) => [s.stack, s]));
   const wanted = selectStacks(all, options.stacks).filter((s) => reviewed.has(s.name));
   const outcomes: ApplyOutcome[] = [];
@@ -212,7 +188,6 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
     await ensureInitialized(stack.dir);
     log(`apply: ${stack.name}: sha256 ${actual} matches the reviewed plan; applying`);
     const result = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", planFile], { env: options.env });
-    const masker = createMasker({ env: options.env });
     const text = masker.text(`${result.stderr}\n${result.stdout}`.trim());
     if (result.code === 0) {
       outcomes.push({ stack: stack.name, result: "applied", message: lastLine(result.stdout) });

@@ -1,4 +1,5 @@
 // What a JSON plan (`tofu show -json`) changes: per-resource actions and per-stack counts.
+import { formatPath } from "../engine/paths";
 import type { PlanJson, ResourceChange } from "../engine/stacks";
 
 export type ChangeKind = "create" | "update" | "delete" | "replace" | "forget" | "no-op" | "read";
@@ -40,11 +41,6 @@ export function kindOf(actions: readonly string[]): ChangeKind {
   if (a === "create" || a === "delete" || a === "update" || a === "read" || a === "forget") return a;
   if (a === "create,forget") return "replace";
   return "no-op";
-}
-
-/** `attr.nested[0].x` from a JSON plan path. */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
 export function summarizePlan(plan: PlanJson): PlanSummary {

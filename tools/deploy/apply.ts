@@ -1,0 +1,172 @@
+// The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
+// those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
+// engine's JSON events feeding the progress view.
+import { containersOf } from "../engine/docker";
+import type { Masker } from "../engine/mask";
+import type { Phase, ProgressView } from "../engine/progress";
+import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
+import { summarizePlan } from "../plan-preview/summary";
+
+export interface PlannedStack {
+  stack: SynthesizedStack;
+  plan?: StackPlan;
+  /** Why planning failed (masked). */
+  error?: string;
+  hasChanges: boolean;
+}
+
+const firstLine = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .find((l) => l.trim() && !/^plan failed for/.test(l))
+    ?.trim() ?? text.trim();
+
+/** Saved plans (`planFile` in each stack directory) of every stack, at most `parallel` at a time. */
+export async function planAll(
+  stacks: readonly SynthesizedStack[],
+  options: {
+    env: NodeJS.ProcessEnv;
+    masker: Masker;
+    view: ProgressView;
+    parallel: number;
+    planFile: string;
+    destroy?: boolean;
+    parallelism?: number;
+  },
+): Promise<PlannedStack[]> {
+  const { view, masker } = options;
+  const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
+    view.set(stack.name, "planning");
+    return planStack(stack, { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism });
+  });
+  return settled.map((r, i) => {
+    const stack = stacks[i];
+    if (r.status === "rejected") {
+      const error = masker.text(r.reason instanceof Error ? r.reason.message : String(r.reason));
+      view.set(stack.name, "failed", firstLine(error));
+      return { stack, error, hasChanges: false };
+    }
+    const summary = summarizePlan(r.value.json);
+    const c = summary.counts;
+    if (!summary.hasChanges) view.set(stack.name, "no changes");
+    else view.set(stack.name, "planned", `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy`);
+    return { stack, plan: r.value, hasChanges: summary.hasChanges };
+  });
+}
+
+export interface AppliedStack {
+  stack: SynthesizedStack;
+  /** "unplanned": its plan failed, so nothing was applied. */
+  result: "applied" | "no changes" | "unplanned" | "failed" | "skipped";
+  /** The engine's summary line, the failure (masked), or why it was skipped. */
+  message: string;
+}
+
+interface EngineEvent {
+  type?: string;
+  "@message"?: string;
+  hook?: { resource?: { addr?: string }; action?: string };
+  diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
+}
+
+/**
+ * Applies the saved plans. A stack starts once every stack named by `waitsFor` (among these) has finished;
+ * when one of them failed or was skipped, it is skipped. Independent stacks run side by side.
+ */
+export async function applyAll(
+  planned: readonly PlannedStack[],
+  options: {
+    env: NodeJS.ProcessEnv;
+    masker: Masker;
+    view: ProgressView;
+    waitsFor: (stack: SynthesizedStack) => readonly string[];
+    phase: Extract<Phase, "applying" | "destroying">;
+    parallelism?: number;
+  },
+): Promise<AppliedStack[]> {
+  const { view } = options;
+  const results = new Map<string, Promise<AppliedStack>>();
+  const run = async (p: PlannedStack): Promise<AppliedStack> => {
+    const { stack } = p;
+    if (p.error || !p.plan) return { stack, result: "unplanned", message: p.error ?? "no plan" };
+    const waits = options.waitsFor(stack).filter((name) => results.has(name));
+    if (waits.length > 0) {
+      if (p.hasChanges) view.set(stack.name, "waiting for dependencies", waits.join(", "));
+      const blocked = (await Promise.all(waits.map((name) => results.get(name)!))).filter(
+        (r) => r.result !== "applied" && r.result !== "no changes",
+      );
+      if (blocked.length > 0) {
+        const message = `${blocked.map((b) => b.stack.name).join(", ")} did not ${options.phase === "applying" ? "deploy" : "get destroyed"}`;
+        view.set(stack.name, "skipped", message);
+        return { stack, result: "skipped", message };
+      }
+    }
+    if (!p.hasChanges) {
+      view.set(stack.name, "no changes");
+      return { stack, result: "no changes", message: "no changes" };
+    }
+    return applyPlan(stack, p.plan, options);
+  };
+  // Each run starts on a later tick, when the promise of every stack it may wait for is in the map.
+  for (const p of planned)
+    results.set(
+      p.stack.name,
+      Promise.resolve().then(() => run(p)),
+    );
+  return Promise.all(planned.map((p) => results.get(p.stack.name)!));
+}
+
+async function applyPlan(
+  stack: SynthesizedStack,
+  plan: StackPlan,
+  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; phase: "applying" | "destroying"; parallelism?: number },
+): Promise<AppliedStack> {
+  const { view, masker } = options;
+  // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
+  const waited = new Map([...containersOf(stack)].filter(([, c]) => c.config.wait === true).map(([address, c]) => [address, c.name]));
+  const running = new Set<string>();
+  const errors: string[] = [];
+  let summary = "";
+  let done = 0;
+  const total = (plan.json.resource_changes ?? []).filter((c) => !c.change.actions.every((a) => a === "no-op" || a === "read")).length;
+  const show = () => {
+    const health = [...running].filter((a) => waited.has(a)).map((a) => waited.get(a)!);
+    if (options.phase === "applying" && health.length > 0 && health.length === running.size)
+      view.set(stack.name, "waiting for health", health.join(", "));
+    else view.set(stack.name, options.phase, `${done}/${total} resources`);
+  };
+  show();
+  const onLine = (line: string) => {
+    let event: EngineEvent;
+    try {
+      event = JSON.parse(line) as EngineEvent;
+    } catch {
+      return;
+    }
+    const address = event.hook?.resource?.addr;
+    if (event.type === "apply_start" && address) running.add(address);
+    else if ((event.type === "apply_complete" || event.type === "apply_errored") && address) {
+      running.delete(address);
+      done++;
+    } else if (event.type === "diagnostic" && event.diagnostic?.severity === "error") {
+      const d = event.diagnostic;
+      errors.push(`Error: ${d.summary ?? ""}${d.address ? ` (${d.address})` : ""}${d.detail ? `\n\n${d.detail}` : ""}`);
+    } else if (event.type === "change_summary") summary = event["@message"] ?? "";
+    else return;
+    show();
+  };
+  const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
+  const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", ...parallelism, plan.planFile], {
+    env: options.env,
+    onLine,
+    timeoutMs: 60 * 60_000,
+  });
+  if (result.code === 0) {
+    view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
+    return { stack, result: "applied", message: summary };
+  }
+  const message = masker.text(errors.join("\n\n") || result.stderr || result.stdout.slice(-4000));
+  view.set(stack.name, "failed", firstLine(message));
+  return { stack, result: "failed", message };
+}

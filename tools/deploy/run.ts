@@ -1,0 +1,127 @@
+// `diff`, `deploy` and `destroy` on one engine path: synthesize once in process, select the stacks and check
+// their secrets (nothing runs when one is missing), plan them in parallel (saved plans), then show (diff) or
+// apply exactly those plans in dependency order (deploy, destroy), with one live progress view on stderr.
+import { InputError } from "../engine/args";
+import { prepareStacks, PreparedStacks } from "../engine/prepare";
+import { ProgressStream, ProgressView } from "../engine/progress";
+import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
+import { renderComment } from "../plan-preview/render";
+import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
+import { destroySelection, destroySummary } from "./destroy";
+import { unhealthyReport } from "./health";
+
+export type StacksCommand = "diff" | "deploy" | "destroy";
+
+export interface StacksRunOptions {
+  env: NodeJS.ProcessEnv;
+  projectRoot: string;
+  /** Synthesized output directory (cdktf.out). */
+  outdir: string;
+  projects?: readonly unknown[];
+  /** Stack name patterns; none means every stack (for destroy: every stack but the *-github ones). */
+  stacks: readonly string[];
+  /** Stacks planned at once. */
+  parallel: number;
+  /** Resources the engine works on at once within a stack (default: the engine's 10). */
+  parallelism?: number;
+  /** destroy: go on without asking. */
+  yes?: boolean;
+  /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
+  confirm?: (question: string) => Promise<boolean>;
+  /** The diff (markdown). */
+  stdout: (text: string) => void;
+  /** Progress and reports. */
+  stderr: ProgressStream;
+}
+
+const PLAN_FILE: Record<StacksCommand, string> = { diff: "diff.tfplan", deploy: "deploy.tfplan", destroy: "destroy.tfplan" };
+
+export async function runStacks(command: StacksCommand, options: StacksRunOptions): Promise<number> {
+  const note = (line: string) => options.stderr.write(`${line}\n`);
+  const prepared = prepareStacks({
+    env: options.env,
+    projectRoot: options.projectRoot,
+    outdir: options.outdir,
+    projects: options.projects,
+    stacks: options.stacks,
+    select: command === "destroy" ? (all) => destroySelection(all, options.stacks, note) : undefined,
+    log: note,
+  });
+  const order = dependencyOrder(prepared.selected);
+  const view = new ProgressView(
+    (command === "destroy" ? [...order].reverse() : order).map((s) => s.name),
+    command,
+    options.stderr,
+  );
+  const context = {
+    ...prepared,
+    view,
+    parallel: options.parallel,
+    parallelism: options.parallelism,
+    planFile: PLAN_FILE[command],
+    destroy: command === "destroy",
+  };
+  try {
+    const planned = await planAll(order, context);
+    if (command === "diff") {
+      view.finish();
+      return diff(planned, prepared, options);
+    }
+    if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
+    // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
+    // Destroy: the other way round.
+    const dependents = (stack: SynthesizedStack) => order.filter((s) => s.dependencies.includes(stack.name)).map((s) => s.name);
+    const applied = await applyAll(planned, {
+      ...context,
+      phase: command === "deploy" ? "applying" : "destroying",
+      waitsFor: command === "deploy" ? (s) => s.dependencies : dependents,
+    });
+    view.finish();
+    report(applied, prepared, command, note);
+    return applied.every((a) => a.result === "applied" || a.result === "no changes") ? 0 : 1;
+  } finally {
+    view.finish();
+  }
+}
+
+function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, options: StacksRunOptions): number {
+  const outcomes = planned.map((p) =>
+    p.plan
+      ? { stack: p.stack.name, planFile: p.plan.planFile, planSha256: p.plan.planSha256, json: p.plan.json }
+      : { stack: p.stack.name, error: p.error },
+  );
+  const rendered = renderComment(outcomes, {
+    masker,
+    footer: (code) => `Exit code: ${code} (0 no changes, 2 changes, 1 error). \`just deploy\` plans again and applies.`,
+  });
+  options.stdout(rendered.full);
+  return rendered.exitCode;
+}
+
+async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressView, options: StacksRunOptions): Promise<boolean> {
+  view.finish();
+  const { lines, resources } = destroySummary(planned);
+  const note = (line: string) => options.stderr.write(`${line}\n`);
+  for (const line of lines) note(line);
+  if (planned.some((p) => p.error)) throw new InputError("a stack could not be planned (above); nothing was destroyed");
+  if (resources === 0) {
+    note("destroy: nothing to destroy");
+    return true;
+  }
+  if (options.yes) return true;
+  if (!options.confirm)
+    throw new InputError("refusing to destroy without confirmation: not a terminal; pass --yes to destroy without asking (CI)");
+  if (await options.confirm(`Destroy these ${resources} resources? Type "yes" to go on: `)) return true;
+  note("destroy: not confirmed; nothing was destroyed");
+  return false;
+}
+
+function report(applied: readonly AppliedStack[], { masker }: PreparedStacks, command: StacksCommand, note: (line: string) => void): void {
+  for (const a of applied) {
+    if (a.result === "skipped") note(`\n${command}: ${a.stack.name} skipped: ${a.message}`);
+    if (a.result !== "failed" && a.result !== "unplanned") continue;
+    note(`\n${command}: ${a.stack.name} FAILED${a.result === "unplanned" ? " to plan" : ""}\n${a.message}`);
+    // A health gate fails during apply: then the containers' own state and logs say why.
+    if (command === "deploy" && a.result === "failed") for (const line of unhealthyReport(a.stack, masker)) note(line);
+  }
+}

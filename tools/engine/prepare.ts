@@ -1,0 +1,105 @@
+// What every command does before the engine runs: synthesize once in process, select the stacks, check every
+// secret they need, and build the masker. Bad input (an invalid model, no matching stack, a missing or short
+// secret) fails here, before anything changes and before the output directory is touched.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ResolvedSystem } from "../../constructs/model";
+import { synthesize } from "../../stacks/synthesize";
+import { InputError } from "./args";
+import { createMasker, Masker } from "./mask";
+import { resolveSecrets, secretsOf } from "./secrets";
+import { selectStacks, splitPatterns } from "./select";
+import { SynthesizedStack, synthesizedStacks } from "./stacks";
+import { toolchainEnv } from "./toolchain";
+import { formatWarning } from "../../stacks/warnings";
+
+export interface PrepareOptions {
+  env: NodeJS.ProcessEnv;
+  projectRoot: string;
+  /** The synthesized output directory (cdktf.out). */
+  outdir: string;
+  /** Project inputs (the blueprints, or $SPARKY_PROJECTS, by default). */
+  projects?: readonly unknown[];
+  /** Stack name patterns; every stack when empty. */
+  stacks?: readonly string[] | string;
+  /** Use the stacks already in `outdir` instead of synthesizing (default true). */
+  synth?: boolean;
+  /** Picks the stacks to run from every synthesized one (default: the ones matching `stacks`). */
+  select?: (all: SynthesizedStack[]) => SynthesizedStack[];
+  log?: (line: string) => void;
+}
+
+export interface PreparedStacks {
+  /** Undefined with `synth: false`. */
+  model?: ResolvedSystem;
+  all: SynthesizedStack[];
+  selected: SynthesizedStack[];
+  /** The caller's environment plus what the secrets check found (GITHUB_TOKEN from `gh auth token`). */
+  env: NodeJS.ProcessEnv;
+  /** Masks the values of every stack's secrets (whatever their names) and everything else secret in `env`. */
+  masker: Masker;
+}
+
+export class NoStacksError extends InputError {}
+
+export function prepareStacks(options: PrepareOptions): PreparedStacks {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const outdir = path.resolve(options.outdir);
+  const synth = options.synth ?? true;
+  // Synthesized next to the output directory (same depth: the state paths in it stay valid), and moved into
+  // place only once the checks pass.
+  const staging = synth ? `${outdir}.staging-${process.pid}` : outdir;
+  const parent = path.dirname(outdir);
+  const parentExisted = fs.existsSync(parent);
+  let model: ResolvedSystem | undefined;
+  let installed = false;
+  try {
+    if (synth) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      fs.mkdirSync(parent, { recursive: true });
+      model = synthesize({
+        env: toolchainEnv(options.env),
+        projectRoot: options.projectRoot,
+        outdir: staging,
+        projects: options.projects,
+      }).model;
+      for (const warning of model.warnings) log(formatWarning(warning));
+    }
+    const all = synthesizedStacks(staging);
+    const selected = options.select ? options.select(all) : selectStacks(all, options.stacks);
+    if (selected.length === 0)
+      throw new NoStacksError(
+        `no stack matches ${
+          splitPatterns(options.stacks)
+            .map((p) => `"${p}"`)
+            .join(", ") || "the selection"
+        }; the stacks are: ${all.map((s) => s.name).join(", ")}`,
+      );
+    const found = resolveSecrets(selected, options.env);
+    const env = { ...options.env, ...found };
+    const masker = createMasker({ env, names: secretsOf(all).map((s) => s.name) });
+    if (synth) installSynth(staging, outdir);
+    installed = true;
+    const moved = (s: SynthesizedStack) => ({ ...s, dir: path.join(outdir, path.relative(staging, s.dir)) });
+    return { model, all: all.map(moved), selected: selected.map(moved), env, masker };
+  } finally {
+    if (synth) fs.rmSync(staging, { recursive: true, force: true });
+    // Nothing written on failure: not even the output directory's parent (e.g. a fresh --out directory).
+    if (!installed && !parentExisted && fs.existsSync(parent) && fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+  }
+}
+
+/** What survives a new synth in each stack directory: the engine's providers and lock file (init is slow). */
+const KEPT_IN_STACK_DIR = [".terraform", ".terraform.lock.hcl"];
+
+function installSynth(staging: string, outdir: string): void {
+  const stacksDir = path.join(staging, "stacks");
+  for (const name of fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [])
+    for (const kept of KEPT_IN_STACK_DIR) {
+      const from = path.join(outdir, "stacks", name, kept);
+      if (fs.existsSync(from)) fs.renameSync(from, path.join(stacksDir, name, kept));
+    }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  fs.renameSync(staging, outdir);
+}
