@@ -68,6 +68,7 @@ export function loadModel(
   projects: readonly unknown[] = readProjects(env, projectRoot),
 ): ResolvedSystem & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
-  const system = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined });
+  const trusted = env.SPARKY_TRUSTED_HOSTS?.split(/[,\s]+/).filter(Boolean);
+  const system = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined, trustedHosts: trusted });
   return { ...system, origin: source.origin };
 }

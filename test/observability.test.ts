@@ -201,6 +201,7 @@ describe("alert rules are checked against what the host exposes", () => {
       projects: ["sparky"],
       observabilityNetwork: { subnet: "172.30.0.0/24", gateway: "172.30.0.1" },
       publicObservability: false,
+      publicPorts: false,
     };
     expect(hostObservabilityServices("cpu", cpu)["dcgm-exporter"]).toBeUndefined();
     const local = hostOf("local");

@@ -8,6 +8,16 @@ function problemsOf(project: Mutable, config = tinyConfig()): Problem[] {
   return problemsOfAll([project], config);
 }
 
+function validateProblems(config: Mutable, options: { trustedHosts?: string[] }): Problem[] {
+  try {
+    validateModel(config, [tinyProject()], options);
+    return [];
+  } catch (error) {
+    if (error instanceof ModelValidationError) return error.problems;
+    throw error;
+  }
+}
+
 function problemsOfAll(projects: Mutable[], config: Mutable): Problem[] {
   try {
     validateModel(config, projects);
@@ -123,8 +133,86 @@ describe("model validation", () => {
     ];
     expect(problemsOf(p)).toEqual([]);
     p.services.worker.ports = [{ container: 7000, host: 8188, bind: "0.0.0.0" }];
-    expect(lines(problemsOf(p))).toEqual([
+    const publicHost: Mutable = tinyConfig();
+    publicHost.hosts.box.publicPorts = true;
+    expect(lines(problemsOf(p, publicHost))).toEqual([
       'projects.tiny.services.worker.ports[0]: host port 8188/tcp on host "box" is already taken by tiny/model (projects.tiny.services.model.ports[0])',
+    ]);
+  });
+
+  test("a port beyond loopback needs the host's publicPorts", () => {
+    const p: Mutable = tinyProject();
+    p.services.worker.ports = [{ container: 7000, bind: "0.0.0.0" }];
+    expect(lines(problemsOf(p))).toEqual([
+      'projects.tiny.services.worker.ports[0].bind: 0.0.0.0 publishes the port beyond host "box"; bind 127.0.0.1 (reach it through an SSH tunnel), or set config.hosts.box.publicPorts',
+    ]);
+  });
+
+  test("unsafe mounts and unconfined profiles are refused unless allowUnsafe gives a reason; meaningless zeros are refused", () => {
+    const p: Mutable = tinyProject();
+    p.services.worker.volumes = [
+      { hostPath: "/var/run/docker.sock", target: "/var/run/docker.sock" },
+      { hostPath: "/etc", target: "/host-etc" },
+      { hostPath: "/etc", target: "/host-etc-ro", readOnly: true },
+      { hostPath: "/srv/data/../../etc", target: "/x" },
+    ];
+    p.services.worker.securityOpts = ["no-new-privileges:true", "seccomp=unconfined"];
+    p.services.model.healthcheck.interval = "0s";
+    p.services.model.memory = "0g";
+    expect(lines(problemsOf(p))).toEqual([
+      "projects.tiny.services.model.healthcheck.interval: 0s is zero; give it a duration",
+      "projects.tiny.services.model.memory: 0g is zero",
+      'projects.tiny.services.worker.volumes[3].hostPath: "/srv/data/../../etc" leaves its directory with ".."; name the real path',
+      "projects.tiny.services.worker.volumes[0].hostPath: mounts the Docker socket, which is root on the host (or set allowUnsafe: { reason } on the service)",
+      'projects.tiny.services.worker.volumes[1].hostPath: mounts the system path "/etc" writable; mount it readOnly (or set allowUnsafe: { reason } on the service)',
+      'projects.tiny.services.worker.securityOpts[1]: "seccomp=unconfined" runs the container unconfined (or set allowUnsafe: { reason } on the service)',
+    ]);
+    p.services.worker.allowUnsafe = { reason: "a test that needs them all" };
+    p.services.worker.volumes.pop();
+    p.services.model.healthcheck.interval = "1s";
+    delete p.services.model.memory;
+    expect(problemsOf(p)).toEqual([]);
+  });
+
+  test("ssh options that could run a command, and host-key checking off beyond loopback, are refused", () => {
+    const config: Mutable = tinyConfig();
+    config.hosts.box.dockerHost = "ssh://deploy@dgx.lan";
+    config.hosts.box.sshOpts = [
+      "-o",
+      "ControlMaster=auto",
+      "-oProxyCommand=nc evil 22",
+      "-F",
+      "/tmp/x",
+      "-o",
+      "StrictHostKeyChecking=no",
+      "-i",
+      "~/.ssh/id",
+    ];
+    expect(lines(problemsOf(tinyProject(), config))).toEqual([
+      'config.hosts.box.sshOpts[2]: ssh option "ProxyCommand" is not allowed: it could run a command or reach another host (allowed: AddressFamily, BatchMode, Compression, ConnectTimeout, ConnectionAttempts, ControlMaster, ControlPath, ControlPersist, HostKeyAlias, IdentitiesOnly, IdentityFile, LogLevel, Port, ServerAliveCountMax, ServerAliveInterval, StrictHostKeyChecking, TCPKeepAlive, User, UserKnownHostsFile); put it in ~/.ssh/config on the deploying machine instead',
+      'config.hosts.box.sshOpts[3]: "-F" is not allowed (allowed: -o <option>, -i, -p, -l, -4, -6, -C, -T, -q, -v)',
+      "config.hosts.box.sshOpts[6]: StrictHostKeyChecking=no turns off host-key checking, allowed only for a loopback host; add the host's key to known_hosts instead",
+    ]);
+    config.hosts.box.dockerHost = "ssh://root@127.0.0.1:2222";
+    config.hosts.box.sshOpts = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"];
+    expect(problemsOf(tinyProject(), config)).toEqual([]);
+  });
+
+  test("with a trusted-host list, every endpoint must be on it; a pg state server beyond loopback needs TLS", () => {
+    const config: Mutable = tinyConfig();
+    config.hosts.box.dockerHost = "ssh://deploy@dgx.lan";
+    config.github.baseUrl = "https://attacker.example/api/v3";
+    config.targets.box.state = { backend: "pg", connection: "postgres://sparky@db.lan/sparky" };
+    expect(lines(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] }))).toEqual([
+      'config.github.baseUrl: "attacker.example" is not a trusted host (SPARKY_TRUSTED_HOSTS: dgx.lan, db.lan)',
+      'config.targets.box.state.connection: a pg state server on "db.lan" needs TLS: add ?sslmode=verify-full (or require) to the connection',
+    ]);
+    delete config.github.baseUrl;
+    config.targets.box.state.connection = "postgres://sparky@db.lan/sparky?sslmode=verify-full";
+    expect(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] })).toEqual([]);
+    expect(lines(validateProblems(config, { trustedHosts: [] }))).toEqual([
+      'config.hosts.box.dockerHost: "dgx.lan" is not a trusted host (SPARKY_TRUSTED_HOSTS: empty)',
+      'config.targets.box.state.connection: "db.lan" is not a trusted host (SPARKY_TRUSTED_HOSTS: empty)',
     ]);
   });
 

@@ -36,8 +36,14 @@ export function readmeSections(): Record<string, string> {
     ),
     "project-reference": referenceTable(referenceRows(z.toJSONSchema(ProjectSchema, { io: "input" }) as object)),
     "role-defaults": markdownTable(
-      ["role", "stopGraceSeconds", "shmSize"],
-      Object.entries(ROLE_DEFAULTS).map(([role, d]) => [`\`${role}\``, String(d.stopGraceSeconds), d.shmSize ?? "Docker's (64m)"]),
+      ["role", "stopGraceSeconds", "shmSize", "readOnlyRootfs", "capDrop"],
+      Object.entries(ROLE_DEFAULTS).map(([role, d]) => [
+        `\`${role}\``,
+        String(d.stopGraceSeconds),
+        d.shmSize ?? "Docker's (64m)",
+        String(d.readOnlyRootfs),
+        d.capDrop.length ? d.capDrop.join(", ") : "none",
+      ]),
     ),
     secrets: markdownTable(
       ["variable", "needed by", "what it is for"],

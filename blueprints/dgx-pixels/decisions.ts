@@ -29,4 +29,5 @@ export const decisions = [
   "backend-worker exposes every metric in python/metrics/exporter.py, including comfyui_workflow_queue_depth; the comfyui endpoint declares comfyui_workflow_queue_depth as prometheus.yml's comfyui job (keeps comfyui_.*) expects. Histograms are listed by their _bucket series and the Info metric as dgx_pixels_system_info.",
   'DiskSpaceLow/DiskSpaceCritical watch mountpoint "/" instead of "/workspace": node-exporter reports host mounts, /workspace only exists inside containers, and the project\'s data lives on the host root filesystem (/srv/dgx-pixels, /var/lib/docker).',
   "Alert groups, names, intervals, 'for' durations and severities are copied from deploy/prometheus/alerts/dgx-pixels.yml (19 rules, not the README's 14); DCGM_FI_* and node_* series come from the host observability set.",
+  "Compose's '/dev/shm:/dev/shm' binds (comfyui, dgx-pixels-dev) become a private shared-memory size of 16g each: a writable mount of the host's /dev/shm would share every host process's shared memory with the container, which validation refuses. 16g is the dev container's compose shm_size; PyTorch's data loaders in ComfyUI get the same.",
 ];

@@ -24,8 +24,8 @@ export const services: ProjectInput["services"] = {
       { volume: "comfyui-models", target: "/workspace/models" },
       { hostPath: `${ROOT}/workflows`, target: "/workspace/workflows", readOnly: true },
       { volume: "comfyui-outputs", target: "/workspace/outputs" },
-      { hostPath: "/dev/shm", target: "/dev/shm" },
     ],
+    shmSize: "16g",
     gpu: { capabilities: ["gpu", "compute", "utility"] },
     healthcheck: {
       test: ["CMD", "curl", "-f", "http://localhost:8188/system_stats"],
@@ -162,7 +162,6 @@ export const services: ProjectInput["services"] = {
       { volume: "models", target: "/models" },
       { volume: "outputs", target: "/outputs" },
       { volume: "config", target: "/config" },
-      { hostPath: "/dev/shm", target: "/dev/shm" },
     ],
     gpu: { capabilities: ["gpu", "compute", "utility"] },
     healthcheck: {

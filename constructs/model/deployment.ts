@@ -21,6 +21,10 @@ export const HostSchema = z.strictObject({
   projects: z.array(Slug).default([]).describe("Projects deployed on this host"),
   publicAddress: z.ipv4().optional().describe("Address the observability ports bind to when `publicObservability` is set"),
   publicObservability: z.boolean().default(false).describe("Bind Grafana and Prometheus to `publicAddress` instead of 127.0.0.1"),
+  publicPorts: z
+    .boolean()
+    .default(false)
+    .describe("Project ports may bind an address other than loopback (0.0.0.0 or a LAN address); without it validation refuses them"),
   // Left to Docker, the shared network would take whichever range is free when it is created, possibly the one a
   // project's fixed subnet needs later ("Pool overlaps").
   observabilityNetwork: z

@@ -60,8 +60,11 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
         "--storage.tsdb.path=/prometheus",
         "--storage.tsdb.retention.time=30d",
         "--storage.tsdb.retention.size=50GB",
-        "--web.enable-lifecycle",
       ],
+      // Not --web.enable-lifecycle: a changed config replaces the container (its files are uploaded), so no reload
+      // endpoint is needed, and that endpoint would let any container on the shared network stop Prometheus.
+      // Its config is uploaded before it starts, which a read-only root filesystem would refuse.
+      capDrop: ["ALL"],
       ports: [{ container: 9090, bind, description: "Prometheus UI and API" }],
       volumes: [{ volume: "prometheus-data", target: "/prometheus" }],
       healthcheck: {
@@ -87,6 +90,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
         GF_SERVER_ROOT_URL: `http://${bind}:3000`,
       },
       secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD" }],
+      capDrop: ["ALL"],
       volumes: [{ volume: "grafana-data", target: "/var/lib/grafana" }],
       healthcheck: {
         test: ["CMD", "wget", "-q", "--spider", "http://localhost:3000/api/health"],
@@ -104,6 +108,8 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       command: ["--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(sys|proc|dev|host|etc)($|/)"],
       ports: [{ container: 9100, bind, description: "node metrics" }],
       volumes: [{ hostPath: "/", target: "/host", readOnly: true, propagation: "rslave" }],
+      readOnlyRootfs: true,
+      capDrop: ["ALL"],
       healthcheck: {
         test: ["CMD", "wget", "-q", "--spider", "http://localhost:9100/metrics"],
         probe: { http: { port: 9100, path: "/metrics" } },

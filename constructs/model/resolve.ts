@@ -37,6 +37,8 @@ export function resolveService(owner: string, name: string, spec: ServiceSpec, h
       ports: spec.ports.map(resolvePort),
       stopGraceSeconds: spec.stopGraceSeconds ?? role.stopGraceSeconds,
       shmSize: spec.shmSize ?? role.shmSize,
+      readOnlyRootfs: spec.readOnlyRootfs ?? role.readOnlyRootfs,
+      capDrop: spec.capDrop ?? role.capDrop,
       gpu: host.gpus ? spec.gpu : undefined,
     },
   };

@@ -11,12 +11,14 @@ export interface ResolvedPort extends PortSpec {
 }
 
 /** A service's spec with every default applied. */
-export type ResolvedServiceSpec = Omit<ServiceSpec, "hostname" | "ports" | "stopGraceSeconds" | "shmSize" | "gpu"> & {
+export type ResolvedServiceSpec = Omit<ServiceSpec, "hostname" | "ports" | "stopGraceSeconds" | "shmSize" | "gpu" | "readOnlyRootfs" | "capDrop"> & {
   /** Its alias on its own network: the service name unless the model sets one. */
   hostname: string;
   ports: ResolvedPort[];
   stopGraceSeconds: number;
   shmSize?: string;
+  readOnlyRootfs: boolean;
+  capDrop: readonly string[];
   /** The GPU request, only where the host has GPUs (a downgrade drops it and warns). */
   gpu?: GpuRequest;
 };

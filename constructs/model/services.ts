@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ByteSize, Duration, Slug } from "./common";
+import { ServicePolicyFields } from "./policy";
 
 const IMAGE_REFERENCE =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -158,6 +159,7 @@ export const ServiceSchema = z.strictObject({
     .min(0)
     .optional()
     .describe("Seconds a deploy waits for a graceful stop before removing the container; default: the role's (see Role defaults)"),
+  ...ServicePolicyFields,
 });
 
 export const VolumeSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { checkDeploymentReferences, checkHost } from "./checks/hosts";
 import { observabilityProblems } from "./checks/observability";
 import { checkOrchestration } from "./checks/orchestration";
+import { checkDeploymentSafety, checkServiceSafety } from "./checks/security";
 import { checkServices } from "./checks/services";
 import { DeploymentConfigSchema } from "./deployment";
 import { duplicates, ModelValidationError, Problem, shapeProblems, unknownReference } from "./problems";
@@ -14,6 +15,11 @@ export type { Problem } from "./problems";
 export interface ValidationOptions {
   /** Target to validate and resolve; the config's defaultTarget when unset. */
   target?: string;
+  /**
+   * Hosts the deploy may talk to (Docker hosts, GitHub's API, the pg state server), besides loopback. Unset: any.
+   * CI sets it from its protected Environment (SPARKY_TRUSTED_HOSTS), so a change to the config cannot redirect it.
+   */
+  trustedHosts?: readonly string[];
 }
 
 /**
@@ -41,6 +47,7 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
   for (const project of projects) {
     checkOrchestration(project, `projects.${project.id}`, problems);
     checkServices(project, `projects.${project.id}`, problems);
+    checkServiceSafety(project, `projects.${project.id}`, problems);
   }
 
   let system: ResolvedSystem | undefined;
@@ -50,6 +57,7 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
     // Projects that failed to parse still count as declared, so hosts naming them get no second, misleading error.
     const declaredIds = projectInputs.map((p) => (p as { id?: unknown })?.id).filter((id): id is string => typeof id === "string");
     checkDeploymentReferences(config, declaredIds, problems);
+    checkDeploymentSafety(config, options.trustedHosts, problems);
     if (!config.targets[targetName])
       problems.push({ path: "target", message: unknownReference("target", targetName, Object.keys(config.targets)) });
     else {

@@ -21,5 +21,8 @@ export class ContainerPolicy implements IAspect {
     // Validation refuses these in the model, with the model's paths; reaching them here is a bug in a construct.
     if (node.privilegedInput) throw new Error(`${node.node.path}: privileged containers are refused`);
     if (node.waitInput && !node.healthcheckInput) throw new Error(`${node.node.path}: waits until healthy but has no healthcheck`);
+    // Docker refuses to copy files into a container whose root filesystem is read-only.
+    if (node.readOnlyInput && (node.uploadInput as unknown[] | undefined)?.length)
+      throw new Error(`${node.node.path}: has uploaded files, so its root filesystem cannot be read-only`);
   }
 }

@@ -107,6 +107,8 @@ export class DockerService extends Construct {
       memory,
       memorySwap: memory,
       shmSize: spec.shmSize ? sizeInMiB(spec.shmSize) : undefined,
+      readOnly: spec.readOnlyRootfs || undefined,
+      capabilities: spec.capDrop.length > 0 ? { drop: [...spec.capDrop] } : undefined,
       upload: (props.files ?? []).map((f) => ({ file: f.path, content: f.content })),
       labels: Object.entries({
         "sparky.owner": props.service.owner,

@@ -114,6 +114,16 @@ export function checkHost(system: ResolvedSystem, host: ResolvedHost, problems: 
     ],
     problems,
   );
+  if (!spec.publicPorts)
+    for (const p of placed)
+      for (const [service, s] of Object.entries(p.project.services))
+        s.ports.forEach((port, i) => {
+          if (!port.bind.startsWith("127."))
+            problems.push({
+              path: `projects.${p.project.id}.services.${service}.ports[${i}].bind`,
+              message: `${port.bind} publishes the port beyond host "${name}"; bind 127.0.0.1 (reach it through an SSH tunnel), or set config.hosts.${name}.publicPorts`,
+            });
+        });
   if (spec.gpus) return;
   const { targetName, target } = system;
   for (const p of placed)
