@@ -1,6 +1,6 @@
 // Unit tests of the drift tooling: ignore list validation and matching, the JSON-only analysis (normalisation
 // noise, out-of-band changes, deletions, unapplied code, masking), the issue planner and the CLI arguments.
-import { change, deployed, plan } from "./support/plan-json";
+import { change, deployed, onePlan, plan } from "./support/plan-json";
 import { analyzeStack, diffAttributes, exitCodeFor, semanticEqual, summarize } from "../tools/drift/analyze";
 import { attributeCovers, findIgnore, IgnoreListError, loadIgnoreList, parseIgnoreList } from "../tools/drift/ignore";
 import { SENSITIVE as MASK } from "../tools/engine/mask";
@@ -70,8 +70,10 @@ describe("analysis", () => {
     const after = container({ dns: [], storage_opts: {}, networks_advanced: [{ name: "p-net", gw_priority: 0, aliases: ["worker"] }] });
     const r = analyzeStack(
       "p-services",
-      plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }),
-      plan({ resource_changes: [change(C, ["no-op"], after, after)] }),
+      onePlan(
+        plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }),
+        plan({ resource_changes: [change(C, ["no-op"], after, after)] }),
+      ),
     );
     expect(r).toMatchObject({ status: "clean", drift: [], unapplied: [] });
   });
@@ -91,8 +93,7 @@ describe("analysis", () => {
     );
     const r = analyzeStack(
       "p-services",
-      plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }),
-      plan({ resource_changes: [normal] }),
+      onePlan(plan({ resource_drift: [change(C, ["update"], before, after)], ...deployed }), plan({ resource_changes: [normal] })),
       { ignore },
     );
     expect(r.status).toBe("drift");
@@ -115,12 +116,14 @@ describe("analysis", () => {
   test("deleted out of band is reported; the create that restores it is explained", () => {
     const r = analyzeStack(
       "p-services",
-      plan({ resource_drift: [change("docker_network.network", ["delete"], { name: "p-net" }, null)], ...deployed }),
-      plan({
-        resource_changes: [
-          change("docker_network.network", ["create"], null, { name: "p-net", id: null }, { after_unknown: { id: true } }),
-        ],
-      }),
+      onePlan(
+        plan({ resource_drift: [change("docker_network.network", ["delete"], { name: "p-net" }, null)], ...deployed }),
+        plan({
+          resource_changes: [
+            change("docker_network.network", ["create"], null, { name: "p-net", id: null }, { after_unknown: { id: true } }),
+          ],
+        }),
+      ),
     );
     expect(r.drift).toEqual([{ address: "docker_network.network", type: "docker_network", kind: "deleted", attributes: [] }]);
     expect(r.unapplied).toEqual([]);
@@ -132,8 +135,7 @@ describe("analysis", () => {
     const after = container({ env: ["LOG_LEVEL=debug", "API_TOKEN=abc"] });
     const r = analyzeStack(
       "p-services",
-      plan({ resource_drift: [], ...deployed }),
-      plan({ resource_changes: [change(C, ["update"], before, after)] }),
+      onePlan(plan({ resource_drift: [], ...deployed }), plan({ resource_changes: [change(C, ["update"], before, after)] })),
     );
     expect(r.status).toBe("drift");
     expect(r.drift).toEqual([]);
@@ -146,8 +148,7 @@ describe("analysis", () => {
   test("never-applied stacks are 'undeployed', not drift", () => {
     const r = analyzeStack(
       "p-services",
-      plan({}),
-      plan({ resource_changes: [change("docker_network.network", ["create"], null, { name: "n" })] }),
+      onePlan(plan({}), plan({ resource_changes: [change("docker_network.network", ["create"], null, { name: "n" })] })),
     );
     expect(r.status).toBe("undeployed");
     expect(exitCodeFor(summarize([r]))).toBe(0);

@@ -11,7 +11,7 @@ import { createMasker, maskDeep, SENSITIVE } from "../tools/engine/mask";
 import { looksSecret } from "../tools/engine/secret-names";
 import { renderComment } from "../tools/plan-preview/render";
 import { writeOutputs } from "../tools/plan-preview/run";
-import { change, deployed, plan } from "./support/plan-json";
+import { change, deployed, onePlan, plan } from "./support/plan-json";
 import { FIXTURE_ECHO, FIXTURE_ROTATED, FIXTURE_SECRET, fixtureMasker, outcome, plan as fixturePlan } from "./fixtures/plans/golden";
 
 const count = (text: string, s: string) => text.split(s).length - 1;
@@ -121,13 +121,15 @@ describe("drift masking", () => {
     const after = { name: "y", password: "new", value: "hunter2-secret!", opaque: "s2" };
     const r = analyzeStack(
       "s",
-      plan({
-        resource_drift: [
-          change("t.r", ["update"], before, after, { before_sensitive: { opaque: true }, after_sensitive: { opaque: true } }),
-        ],
-        ...deployed,
-      }),
-      plan({}),
+      onePlan(
+        plan({
+          resource_drift: [
+            change("t.r", ["update"], before, after, { before_sensitive: { opaque: true }, after_sensitive: { opaque: true } }),
+          ],
+          ...deployed,
+        }),
+        plan({}),
+      ),
       { masker },
     );
     const attrs = Object.fromEntries(r.drift[0].attributes.map((a) => [a.path, [a.before, a.after]]));
@@ -271,8 +273,7 @@ describe("leak probe: a secret in every supported encoding, in plan JSON, markdo
     };
     const r = analyzeStack(
       "probe-services",
-      plan({ resource_drift: [change("docker_container.probe", ["update"], before, after)], ...deployed }),
-      plan({}),
+      onePlan(plan({ resource_drift: [change("docker_container.probe", ["update"], before, after)], ...deployed }), plan({})),
       {
         masker: masker(),
       },

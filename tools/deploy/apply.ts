@@ -1,15 +1,18 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf } from "../engine/docker";
+import { containersOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
+import { planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
 import { summarizePlan } from "../plan-preview/summary";
 
 export interface PlannedStack {
   stack: SynthesizedStack;
   plan?: StackPlan;
+  /** Containers found stopped and left out of the plan (a diff reports them; a deploy starts them first). */
+  stopped: StoppedContainer[];
   /** Why planning failed (masked). */
   error?: string;
   hasChanges: boolean;
@@ -32,28 +35,57 @@ export async function planAll(
     parallel: number;
     planFile: string;
     destroy?: boolean;
+    /** Start containers found stopped before planning (deploy), instead of leaving them out (diff). */
+    startStopped?: boolean;
     parallelism?: number;
   },
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
+  const stoppedBy = new Map<string, StoppedContainer[]>();
+  const unrefreshed = new Set<string>();
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
-    return planStack(stack, { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism });
+    const planOptions = { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism };
+    // A destroy reads every object it removes; a diff or deploy may skip the refresh when nothing changed.
+    if (options.destroy) return planStack(stack, planOptions);
+    // Refreshing a stopped container removes it (kreuzwerker/docker 3.6.2): a deploy starts it as it is (its
+    // configuration is the code's), a diff leaves it out of the plan and reports it.
+    let stopped = stoppedContainers(stack);
+    if (options.startStopped)
+      for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
+    if (options.startStopped) stopped = [];
+    stoppedBy.set(stack.name, stopped);
+    const known = await planKnowingState(stack, { ...planOptions, exclude: stopped.map((c) => c.address) });
+    if (!known.refreshed) unrefreshed.add(stack.name);
+    return known.plan;
   });
   return settled.map((r, i) => {
     const stack = stacks[i];
     if (r.status === "rejected") {
       const error = masker.text(r.reason instanceof Error ? r.reason.message : String(r.reason));
       view.set(stack.name, "failed", firstLine(error));
-      return { stack, error, hasChanges: false };
+      return { stack, error, hasChanges: false, stopped: [] };
     }
     const summary = summarizePlan(r.value.json);
     const c = summary.counts;
-    if (!summary.hasChanges) view.set(stack.name, "no changes");
-    else view.set(stack.name, "planned", `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy`);
-    return { stack, plan: r.value, hasChanges: summary.hasChanges };
+    const stopped = stoppedBy.get(stack.name) ?? [];
+    if (!summary.hasChanges && stopped.length === 0)
+      view.set(stack.name, "no changes", unrefreshed.has(stack.name) ? UNREFRESHED_NOTE : undefined);
+    else
+      view.set(
+        stack.name,
+        "planned",
+        [
+          `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy`,
+          ...stopped.map((s) => `${s.name} ${s.state}`),
+        ].join("; "),
+      );
+    return { stack, plan: r.value, hasChanges: summary.hasChanges, stopped };
   });
 }
+
+/** Shown when a stack's plan skipped the refresh (see tools/engine/fingerprint.ts). */
+export const UNREFRESHED_NOTE = "objects and state as at the last deploy; not re-read";
 
 export interface AppliedStack {
   stack: SynthesizedStack;
@@ -157,12 +189,14 @@ async function applyPlan(
     show();
   };
   const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
+  recordAgreement(stack, undefined); // until the apply is through, state and reality may differ
   const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", ...parallelism, plan.planFile], {
     env: options.env,
     onLine,
     timeoutMs: 60 * 60_000,
   });
   if (result.code === 0) {
+    if (options.phase === "applying") await recordAfterApply(stack, options.env);
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }

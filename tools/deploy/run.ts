@@ -60,6 +60,7 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     parallelism: options.parallelism,
     planFile: PLAN_FILE[command],
     destroy: command === "destroy",
+    startStopped: command === "deploy",
   };
   try {
     const planned = await planAll(order, context);
@@ -94,8 +95,11 @@ function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, opti
     masker,
     footer: (code) => `Exit code: ${code} (0 no changes, 2 changes, 1 error). \`just deploy\` plans again and applies.`,
   });
-  options.stdout(rendered.full);
-  return rendered.exitCode;
+  const stopped = planned.flatMap((p) =>
+    p.stopped.map((c) => `- \`${p.stack.name}\` · \`${c.address}\`: stopped out of band (${c.state}); a deploy starts it`),
+  );
+  options.stdout(stopped.length > 0 ? `${rendered.full}\n\n${stopped.join("\n")}\n` : rendered.full);
+  return stopped.length > 0 && rendered.exitCode === 0 ? 2 : rendered.exitCode;
 }
 
 async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressView, options: StacksRunOptions): Promise<boolean> {

@@ -1,7 +1,11 @@
-// Pure drift analysis of one stack from two JSON plans: the refresh-only plan (reality vs state, `resource_drift`)
-// and the normal plan (code vs reality, `resource_changes`). Nothing here looks at exit codes or provider types.
+// Pure drift analysis of one stack from its JSON plan: what its refresh found (reality vs state, `resource_drift`)
+// and what the code would change (code vs reality, `resource_changes`). Nothing here looks at exit codes or
+// provider types.
 import { createMasker, Masker, sensitiveAt } from "../engine/mask";
 import { formatPath } from "../engine/paths";
+import { diffAttributes, semanticEqual } from "../engine/attributes";
+
+export { diffAttributes, semanticEqual };
 import type { PlanJson, ResourceChange } from "../engine/stacks";
 import { findIgnore, IgnoreEntry } from "./ignore";
 
@@ -52,54 +56,9 @@ export interface StackReport {
   explainedByDrift: string[];
   ignored: IgnoredDifference[];
   error?: string;
-  planSha256?: { refreshOnly: string; normal: string };
+  /** sha256 of the plan the report was made from. */
+  planSha256?: string;
   ms?: number;
-}
-
-const isEmptyish = (v: unknown): boolean =>
-  v === null ||
-  v === undefined ||
-  v === "" ||
-  v === 0 ||
-  v === false ||
-  (Array.isArray(v) && v.length === 0) ||
-  (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
-
-/**
- * Equality as the SDKv2 providers (docker, github) see it: an unset value and its type's zero value ("", 0,
- * false, [], {}) are the same, so a first refresh that turns `null` into `[]` is not drift.
- */
-export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (isEmptyish(a) && isEmptyish(b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => semanticEqual(x, b[i]));
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((k) => semanticEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return a === b;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
-/**
- * Attribute-level differences between two objects, descending into objects and equal-length lists of objects;
- * lists of scalars and lists that changed length are reported whole. Paths where `unknown` is true are skipped.
- */
-export function diffAttributes(
-  before: unknown,
-  after: unknown,
-  unknown: unknown = undefined,
-  segments: (string | number)[] = [],
-): { segments: (string | number)[]; before: unknown; after: unknown }[] {
-  if (unknown === true) return [];
-  if (semanticEqual(before, after)) return [];
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffAttributes(before[k], after[k], isRecord(unknown) ? unknown[k] : undefined, [...segments, k]));
-  }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every(isRecord) && after.every(isRecord))
-    return before.flatMap((b, i) => diffAttributes(b, after[i], Array.isArray(unknown) ? unknown[i] : undefined, [...segments, i]));
-  return [{ segments, before, after }];
 }
 
 export interface AnalyzeOptions {
@@ -112,7 +71,7 @@ export interface AnalyzeOptions {
 const sameActions = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const isNoop = (c: ResourceChange) => sameActions(c.change.actions, ["no-op"]) || sameActions(c.change.actions, ["read"]);
 
-export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJson, options: AnalyzeOptions = {}): StackReport {
+export function analyzeStack(stack: string, plan: PlanJson, options: AnalyzeOptions = {}): StackReport {
   const ignore = options.ignore ?? [];
   const masker = options.masker ?? createMasker();
   const ignored: IgnoredDifference[] = [];
@@ -133,7 +92,7 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
       return !entry;
     });
 
-  for (const c of refreshOnly.resource_drift ?? []) {
+  for (const c of plan.resource_drift ?? []) {
     if (c.mode !== "managed") continue;
     const actions = c.change.actions;
     if (actions.includes("delete") && (c.change.after === null || c.change.after === undefined)) {
@@ -176,7 +135,7 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
 
   const unapplied: UnappliedChange[] = [];
   const explainedByDrift: string[] = [];
-  for (const c of normal.resource_changes ?? []) {
+  for (const c of plan.resource_changes ?? []) {
     if (c.mode !== "managed" || isNoop(c)) continue;
     const actions = c.change.actions;
     if (driftBefore.has(c.address) && !sameActions(actions, ["delete"])) {
@@ -217,8 +176,8 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
     unapplied.push({ address: c.address, type: c.type, actions, attributes: keep(c.address, attributes) });
   }
 
-  const deployed = (refreshOnly as { prior_state?: { values?: { root_module?: { resources?: unknown[] } } } }).prior_state?.values
-    ?.root_module?.resources;
+  const deployed = (plan as { prior_state?: { values?: { root_module?: { resources?: unknown[] } } } }).prior_state?.values?.root_module
+    ?.resources;
   const neverApplied =
     (!deployed || deployed.length === 0) && drift.length === 0 && unapplied.every((u) => sameActions(u.actions, ["create"]));
   const status: StackStatus =

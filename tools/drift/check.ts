@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { containersOf, docker, dockerRun } from "../engine/docker";
+import { docker, StoppedContainer, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
@@ -78,41 +78,6 @@ const dockerContainer: Locator = (stack, before) => {
   return { id: c.Id, live: { env, labels } };
 };
 
-/** A managed container that exists but is not running. */
-export interface StoppedContainer {
-  address: string;
-  name: string;
-  /** Docker's state and exit code, e.g. "exited (137)". */
-  state: string;
-}
-
-/**
- * Managed containers (must_run, the default) that exist but are not running, found with one `docker inspect`.
- * kreuzwerker/docker 3.6.2 *removes* such a container when any plan refreshes it, then fails the plan
- * ("container failed to be in running state"), so the drift check must find them without the engine, leave them
- * out of its plans, and report them itself.
- */
-export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
-  if (byName.size === 0) return [];
-  // Exit status 1 only says some name does not exist; the ones that do are still printed.
-  const r = dockerRun(stack, [
-    "container",
-    "inspect",
-    "--format",
-    "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
-    ...byName.keys(),
-  ]);
-  return (r.stdout ?? "")
-    .split("\n")
-    .map((line) => line.trim().split(" "))
-    .filter(([name, running]) => name && running === "false" && byName.has(name.replace(/^\//, "")))
-    .map(([name, , status, exitCode]) => {
-      const plain = name.replace(/^\//, "");
-      return { address: byName.get(plain)!, name: plain, state: `${status} (${exitCode})` };
-    });
-}
-
 export const locators: Record<string, Locator> = {
   docker_container: dockerContainer,
   docker_network: byName("network", "{{.Id}}"),
@@ -137,17 +102,15 @@ async function checkStack(
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
   const stopped = stoppedContainers(stack);
   const exclude = stopped.map((s) => s.address);
-  // Both plans only read state, so they run side by side without the lock (which would serialize them).
-  const [refresh, normal] = await Promise.all([
-    planStack(stack, { refreshOnly: true, env, lock: false, exclude }),
-    planStack(stack, { env, lock: false, exclude }),
-  ]);
+  // One normal plan: its refresh lists what changed outside the code (`resource_drift`), its changes what the code
+  // would do (`resource_changes`). It only reads state, so it runs without the lock.
+  const plan = await planStack(stack, { env, lock: false, exclude });
 
   // Resources gone from state: did another object take their name (recreated by hand)?
   const imports: Record<string, string> = {};
   const extra: Record<string, Record<string, unknown>> = {};
   const occupants: NonNullable<AnalyzeOptions["occupants"]> = {};
-  for (const c of refresh.json.resource_drift ?? []) {
+  for (const c of plan.json.resource_drift ?? []) {
     const locate = locators[c.type];
     if (!locate || !c.change.actions.includes("delete") || !c.change.before) continue;
     const found = locate(stack, c.change.before as Record<string, unknown>);
@@ -160,7 +123,7 @@ async function checkStack(
     const o = occupants[address] ?? { id: imports[address] };
     occupants[address] = { ...o, live: { ...(o.live ?? {}), ...live } };
   }
-  const report = analyzeStack(stack.name, refresh.json, normal.json, { ignore: options.ignore, masker, occupants });
+  const report = analyzeStack(stack.name, plan.json, { ignore: options.ignore, masker, occupants });
   if (stopped.length > 0) {
     report.drift.unshift(
       ...stopped.map((s) => ({
@@ -176,7 +139,7 @@ async function checkStack(
     ...report,
     stopped,
     imports,
-    planSha256: { refreshOnly: refresh.planSha256, normal: normal.planSha256 },
+    planSha256: plan.planSha256,
     ms: Date.now() - started,
   };
 }

@@ -29,3 +29,38 @@ export function containersOf(stack: Pick<SynthesizedStack, "dir">): Map<string, 
       .map(([key, c]) => [`docker_container.${key}`, { name: c.name as string, config: c }]),
   );
 }
+
+/** A managed container that exists but is not running. */
+export interface StoppedContainer {
+  address: string;
+  name: string;
+  /** Docker's state and exit code, e.g. "exited (137)". */
+  state: string;
+}
+
+/**
+ * Managed containers (must_run, the default) that exist but are not running, found with one `docker inspect`.
+ * kreuzwerker/docker 3.6.2 *removes* such a container when any plan refreshes it, then fails the plan
+ * ("container failed to be in running state"), so the tools must find them without the engine, leave them out of
+ * their plans, and report (drift, diff) or start (deploy) them themselves.
+ */
+export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
+  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
+  if (byName.size === 0) return [];
+  // Exit status 1 only says some name does not exist; the ones that do are still printed.
+  const r = dockerRun(stack, [
+    "container",
+    "inspect",
+    "--format",
+    "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
+    ...byName.keys(),
+  ]);
+  return (r.stdout ?? "")
+    .split("\n")
+    .map((line) => line.trim().split(" "))
+    .filter(([name, running]) => name && running === "false" && byName.has(name.replace(/^\//, "")))
+    .map(([name, , status, exitCode]) => {
+      const plain = name.replace(/^\//, "");
+      return { address: byName.get(plain)!, name: plain, state: `${status} (${exitCode})` };
+    });
+}

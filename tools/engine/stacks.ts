@@ -142,6 +142,8 @@ export interface PlanOptions extends EngineOptions {
   destroy?: boolean;
   /** Resources the engine works on at once (`-parallelism`; its default is 10). */
   parallelism?: number;
+  /** Read every object before planning (default). See fingerprint.ts for when it may be skipped. */
+  refresh?: boolean;
 }
 
 export interface StackPlan {
@@ -192,6 +194,7 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (options.refreshOnly) args.push("-refresh-only");
   if (options.destroy) args.push("-destroy");
   if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
+  if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
