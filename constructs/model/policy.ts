@@ -43,7 +43,22 @@ export const SSH_OPTIONS_ALLOWED = [
 ] as const;
 
 /** Container paths of the host that no service may mount writable (or at all, for the Docker socket). */
-export const SYSTEM_PATHS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var/run"];
+export const SYSTEM_PATHS = [
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/lib",
+  "/lib64",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+  "/var/run",
+];
 
 /** The Docker socket is root on the host: mounting it hands the host to the container. */
 export const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock"];

@@ -11,7 +11,10 @@ export interface ResolvedPort extends PortSpec {
 }
 
 /** A service's spec with every default applied. */
-export type ResolvedServiceSpec = Omit<ServiceSpec, "hostname" | "ports" | "stopGraceSeconds" | "shmSize" | "gpu" | "readOnlyRootfs" | "capDrop"> & {
+export type ResolvedServiceSpec = Omit<
+  ServiceSpec,
+  "hostname" | "ports" | "stopGraceSeconds" | "shmSize" | "gpu" | "readOnlyRootfs" | "capDrop"
+> & {
   /** Its alias on its own network: the service name unless the model sets one. */
   hostname: string;
   ports: ResolvedPort[];

@@ -18,7 +18,25 @@ export function endpointHost(url: string): string | undefined {
 }
 
 /** ssh(1) flags that take an argument (the argument is not a flag of its own). */
-const SSH_FLAGS_WITH_ARGUMENT = new Set(["-B", "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-J", "-L", "-m", "-O", "-Q", "-R", "-S", "-W", "-w"]);
+const SSH_FLAGS_WITH_ARGUMENT = new Set([
+  "-B",
+  "-b",
+  "-c",
+  "-D",
+  "-E",
+  "-e",
+  "-F",
+  "-I",
+  "-J",
+  "-L",
+  "-m",
+  "-O",
+  "-Q",
+  "-R",
+  "-S",
+  "-W",
+  "-w",
+]);
 
 /**
  * `ssh` options that cannot run a command or pull in configuration the model doesn't show: `-o` with an
@@ -38,7 +56,10 @@ function checkSshOpts(name: string, dockerHost: string, opts: readonly string[],
       continue;
     } else if (["-4", "-6", "-C", "-T", "-q", "-v"].includes(token)) continue;
     else {
-      problems.push({ path: `${at}[${i}]`, message: `"${token}" is not allowed (allowed: -o <option>, -i, -p, -l, -4, -6, -C, -T, -q, -v)` });
+      problems.push({
+        path: `${at}[${i}]`,
+        message: `"${token}" is not allowed (allowed: -o <option>, -i, -p, -l, -4, -6, -C, -T, -q, -v)`,
+      });
       if (SSH_FLAGS_WITH_ARGUMENT.has(token)) i++;
       continue;
     }
@@ -98,8 +119,7 @@ export function checkDeploymentSafety(config: DeploymentConfig, trustedHosts: re
   checkStateTransport(config, problems);
 }
 
-const underSystemPath = (path: string) =>
-  SYSTEM_PATHS.some((p) => path === p || (p !== "/" && path.startsWith(`${p}/`)));
+const underSystemPath = (path: string) => SYSTEM_PATHS.some((p) => path === p || (p !== "/" && path.startsWith(`${p}/`)));
 
 /**
  * What a service may not do without `allowUnsafe` and its reason: mount the Docker socket, mount system paths
