@@ -5,6 +5,7 @@ import { containersOf } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
+import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
 
 export interface PlannedStack {
@@ -33,12 +34,19 @@ export async function planAll(
     planFile: string;
     destroy?: boolean;
     parallelism?: number;
+    lockTimeout?: string;
   },
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
-    return planStack(stack, { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism });
+    return planStack(stack, {
+      env: options.env,
+      planFile: options.planFile,
+      destroy: options.destroy,
+      parallelism: options.parallelism,
+      lockTimeout: options.lockTimeout,
+    });
   });
   return settled.map((r, i) => {
     const stack = stacks[i];
@@ -83,6 +91,7 @@ export async function applyAll(
     waitsFor: (stack: SynthesizedStack) => readonly string[];
     phase: Extract<Phase, "applying" | "destroying">;
     parallelism?: number;
+    lockTimeout?: string;
   },
 ): Promise<AppliedStack[]> {
   const { view } = options;
@@ -120,7 +129,14 @@ export async function applyAll(
 async function applyPlan(
   stack: SynthesizedStack,
   plan: StackPlan,
-  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; phase: "applying" | "destroying"; parallelism?: number },
+  options: {
+    env: NodeJS.ProcessEnv;
+    masker: Masker;
+    view: ProgressView;
+    phase: "applying" | "destroying";
+    parallelism?: number;
+    lockTimeout?: string;
+  },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
   // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
@@ -157,16 +173,22 @@ async function applyPlan(
     show();
   };
   const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
-  const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", ...parallelism, plan.planFile], {
-    env: options.env,
-    onLine,
-    timeoutMs: 60 * 60_000,
-  });
+  const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
+  const result = await runEngine(
+    stack.dir,
+    ["apply", "-json", "-input=false", `-lock-timeout=${lockTimeout}`, ...parallelism, plan.planFile],
+    {
+      env: options.env,
+      onLine,
+      timeoutMs: 60 * 60_000,
+    },
+  );
   if (result.code === 0) {
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }
-  const message = masker.text(errors.join("\n\n") || result.stderr || result.stdout.slice(-4000));
+  const failure = errors.join("\n\n") || result.stderr || result.stdout.slice(-4000);
+  const message = masker.text(stateLockedMessage(stack.name, failure, lockTimeout) ?? failure);
   view.set(stack.name, "failed", firstLine(message));
   return { stack, result: "failed", message };
 }
