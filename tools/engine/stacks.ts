@@ -57,6 +57,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Called with each complete line of the engine's stdout as it arrives (e.g. `apply -json` events). */
   onLine?: (line: string) => void;
+  /** The command never reads state (`validate`; `init` then skips the backend): no tunnel to a state server. */
+  withoutState?: boolean;
 }
 
 /**
@@ -73,7 +75,8 @@ const ENGINE_GOGC = "400";
  */
 export async function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
   const env = { ...process.env, ...options.env };
-  return spawnEngine(dir, args, { ...options, env: { ...env, ...(await stateServerEnv({ dir }, env)) } });
+  const state = options.withoutState ? {} : await stateServerEnv({ dir }, env);
+  return spawnEngine(dir, args, { ...options, env: { ...env, ...state } });
 }
 
 function spawnEngine(dir: string, args: string[], options: EngineOptions): Promise<EngineResult> {
@@ -132,10 +135,14 @@ async function initialize(dir: string, options: EngineOptions): Promise<void> {
   const providers = JSON.stringify((JSON.parse(config.toString()) as { terraform?: unknown }).terraform ?? {});
   const stamp = path.join(dir, ".terraform", "sparky-init.sha256");
   const digest = createHash("sha256").update(providers).digest("hex");
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
-  const result = await runEngine(dir, ["init", "-input=false", "-no-color"], options);
+  // An init without the backend installs the providers only; one with it serves both.
+  const providersOnly = `${digest} providers-only`;
+  const done = fs.existsSync(stamp) ? fs.readFileSync(stamp, "utf8") : "";
+  if (done === digest || (options.withoutState && done === providersOnly)) return;
+  const args = ["init", "-input=false", "-no-color", ...(options.withoutState ? ["-backend=false"] : [])];
+  const result = await runEngine(dir, args, options);
   if (result.code !== 0) throw new Error(`init failed in ${dir}:\n${result.stderr || result.stdout}`);
-  fs.writeFileSync(stamp, digest);
+  fs.writeFileSync(stamp, options.withoutState ? providersOnly : digest);
 }
 
 export interface PlanOptions extends EngineOptions {
