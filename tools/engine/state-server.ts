@@ -125,7 +125,9 @@ async function openTunnel(
       ssh.once("exit", (code, signal) => resolve((exited = signal ? `ssh was stopped by ${signal}` : `ssh exited with code ${code}`)));
     });
   }
+  let closing = false;
   const close = () => {
+    closing = true;
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
   onClose(close);
@@ -152,6 +154,9 @@ async function openTunnel(
     await sleep(200);
   }
   log(`state: ${where} answers${local ? "" : ` through 127.0.0.1:${port}`} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  void ended.then(
+    (why) => closing || log(`state: the tunnel to ${where} went away during the run (${why}); the engine cannot reach the state now`),
+  );
   return { connection: connectionString(endpoint, port), ended };
 }
 
