@@ -60,3 +60,7 @@ drift *args:
 # Run the benchmarks and rewrite bench/results.md
 bench:
     bash bench/run.sh
+
+# The tunnel to a target's state server for cdktf or tofu: `just state-tunnel dgx -- npx cdktf deploy sparky-services`
+state-tunnel *args:
+    node bin/run.js tools/state-tunnel.ts "$@"

@@ -29,9 +29,10 @@ export const DEFAULT_CONFIG: DeploymentConfigInput = {
       allowGpuDowngrade: true,
     },
     dgx: {
-      description: "The DGX Spark over SSH with production images.",
+      description: "The DGX Spark over SSH with production images; state on the DGX's state server (`dgx-state`), shared with CI.",
       hosts: ["dgx"],
       images: "production",
+      state: { backend: "pg", server: "dgx" },
     },
   },
   defaultTarget: "local",

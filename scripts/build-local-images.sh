@@ -4,6 +4,7 @@
 #   sparky-local/standin:dev        images/standin (static Go stand-in, + /bin/probe)
 #   sparky-local/prometheus:dev     Debian's prometheus + promtool (+ /bin/probe)
 #   sparky-local/node-exporter:dev  Debian's prometheus-node-exporter (+ /bin/probe)
+#   sparky-local/postgres:dev       Debian's PostgreSQL server (+ images/postgres/entrypoint, /bin/probe)
 #
 # Each image's build context is staged under .build/images/<name>/ and hashed;
 # the hash is stored as the image label sparky.input-hash, and an image is rebuilt
@@ -17,7 +18,7 @@ STAGE="$ROOT/.build/images"
 TAG_PREFIX="sparky-local"
 TAG_SUFFIX="dev"
 BUILD_TIMEOUT="${SPARKY_IMAGE_BUILD_TIMEOUT:-300}"
-ALL=(standin prometheus node-exporter)
+ALL=(standin prometheus node-exporter postgres)
 
 say() { printf '[local-images] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -30,6 +31,7 @@ ensure_debian_pkgs() {
   local missing=()
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -57,6 +59,37 @@ build_standin_binary() {
   (cd "$ROOT/images/standin" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-buildvcs=false \
     go build -trimpath -ldflags='-s -w' -o "$STANDIN_BIN.tmp" .) || die "standin build failed"
   mv -f "$STANDIN_BIN.tmp" "$STANDIN_BIN"
+}
+
+ENTRYPOINT_BIN=""
+build_postgres_entrypoint() {
+  [ -n "$ENTRYPOINT_BIN" ] && return 0
+  ENTRYPOINT_BIN="$ROOT/.build/postgres-entrypoint/entrypoint"
+  mkdir -p "$(dirname "$ENTRYPOINT_BIN")"
+  (cd "$ROOT/images/postgres/entrypoint" && CGO_ENABLED=0 GOOS=linux GOFLAGS=-buildvcs=false \
+    go build -trimpath -ldflags='-s -w' -o "$ENTRYPOINT_BIN.tmp" .) || die "postgres entrypoint build failed"
+  mv -f "$ENTRYPOINT_BIN.tmp" "$ENTRYPOINT_BIN"
+}
+
+# Debian's PostgreSQL in its own layout (/usr/lib/postgresql/<major>, /usr/share/postgresql/<major>), so initdb
+# finds its share files: the server, initdb, the modules (not the LLVM JIT, which would bring all of LLVM), and the
+# system time zone data the package is built against. initdb starts the server through popen(), so Debian's dash is
+# /bin/sh (the only image with a shell).
+stage_postgres() { # $1 = rootfs
+  local rootfs="$1" bin lib version
+  bin="$(compgen -G "/usr/lib/postgresql/*/bin/postgres" | sort -V | tail -n 1)"
+  version="$(basename "$(dirname "$(dirname "$bin")")")"
+  for tool in postgres initdb; do copy_with_libs "/usr/lib/postgresql/$version/bin/$tool" "$rootfs" "/usr/lib/postgresql/$version/bin/$tool"; done
+  for lib in /usr/lib/postgresql/"$version"/lib/*.so; do
+    case "$(basename "$lib")" in llvmjit*) continue ;; esac
+    copy_with_libs "$lib" "$rootfs" "$lib"
+  done
+  mkdir -p "$rootfs/usr/share/postgresql" "$rootfs/usr/share/zoneinfo"
+  cp -rL "/usr/share/postgresql/$version" "$rootfs/usr/share/postgresql/"
+  rm -rf "$rootfs/usr/share/postgresql/$version/man"
+  (cd /usr/share/zoneinfo && tar -chf - . 2>/dev/null) | tar -C "$rootfs/usr/share/zoneinfo" -xf -
+  copy_with_libs "$(readlink -f /bin/sh)" "$rootfs" /bin/sh
+  install -d -m 1777 "$rootfs/tmp"
 }
 
 stage_common() { # $1 = context dir
@@ -96,6 +129,15 @@ stage() { # $1 = name, $2 = context dir
       copy_with_libs "$(command -v prometheus-node-exporter)" "$ctx/rootfs" /bin/node_exporter
       install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
       ;;
+    postgres)
+      ensure_debian_pkgs
+      build_postgres_entrypoint
+      stage_common "$ctx"
+      stage_postgres "$ctx/rootfs"
+      install -m 0755 "$ENTRYPOINT_BIN" "$ctx/rootfs/bin/entrypoint"
+      install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
+      mkdir -p "$ctx/data" "$ctx/run"
+      ;;
     *) die "unknown image $name (known: ${ALL[*]})" ;;
   esac
   cp "$ROOT/images/$name/Dockerfile" "$ctx/Dockerfile"
@@ -116,7 +158,7 @@ context_hash() {
 source_key() {
   {
     echo "$1"; go version
-    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter libc6 2>/dev/null || true
+    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' libc6 2>/dev/null || true
     cat "${BASH_SOURCE[0]}"
     find "$ROOT/images" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1

@@ -17,7 +17,7 @@ fi
 
 step "Debian packages (sshd, PostgreSQL, hyperfine, Docker, Prometheus, node-exporter)"
 # The end-to-end suites start their own sshd and PostgreSQL on 127.0.0.1; the benchmarks use hyperfine; the local
-# images are assembled from Debian's Prometheus and node-exporter.
+# images are assembled from Debian's Prometheus, node-exporter and PostgreSQL.
 missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)

@@ -1,10 +1,33 @@
 import * as path from "node:path";
-import { LocalBackend, PgBackend, TerraformStack } from "cdktf";
-import type { StateSpec } from "../constructs/model";
+import { LocalBackend, PgBackend, PgBackendConfig, TerraformStack } from "cdktf";
+import type { StateServerEndpoint, StateSpec } from "../constructs/model";
 
 /**
- * Keeps state out of cdktf.out (a build directory): one file per stack under the state directory, or a
- * schema per stack in PostgreSQL, whose advisory locks stop two deploys of one stack from running at once.
+ * What the tools read from a synthesized stack about its state, kept under cdk.tf.json's `//` key (a comment to the
+ * engine): whether it lives on a host's state server (the tools then open a tunnel and pass its address as
+ * PG_CONN_STR), or whether the stack is a state server's own bootstrap stack.
+ */
+export interface StackStateMetadata {
+  stateServer?: StateServerEndpoint;
+  /** The host whose state server this stack deploys (its own state is a local file). */
+  bootstrapOf?: string;
+}
+
+const METADATA_KEY = "sparky";
+
+export function stateMetadataOf(config: { "//"?: Record<string, unknown> }): StackStateMetadata {
+  return (config["//"]?.[METADATA_KEY] as StackStateMetadata | undefined) ?? {};
+}
+
+export function addStateMetadata(stack: TerraformStack, metadata: StackStateMetadata): void {
+  stack.addOverride(`//.${METADATA_KEY}`, metadata);
+}
+
+/**
+ * Keeps state out of cdktf.out (a build directory): one file per stack under the state directory, or a schema per
+ * stack in PostgreSQL, whose advisory locks stop two deploys of one stack from running at once. On a host's state
+ * server the backend has no `conn_str`: the tools pass PG_CONN_STR (the tunnel's local end) at run time, so no
+ * host, port or password is ever written here.
  */
 export function configureStateBackend(
   stack: TerraformStack,
@@ -12,9 +35,17 @@ export function configureStateBackend(
   state: StateSpec,
   outdir: string,
   projectRoot: string,
+  server?: StateServerEndpoint,
 ): void {
   if (state.backend === "pg") {
-    new PgBackend(stack, { connStr: state.connection, schemaName: `${state.schemaPrefix}_${stackName.replace(/-/g, "_")}` });
+    const schemaName = `${state.schemaPrefix}_${stackName.replace(/-/g, "_")}`;
+    if (state.connection !== undefined) {
+      new PgBackend(stack, { connStr: state.connection, schemaName });
+      return;
+    }
+    if (!server) throw new Error(`${stackName}: the state server of host "${state.server}" was not resolved`);
+    new PgBackend(stack, { schemaName } as PgBackendConfig);
+    addStateMetadata(stack, { stateServer: server });
     return;
   }
   const stateDir = path.resolve(projectRoot, state.directory);

@@ -5,23 +5,27 @@ import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
 import { configureStateBackend } from "./state-backend";
+import { StateServerStack } from "./state-server-stack";
 
 export interface SystemStacks {
   services: Record<string, ProjectServicesStack>;
   github: Record<string, ProjectGitHubStack>;
   observability: Record<string, HostObservabilityStack>;
+  /** `<host>-state`, by host: the target's state server, when its state lives on one. */
+  stateServers: Record<string, StateServerStack>;
 }
 
 /**
  * Every stack of a resolved system: per project `<project>-github` and `<project>-services`, per host
- * `<host>-observability`. A services stack that has scraped containers deploys after its host's observability
+ * `<host>-observability`, and `<host>-state` on the host that keeps the target's state. A services stack that has scraped containers deploys after its host's observability
  * stack, which owns the shared network they join.
  */
 export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string): SystemStacks {
   const { config, target } = system;
-  const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
+  const stacks: SystemStacks = { services: {}, github: {}, observability: {}, stateServers: {} };
+  const server = system.hosts.find((h) => h.stateServer)?.stateServer;
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
-    configureStateBackend(stack, name, target.state, app.outdir, projectRoot);
+    configureStateBackend(stack, name, target.state, app.outdir, projectRoot, server?.endpoint);
     return stack;
   };
 
@@ -30,6 +34,15 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
     stacks.github[project.id] = withState(new ProjectGitHubStack(app, name, { project, github: config.github }), name);
   }
   for (const host of system.hosts) {
+    if (host.stateServer)
+      stacks.stateServers[host.name] = new StateServerStack(app, host.stateServer.owner, {
+        hostName: host.name,
+        host: host.spec,
+        server: host.stateServer,
+        target,
+        outdir: app.outdir,
+        projectRoot,
+      });
     const obsName = `${host.name}-observability`;
     const observability = withState(new HostObservabilityStack(app, obsName, { host, target }), obsName);
     stacks.observability[host.name] = observability;

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from "../config/default-config";
 import {
   DeploymentConfigInput,
   DeploymentConfigSchema,
+  HostSchema,
   HostSpec,
   Project,
   ProjectInput,
@@ -193,7 +194,7 @@ describe("alert rules are checked against what the host exposes", () => {
   });
 
   test("DCGM series exist on GPU hosts and on CPU hosts running downgraded GPU workloads, not on a plain CPU host", () => {
-    const cpu: HostSpec = {
+    const cpu: HostSpec = HostSchema.parse({
       dockerHost: "unix:///var/run/docker.sock",
       sshOpts: [],
       gpus: false,
@@ -201,8 +202,7 @@ describe("alert rules are checked against what the host exposes", () => {
       projects: ["sparky"],
       observabilityNetwork: { subnet: "172.30.0.0/24", gateway: "172.30.0.1" },
       publicObservability: false,
-      publicPorts: false,
-    };
+    });
     expect(hostObservabilityServices("cpu", cpu)["dcgm-exporter"]).toBeUndefined();
     const local = hostOf("local");
     expect(local.observability.services["dcgm-exporter"]).toBeDefined();

@@ -201,14 +201,16 @@ describe("model validation", () => {
   test("with a trusted-host list, every endpoint must be on it; a pg state server beyond loopback needs TLS", () => {
     const config: Mutable = tinyConfig();
     config.hosts.box.dockerHost = "ssh://deploy@dgx.lan";
-    config.github.baseUrl = "https://attacker.example/api/v3";
     config.targets.box.state = { backend: "pg", connection: "postgres://sparky@db.lan/sparky" };
     expect(lines(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] }))).toEqual([
+      'config.targets.box.state.connection: connects to db.lan without TLS; add sslmode=verify-full (or require) to the connection string, or keep the state on a host\'s state server (`"server": "<host>"`, reached through SSH)',
+    ]);
+    config.targets.box.state.connection = "postgres://sparky@db.lan/sparky?sslmode=verify-full";
+    config.github.baseUrl = "https://attacker.example/api/v3";
+    expect(lines(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] }))).toEqual([
       'config.github.baseUrl: "attacker.example" is not a trusted host (SPARKY_TRUSTED_HOSTS: dgx.lan, db.lan)',
-      'config.targets.box.state.connection: a pg state server on "db.lan" needs TLS: add ?sslmode=verify-full (or require) to the connection',
     ]);
     delete config.github.baseUrl;
-    config.targets.box.state.connection = "postgres://sparky@db.lan/sparky?sslmode=verify-full";
     expect(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] })).toEqual([]);
     expect(lines(validateProblems(config, { trustedHosts: [] }))).toEqual([
       'config.hosts.box.dockerHost: "dgx.lan" is not a trusted host (SPARKY_TRUSTED_HOSTS: empty)',

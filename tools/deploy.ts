@@ -5,23 +5,26 @@
 //            stack unless a pattern naming it says "github"
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
+import { Duration } from "../constructs/model/common";
 import { parseCommandLine, positiveInteger, UsageError } from "./engine/args";
 import { runCli } from "./engine/cli";
 import { REPO_ROOT } from "./engine/toolchain";
 import { runStacks, StacksCommand } from "./deploy/run";
 
-const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--terraform-parallelism N] [--yes]
+const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--terraform-parallelism N] [--lock-timeout D] [--yes]
   TARGET   a target of the config (default: SPARKY_TARGET, else the config's defaultTarget)
   STACKS   stack name patterns, space- or comma-separated ('*-services *-observability'); default every stack
   --output the synthesized output directory (default: CDKTF_OUTDIR, else cdktf.out)
   --parallel stacks planned at once (default 4)
   --terraform-parallelism resources the engine works on at once per stack (default 10; lower it for a DGX over ssh)
+  --lock-timeout how long to wait for a stack's state lock held by another run, e.g. 0s, 30s, 5m (default 60s)
   --yes    destroy without asking (required without a terminal)`;
 
 const OPTIONS = {
   output: { type: "string" },
   parallel: { type: "string" },
   "terraform-parallelism": { type: "string" },
+  "lock-timeout": { type: "string" },
   yes: { type: "boolean" },
 } as const;
 const COMMANDS: readonly string[] = ["diff", "deploy", "destroy"];
@@ -33,6 +36,12 @@ async function confirm(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+function duration(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !Duration.safeParse(value).success)
+    throw new UsageError(`--${flag} must be a duration like 0s, 30s or 5m, not "${value}"\n${USAGE}`);
+  return value;
 }
 
 async function main(): Promise<number> {
@@ -53,6 +62,7 @@ async function main(): Promise<number> {
     parallelism: values["terraform-parallelism"]
       ? positiveInteger("terraform-parallelism", values["terraform-parallelism"], 10, USAGE)
       : undefined,
+    lockTimeout: duration("lock-timeout", values["lock-timeout"]),
     yes: values.yes === true,
     confirm: process.stdin.isTTY && process.stderr.isTTY ? confirm : undefined,
     stdout: (text) => process.stdout.write(text),

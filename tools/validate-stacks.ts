@@ -14,8 +14,9 @@ export interface StackValidation {
 
 export async function validateStacks(outdir: string): Promise<StackValidation[]> {
   const results = await forEachBounded(synthesizedStacks(outdir), 3, async (stack): Promise<StackValidation> => {
-    await ensureInitialized(stack.dir);
-    const result = await runEngine(stack.dir, ["validate", "-json", "-no-color"]);
+    // A static check: no state is read, so no state server is needed either.
+    await ensureInitialized(stack.dir, { withoutState: true });
+    const result = await runEngine(stack.dir, ["validate", "-json", "-no-color"], { withoutState: true });
     const report = JSON.parse(result.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
     return {
       stack: stack.name,

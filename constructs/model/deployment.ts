@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Slug } from "./common";
+import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
 
 const DockerHostUrl = z
   .string()
@@ -34,6 +35,7 @@ export const HostSchema = z.strictObject({
     })
     .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" })
     .describe("Fixed `{ subnet, gateway }` of the host's shared observability network; it must not overlap a project's subnet on the host"),
+  stateServer: StateServerSettingsSchema,
 });
 
 export const StateSchema = z.union([
@@ -41,11 +43,7 @@ export const StateSchema = z.union([
     backend: z.literal("local").describe("One state file per stack on this machine"),
     directory: z.string().default(".state").describe("Directory of the state files; relative paths are from the project root"),
   }),
-  z.strictObject({
-    backend: z.literal("pg").describe("PostgreSQL, with a lock per stack: what a team and its CI share"),
-    connection: z.string().startsWith("postgres").describe("Connection string without the password (`PGPASSWORD` supplies it)"),
-    schemaPrefix: Slug.default("sparky").describe("Prefix of each stack's schema (`<prefix>_<stack>`)"),
-  }),
+  PgStateSchema,
 ]);
 
 export const TargetSchema = z.strictObject({

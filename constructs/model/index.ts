@@ -9,3 +9,4 @@ export * from "./problems";
 export * from "./resolved";
 export * from "./roles";
 export * from "./secrets";
+export * from "./state-server";

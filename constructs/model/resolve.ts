@@ -20,6 +20,7 @@ import type {
 } from "./resolved";
 import { ROLE_DEFAULTS } from "./roles";
 import type { PortSpec, ServiceSpec, VolumeSpec } from "./services";
+import { ResolvedStateServer, stateServerEndpoint, stateServerHost, stateServerOwner, stateServerService } from "./state-server";
 
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
@@ -104,6 +105,18 @@ function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProjec
   };
 }
 
+function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
+  const owner = stateServerOwner(hostName);
+  return {
+    owner,
+    network: { name: owner, ...host.stateServer.network },
+    service: resolveService(owner, "postgres", stateServerService(hostName, host), host),
+    volume: resolveVolumes(owner, { data: { keep: true } }).data,
+    endpoint: stateServerEndpoint(hostName, host),
+    directory: host.stateServer.directory,
+  };
+}
+
 /**
  * The system a target deploys: every host of the target with the projects placed on it and its observability set.
  * Unknown hosts and projects are skipped (validation reports them), so this also runs on a model with problems.
@@ -114,7 +127,10 @@ export function resolveSystem(config: DeploymentConfig, projects: Project[], tar
     const spec = config.hosts[name];
     if (!spec) return [];
     const placed = projects.filter((p) => spec.projects.includes(p.id)).map((p) => placeProject(p, spec, target));
-    return [{ name, spec, projects: placed, observability: observabilitySet(name, spec, placed) }];
+    const server = stateServerHost(config, targetName) === name ? stateServer(name, spec) : undefined;
+    return [
+      { name, spec, projects: placed, observability: observabilitySet(name, spec, placed), ...(server ? { stateServer: server } : {}) },
+    ];
   });
   return { config, targetName, target, projects, hosts, warnings };
 }

@@ -4,6 +4,7 @@ import type { DeploymentConfig, HostSpec, TargetSpec } from "./deployment";
 import type { Problem } from "./problems";
 import type { Project } from "./project";
 import type { GpuRequest, NetworkSpec, PortSpec, ServiceSpec } from "./services";
+import type { ResolvedStateServer } from "./state-server";
 
 /** A published port with its host port decided (the container port unless the model says otherwise). */
 export interface ResolvedPort extends PortSpec {
@@ -85,6 +86,8 @@ export interface ResolvedHost {
   spec: HostSpec;
   projects: PlacedProject[];
   observability: ObservabilitySet;
+  /** The state server, when the target keeps its state on this host. */
+  stateServer?: ResolvedStateServer;
 }
 
 export interface ResolvedSystem {

@@ -53,6 +53,14 @@ export function secretSources(system: Pick<ResolvedSystem, "hosts" | "projects" 
     for (const secret of project.repository.secrets)
       add(secret.from, `Actions secret ${secret.name} of ${project.repository.name}`, `repository:${project.id}`);
   }
-  if (system.target.state.backend === "pg") add(PG_PASSWORD_VARIABLE, "password of the pg state backend", `target:${system.targetName}`);
+  const state = system.target.state;
+  if (state.backend === "pg")
+    add(
+      PG_PASSWORD_VARIABLE,
+      state.server
+        ? `password of the state server on ${state.server} (set once, when it is first deployed)`
+        : "password of the pg state backend",
+      `target:${system.targetName}`,
+    );
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -8,6 +8,7 @@ import { duplicates, ModelValidationError, Problem, shapeProblems, unknownRefere
 import { Project, ProjectSchema } from "./project";
 import type { ResolvedSystem } from "./resolved";
 import { resolveSystem } from "./resolve";
+import { checkStateServers } from "./state-server";
 
 export { ModelValidationError } from "./problems";
 export type { Problem } from "./problems";
@@ -58,6 +59,7 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
     const declaredIds = projectInputs.map((p) => (p as { id?: unknown })?.id).filter((id): id is string => typeof id === "string");
     checkDeploymentReferences(config, declaredIds, problems);
     checkDeploymentSafety(config, options.trustedHosts, problems);
+    checkStateServers(config, problems);
     if (!config.targets[targetName])
       problems.push({ path: "target", message: unknownReference("target", targetName, Object.keys(config.targets)) });
     else {

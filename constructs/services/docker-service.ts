@@ -139,7 +139,7 @@ export class DockerService extends Construct {
   }
 
   /** Make `apply` wait on this container's healthcheck before anything that depends on it is created. */
-  private waitUntilHealthy(): void {
+  waitUntilHealthy(): void {
     const check = this.service.spec.healthcheck;
     const worstCase = check
       ? durationSeconds(check.startPeriod) + (durationSeconds(check.interval) + durationSeconds(check.timeout)) * check.retries

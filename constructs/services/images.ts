@@ -24,13 +24,14 @@ export const LOCAL_IMAGES = {
   prometheus: "sparky-local/prometheus:dev",
   nodeExporter: "sparky-local/node-exporter:dev",
   standin: "sparky-local/standin:dev",
+  postgres: "sparky-local/postgres:dev",
 } as const;
 
 const probeUrl = (probe: ProbeSpec): string =>
   "http" in probe ? `http://127.0.0.1:${probe.http.port}${probe.http.path}` : `tcp://127.0.0.1:${probe.tcp.port}`;
 
 /**
- * Local images for machines that cannot pull: the real Prometheus and node-exporter from Debian, and a
+ * Local images for machines that cannot pull: the real Prometheus, node-exporter and PostgreSQL from Debian, and a
  * stand-in that serves the service's ports, health endpoints and declared metrics for everything else.
  */
 export function localImage(spec: ResolvedServiceSpec): ResolvedImage {
@@ -41,6 +42,8 @@ export function localImage(spec: ResolvedServiceSpec): ResolvedImage {
 
   if (repository.endsWith("prometheus")) return { name: LOCAL_IMAGES.prometheus, healthcheckTest, env: {} };
   if (repository.endsWith("node-exporter")) return { name: LOCAL_IMAGES.nodeExporter, healthcheckTest, env: {} };
+  // Same POSTGRES_* environment contract as the official image (images/postgres/entrypoint).
+  if (repository === "postgres" || repository.endsWith("/postgres")) return { name: LOCAL_IMAGES.postgres, healthcheckTest, env: {} };
 
   const httpPorts = new Set<number>();
   if (probe && "http" in probe) httpPorts.add(probe.http.port);

@@ -18,8 +18,8 @@ describeE2E("tofu validate on every synthesized stack", () => {
       synthesize({ env: { ...toolchainEnv(), SPARKY_TARGET: target }, projectRoot: REPO_ROOT, outdir: dir });
       results.push(...(await validateStacks(dir)));
     }
-    // Each target places both projects on its one host.
-    const expected = ["dgx-observability", "local-observability"];
+    // Each target places both projects on its one host; the dgx target keeps its state on the DGX's state server.
+    const expected = ["dgx-observability", "local-observability", "dgx-state"];
     for (const project of ["dgx-pixels", "sparky"]) for (let i = 0; i < 2; i++) expected.push(`${project}-services`, `${project}-github`);
     expect(results.map((r) => r.stack).sort()).toEqual(expected.sort());
     for (const r of results)

@@ -6,6 +6,7 @@ import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
+import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
 
 export interface PlannedStack {
@@ -38,6 +39,7 @@ export async function planAll(
     /** Start containers found stopped before planning (deploy), instead of leaving them out (diff). */
     startStopped?: boolean;
     parallelism?: number;
+    lockTimeout?: string;
   },
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
@@ -45,7 +47,13 @@ export async function planAll(
   const unrefreshed = new Set<string>();
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
-    const planOptions = { env: options.env, planFile: options.planFile, destroy: options.destroy, parallelism: options.parallelism };
+    const planOptions = {
+      env: options.env,
+      planFile: options.planFile,
+      destroy: options.destroy,
+      parallelism: options.parallelism,
+      lockTimeout: options.lockTimeout,
+    };
     // A destroy reads every object it removes; a diff or deploy may skip the refresh when nothing changed.
     if (options.destroy) return planStack(stack, planOptions);
     // Refreshing a stopped container removes it (kreuzwerker/docker 3.6.2): a deploy starts it as it is (its
@@ -115,6 +123,7 @@ export async function applyAll(
     waitsFor: (stack: SynthesizedStack) => readonly string[];
     phase: Extract<Phase, "applying" | "destroying">;
     parallelism?: number;
+    lockTimeout?: string;
   },
 ): Promise<AppliedStack[]> {
   const { view } = options;
@@ -152,7 +161,14 @@ export async function applyAll(
 async function applyPlan(
   stack: SynthesizedStack,
   plan: StackPlan,
-  options: { env: NodeJS.ProcessEnv; masker: Masker; view: ProgressView; phase: "applying" | "destroying"; parallelism?: number },
+  options: {
+    env: NodeJS.ProcessEnv;
+    masker: Masker;
+    view: ProgressView;
+    phase: "applying" | "destroying";
+    parallelism?: number;
+    lockTimeout?: string;
+  },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
   // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
@@ -190,17 +206,23 @@ async function applyPlan(
   };
   const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
   recordAgreement(stack, undefined); // until the apply is through, state and reality may differ
-  const result = await runEngine(stack.dir, ["apply", "-json", "-input=false", "-lock-timeout=60s", ...parallelism, plan.planFile], {
-    env: options.env,
-    onLine,
-    timeoutMs: 60 * 60_000,
-  });
+  const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
+  const result = await runEngine(
+    stack.dir,
+    ["apply", "-json", "-input=false", `-lock-timeout=${lockTimeout}`, ...parallelism, plan.planFile],
+    {
+      env: options.env,
+      onLine,
+      timeoutMs: 60 * 60_000,
+    },
+  );
   if (result.code === 0) {
     if (options.phase === "applying") await recordAfterApply(stack, options.env);
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }
-  const message = masker.text(errors.join("\n\n") || result.stderr || result.stdout.slice(-4000));
+  const failure = errors.join("\n\n") || result.stderr || result.stdout.slice(-4000);
+  const message = masker.text(stateLockedMessage(stack.name, failure, lockTimeout) ?? failure);
   view.set(stack.name, "failed", firstLine(message));
   return { stack, result: "failed", message };
 }

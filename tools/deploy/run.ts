@@ -5,6 +5,7 @@ import { InputError } from "../engine/args";
 import { prepareStacks, PreparedStacks } from "../engine/prepare";
 import { ProgressStream, ProgressView } from "../engine/progress";
 import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
+import { withStateServers } from "../engine/state-server";
 import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
 import { destroySelection, destroySummary } from "./destroy";
@@ -24,6 +25,8 @@ export interface StacksRunOptions {
   parallel: number;
   /** Resources the engine works on at once within a stack (default: the engine's 10). */
   parallelism?: number;
+  /** How long to wait for a stack's state lock (default 60s). */
+  lockTimeout?: string;
   /** destroy: go on without asking. */
   yes?: boolean;
   /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
@@ -47,6 +50,11 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     select: command === "destroy" ? (all) => destroySelection(all, options.stacks, note) : undefined,
     log: note,
   });
+  return withStateServers(prepared.selected, prepared.env, note, () => planAndApply(command, prepared, options));
+}
+
+async function planAndApply(command: StacksCommand, prepared: PreparedStacks, options: StacksRunOptions): Promise<number> {
+  const note = (line: string) => options.stderr.write(`${line}\n`);
   const order = dependencyOrder(prepared.selected);
   const view = new ProgressView(
     (command === "destroy" ? [...order].reverse() : order).map((s) => s.name),
@@ -58,6 +66,7 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     view,
     parallel: options.parallel,
     parallelism: options.parallelism,
+    lockTimeout: options.lockTimeout,
     planFile: PLAN_FILE[command],
     destroy: command === "destroy",
     startStopped: command === "deploy",

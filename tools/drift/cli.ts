@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, positiveInteger, UsageError } from "../engine/args";
 import { prepareStacks } from "../engine/prepare";
+import { withStateServers } from "../engine/state-server";
 import { REPO_ROOT } from "../engine/toolchain";
 import { exitCodeFor } from "./analyze";
 import { checkDrift, DEFAULT_CONCURRENCY, reconcile } from "./check";
@@ -75,7 +76,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const ignore = loadIgnoreList(args.ignore);
   const started = Date.now();
   // Synthesis (unless --no-synth), stack selection and the secrets check, before any engine run.
-  const { env, masker } = prepareStacks({
+  const { env, masker, selected } = prepareStacks({
     env: process.env,
     projectRoot: REPO_ROOT,
     outdir: args.outdir,
@@ -85,18 +86,26 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   if (args.synth) process.stderr.write(`drift: synthesized in ${Date.now() - started} ms\n`);
   const options = { outdir: args.outdir, stacks: args.stacks, ignore, concurrency: args.concurrency, env };
   const write = (file: string | undefined, text: string) => file && fs.writeFileSync(file, masker.text(text));
-  if (args.command === "reconcile") {
-    const { before, results } = await reconcile(args.mode!, options);
-    write(args.json, JSON.stringify({ before, results }, null, 2));
-    write(args.markdown, renderMarkdown(before));
-    if (results.length === 0) process.stdout.write("nothing to reconcile\n");
-    for (const r of results) process.stdout.write(`${r.action} ${r.stack}: ${r.ok ? "applied" : "FAILED"}\n${r.ok ? "" : `${r.output}\n`}`);
-    return results.every((r) => r.ok) && before.status !== "error" ? 0 : 1;
-  }
-  const { imports: _imports, ...report } = await checkDrift(options);
-  write(args.json, JSON.stringify(report, null, 2));
-  const markdown = renderMarkdown(report);
-  write(args.markdown, markdown);
-  process.stdout.write(masker.text(markdown));
-  return exitCodeFor(report);
+  return withStateServers(
+    selected,
+    env,
+    (line) => process.stderr.write(`${line}\n`),
+    async () => {
+      if (args.command === "reconcile") {
+        const { before, results } = await reconcile(args.mode!, options);
+        write(args.json, JSON.stringify({ before, results }, null, 2));
+        write(args.markdown, renderMarkdown(before));
+        if (results.length === 0) process.stdout.write("nothing to reconcile\n");
+        for (const r of results)
+          process.stdout.write(`${r.action} ${r.stack}: ${r.ok ? "applied" : "FAILED"}\n${r.ok ? "" : `${r.output}\n`}`);
+        return results.every((r) => r.ok) && before.status !== "error" ? 0 : 1;
+      }
+      const { imports: _imports, ...report } = await checkDrift(options);
+      write(args.json, JSON.stringify(report, null, 2));
+      const markdown = renderMarkdown(report);
+      write(args.markdown, markdown);
+      process.stdout.write(masker.text(markdown));
+      return exitCodeFor(report);
+    },
+  );
 }

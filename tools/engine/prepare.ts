@@ -10,6 +10,7 @@ import { createMasker, Masker } from "./mask";
 import { resolveSecrets, secretsOf } from "./secrets";
 import { selectStacks, splitPatterns } from "./select";
 import { SynthesizedStack, synthesizedStacks } from "./stacks";
+import { withoutUnnamedStateServers } from "./state-server";
 import { toolchainEnv } from "./toolchain";
 import { formatWarning } from "../../stacks/warnings";
 
@@ -24,7 +25,10 @@ export interface PrepareOptions {
   stacks?: readonly string[] | string;
   /** Use the stacks already in `outdir` instead of synthesizing (default true). */
   synth?: boolean;
-  /** Picks the stacks to run from every synthesized one (default: the ones matching `stacks`). */
+  /**
+   * Picks the stacks to run from every synthesized one (default: the ones matching `stacks`); a state server's own
+   * stack is among them only when a pattern naming "state" matches it.
+   */
   select?: (all: SynthesizedStack[]) => SynthesizedStack[];
   log?: (line: string) => void;
 }
@@ -66,7 +70,8 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
       for (const warning of model.warnings) log(formatWarning(warning));
     }
     const all = synthesizedStacks(staging);
-    const selected = options.select ? options.select(all) : selectStacks(all, options.stacks);
+    const candidates = withoutUnnamedStateServers(all, options.stacks);
+    const selected = options.select ? options.select(candidates) : selectStacks(candidates, options.stacks);
     if (selected.length === 0)
       throw new NoStacksError(
         `no stack matches ${

@@ -1,9 +1,12 @@
 // The secrets each selected stack needs, read from its synthesized config: its sensitive variables (fed from the
-// environment variable of the same name) and, for stacks on the integrations/github provider, GITHUB_TOKEN.
+// environment variable of the same name), for stacks on the integrations/github provider GITHUB_TOKEN, and for
+// stacks whose state is on a state server PGPASSWORD.
 // Checked before anything runs: every missing or too short secret is reported at once.
 import { spawnSync } from "node:child_process";
 import { InputError } from "./args";
+import { PG_PASSWORD_VARIABLE } from "../../constructs/model/secrets";
 import type { SynthesizedStack } from "./stacks";
+import { stateServerOf } from "./state-server";
 import { readStackConfig } from "./variables";
 
 /**
@@ -23,6 +26,8 @@ export interface StackSecret {
   stacks: string[];
 }
 
+const STATE_PASSWORD_PURPOSE = 'Password of the state server that holds the stack\'s state (README "Shared state")';
+
 const GITHUB_TOKEN_PURPOSE = "Token of the integrations/github provider (the *-github stacks); or log in with `gh auth login`";
 
 export const isGitHubStack = (stack: Pick<SynthesizedStack, "dir">) =>
@@ -40,6 +45,7 @@ export function secretsOf(stacks: readonly SynthesizedStack[]): StackSecret[] {
     for (const [name, v] of Object.entries(readStackConfig(stack.dir).variable ?? {}))
       if (v.sensitive) add(name, v.description ?? "a sensitive variable of the stack", stack.name);
     if (isGitHubStack(stack)) add("GITHUB_TOKEN", GITHUB_TOKEN_PURPOSE, stack.name);
+    if (stateServerOf(stack)) add(PG_PASSWORD_VARIABLE, STATE_PASSWORD_PURPOSE, stack.name);
   }
   return [...byName.values()];
 }

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "./state-lock";
+import { stateServerEnv } from "./state-server";
 import { ENGINE_BIN, toolchainEnv } from "./toolchain";
 import { variablesFromEnvironment } from "./variables";
 
@@ -55,6 +57,8 @@ export interface EngineOptions {
   timeoutMs?: number;
   /** Called with each complete line of the engine's stdout as it arrives (e.g. `apply -json` events). */
   onLine?: (line: string) => void;
+  /** The command never reads state (`validate`; `init` then skips the backend): no tunnel to a state server. */
+  withoutState?: boolean;
 }
 
 /**
@@ -66,10 +70,17 @@ const ENGINE_GOGC = "400";
 
 /**
  * Runs the pinned engine in a stack directory with the project-local CLI config, never interactively (a missing
- * input is an error, not a hidden prompt); never throws on a non-zero exit.
+ * input is an error, not a hidden prompt), with the tunnel to the stack's state server open (PG_CONN_STR); never
+ * throws on a non-zero exit.
  */
-export function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
-  const base = { ...process.env, ...options.env };
+export async function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
+  const env = { ...process.env, ...options.env };
+  const state = options.withoutState ? {} : await stateServerEnv({ dir }, env);
+  return spawnEngine(dir, args, { ...options, env: { ...env, ...state } });
+}
+
+function spawnEngine(dir: string, args: string[], options: EngineOptions): Promise<EngineResult> {
+  const base = options.env ?? {};
   return new Promise((resolve, reject) => {
     const child = spawn(ENGINE_BIN, args, {
       cwd: dir,
@@ -124,16 +135,22 @@ async function initialize(dir: string, options: EngineOptions): Promise<void> {
   const providers = JSON.stringify((JSON.parse(config.toString()) as { terraform?: unknown }).terraform ?? {});
   const stamp = path.join(dir, ".terraform", "sparky-init.sha256");
   const digest = createHash("sha256").update(providers).digest("hex");
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) return;
-  const result = await runEngine(dir, ["init", "-input=false", "-no-color"], options);
+  // An init without the backend installs the providers only; one with it serves both.
+  const providersOnly = `${digest} providers-only`;
+  const done = fs.existsSync(stamp) ? fs.readFileSync(stamp, "utf8") : "";
+  if (done === digest || (options.withoutState && done === providersOnly)) return;
+  const args = ["init", "-input=false", "-no-color", ...(options.withoutState ? ["-backend=false"] : [])];
+  const result = await runEngine(dir, args, options);
   if (result.code !== 0) throw new Error(`init failed in ${dir}:\n${result.stderr || result.stdout}`);
-  fs.writeFileSync(stamp, digest);
+  fs.writeFileSync(stamp, options.withoutState ? providersOnly : digest);
 }
 
 export interface PlanOptions extends EngineOptions {
   refreshOnly?: boolean;
   /** Take the state lock (default). Read-only checks that run two plans of one stack at once turn it off. */
   lock?: boolean;
+  /** How long to wait for the state lock, e.g. "0s" (default 60s). */
+  lockTimeout?: string;
   /** Saved plan file name, relative to the stack directory. */
   planFile?: string;
   /** Resource addresses left out of the plan, with everything that depends on them (`-exclude`). */
@@ -190,14 +207,24 @@ export interface ResourceChange {
 export async function planStack(stack: SynthesizedStack, options: PlanOptions = {}): Promise<StackPlan> {
   await ensureInitialized(stack.dir, options);
   const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
-  const args = ["plan", "-input=false", "-no-color", options.lock === false ? "-lock=false" : "-lock-timeout=60s", `-out=${planFile}`];
+  const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
+  const args = [
+    "plan",
+    "-input=false",
+    "-no-color",
+    options.lock === false ? "-lock=false" : `-lock-timeout=${lockTimeout}`,
+    `-out=${planFile}`,
+  ];
   if (options.refreshOnly) args.push("-refresh-only");
   if (options.destroy) args.push("-destroy");
   if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   const plan = await runEngine(stack.dir, args, options);
-  if (plan.code !== 0) throw new Error(`plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`);
+  if (plan.code !== 0)
+    throw new Error(
+      stateLockedMessage(stack.name, plan.stderr, lockTimeout) ?? `plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`,
+    );
   const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
   if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
   const planSha256 = createHash("sha256")

@@ -9,6 +9,8 @@ export interface StackConfig {
   terraform?: { required_providers?: Record<string, { source: string }>; backend?: unknown };
   provider?: Record<string, Record<string, unknown>[]>;
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  /** cdktf's and sparky-infra's metadata (a comment to the engine). */
+  "//"?: Record<string, unknown>;
 }
 
 export function readStackConfig(dir: string): StackConfig {

@@ -9,8 +9,17 @@ import { prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressStream, ProgressView } from "../engine/progress";
 import { secretsOf } from "../engine/secrets";
 import { selectStacks } from "../engine/select";
-import { dependencyOrder, ensureInitialized, forEachBounded, planStack, runEngine, synthesizedStacks } from "../engine/stacks";
+import {
+  dependencyOrder,
+  ensureInitialized,
+  forEachBounded,
+  planStack,
+  runEngine,
+  SynthesizedStack,
+  synthesizedStacks,
+} from "../engine/stacks";
 import { synthesize } from "../../stacks/synthesize";
+import { withStateServers } from "../engine/state-server";
 import { toolchainEnv } from "../engine/toolchain";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
@@ -64,7 +73,19 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
   // Synthesis, stack selection and the secrets check; nothing is written when they fail.
   const { selected, env, masker } = prepareStacks({ ...options, outdir: path.join(out, SYNTH_DIR), log });
   log(`plan-preview: synthesized in ${Date.now() - started} ms; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`);
+  const outcomes = await withStateServers(selected, env, log, () => planSelected(selected, env, options, out));
+  const result = writeOutputs(out, outcomes, masker, { subtitle: options.subtitle ?? subtitleFromEnv(options.env), limit: options.limit });
+  log(`plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`);
+  return { ...result, outcomes };
+}
 
+async function planSelected(
+  selected: readonly SynthesizedStack[],
+  env: NodeJS.ProcessEnv,
+  options: PreviewOptions,
+  out: string,
+): Promise<StackOutcome[]> {
+  const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const view = new ProgressView(
     selected.map((s) => s.name),
     "plan-preview",
@@ -87,16 +108,13 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     (e) => e.state === "failed" && view.set(e.item.name, "failed"),
   );
   view.finish();
-  const outcomes: StackOutcome[] = settled.map((r, i) => {
+  return settled.map((r, i) => {
     const stack = selected[i].name;
     const planFile = path.join(stack, PLAN_NAME);
     return r.status === "fulfilled"
       ? { stack, planFile, planSha256: r.value.planSha256, json: r.value.json }
       : { stack, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   });
-  const result = writeOutputs(out, outcomes, masker, { subtitle: options.subtitle ?? subtitleFromEnv(options.env), limit: options.limit });
-  log(`plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`);
-  return { ...result, outcomes };
 }
 
 function subtitleFromEnv(env: NodeJS.ProcessEnv): string | undefined {
@@ -160,6 +178,17 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
   const masker = createMasker({ env: options.env, names: secretsOf(all).map((s) => s.name) });
   const reviewed = new Map(summary.stacks.map((s) => [s.stack, s]));
   const wanted = selectStacks(all, options.stacks).filter((s) => reviewed.has(s.name));
+  return withStateServers(wanted, options.env, log, () => applyReviewed(wanted, reviewed, from, masker, options, log));
+}
+
+async function applyReviewed(
+  wanted: readonly SynthesizedStack[],
+  reviewed: Map<string, StackSummaryJson>,
+  from: string,
+  masker: Masker,
+  options: ApplyOptions,
+  log: (line: string) => void,
+): Promise<{ exitCode: 0 | 1; outcomes: ApplyOutcome[] }> {
   const outcomes: ApplyOutcome[] = [];
   for (const stack of dependencyOrder(wanted)) {
     const report = reviewed.get(stack.name)!;

@@ -33,18 +33,20 @@ interface PortClaim {
   path: string;
   owner: string;
   ports: readonly PortSpec[];
+  /** Where its one port is set, when that is not `<path>.ports[0]` (the state server's `stateServer.port`). */
+  portPath?: string;
 }
 
 /** Two bindings of one host port (same protocol, same or wildcard address) cannot both start. */
 function checkHostPorts(hostName: string, claims: PortClaim[], problems: Problem[]): void {
   const claimed: { path: string; owner: string; bind: string; port: number; protocol: string }[] = [];
-  for (const { path, owner, ports } of claims)
+  for (const { path, owner, ports, portPath } of claims)
     ports.map(resolvePort).forEach((port, i) => {
       const clash = claimed.find(
         (c) =>
           c.port === port.host && c.protocol === port.protocol && (c.bind === port.bind || c.bind === "0.0.0.0" || port.bind === "0.0.0.0"),
       );
-      const portAt = `${path}.ports[${i}]`;
+      const portAt = portPath ?? `${path}.ports[${i}]`;
       if (clash)
         problems.push({
           path: portAt,
@@ -93,6 +95,7 @@ export function checkHost(system: ResolvedSystem, host: ResolvedHost, problems: 
     [
       { path: `config.hosts.${name}.observabilityNetwork.subnet`, subnet: spec.observabilityNetwork.subnet },
       ...placed.flatMap((p) => (p.network.subnet ? [{ path: `projects.${p.project.id}.network.subnet`, subnet: p.network.subnet }] : [])),
+      ...(host.stateServer ? [{ path: `config.hosts.${name}.stateServer.network.subnet`, subnet: host.stateServer.network.subnet }] : []),
     ],
     problems,
   );
@@ -104,6 +107,16 @@ export function checkHost(system: ResolvedSystem, host: ResolvedHost, problems: 
         owner: `the host's ${service}`,
         ports: s.spec.ports,
       })),
+      ...(host.stateServer
+        ? [
+            {
+              path: `config.hosts.${name}.stateServer`,
+              portPath: `config.hosts.${name}.stateServer.port`,
+              owner: "the host's state server",
+              ports: host.stateServer.service.spec.ports,
+            },
+          ]
+        : []),
       ...placed.flatMap((p) =>
         Object.entries(p.project.services).map(([service, s]) => ({
           path: `projects.${p.project.id}.services.${service}`,

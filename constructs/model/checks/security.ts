@@ -99,24 +99,9 @@ function checkTrustedHosts(config: DeploymentConfig, trusted: readonly string[],
     if (target.state.backend === "pg") check(`config.targets.${name}.state.connection`, target.state.connection);
 }
 
-/** The pg backend sends state (with secrets in it) over the network: TLS, unless it stays on this machine. */
-function checkStateTransport(config: DeploymentConfig, problems: Problem[]): void {
-  for (const [name, target] of Object.entries(config.targets)) {
-    if (target.state.backend !== "pg") continue;
-    const host = endpointHost(target.state.connection);
-    const mode = /[?&]sslmode=([a-z-]+)/.exec(target.state.connection)?.[1];
-    if (host && !isLoopback(host) && !["require", "verify-ca", "verify-full"].includes(mode ?? ""))
-      problems.push({
-        path: `config.targets.${name}.state.connection`,
-        message: `a pg state server on "${host}" needs TLS: add ?sslmode=verify-full (or require) to the connection`,
-      });
-  }
-}
-
 export function checkDeploymentSafety(config: DeploymentConfig, trustedHosts: readonly string[] | undefined, problems: Problem[]): void {
   for (const [name, host] of Object.entries(config.hosts)) checkSshOpts(name, host.dockerHost, host.sshOpts, problems);
   if (trustedHosts) checkTrustedHosts(config, trustedHosts, problems);
-  checkStateTransport(config, problems);
 }
 
 const underSystemPath = (path: string) => SYSTEM_PATHS.some((p) => path === p || (p !== "/" && path.startsWith(`${p}/`)));

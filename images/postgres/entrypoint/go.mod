@@ -1,0 +1,3 @@
+module sparky-infra/images/postgres/entrypoint
+
+go 1.26
