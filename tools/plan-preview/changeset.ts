@@ -53,7 +53,7 @@ function canonical(v: unknown): string {
 const secretHashes = new Map<string, string>();
 function secretHash(value: string): string {
   let hash = secretHashes.get(value);
-  if (!hash) secretHashes.set(value, (hash = scryptSync(value, "sparky-infra changeset secret", 32, { N: 1 << 15, maxmem: 64 << 20 }).toString("hex")));
+  if (!hash) secretHashes.set(value, (hash = scryptSync(value, "sparky-infra changeset secret", 32, { N: 1 << 14, maxmem: 64 << 20 }).toString("hex")));
   return hash;
 }
 
