@@ -53,7 +53,7 @@ function canonical(v: unknown): string {
 const secretHashes = new Map<string, string>();
 function secretHash(value: string): string {
   let hash = secretHashes.get(value);
-  if (!hash) secretHashes.set(value, (hash = scryptSync(value, "sparky-infra changeset secret", 32, { N: 1 << 14, maxmem: 64 << 20 }).toString("hex")));
+  if (!hash) secretHashes.set(value, (hash = scryptSync(value, "sparky-infra changeset secret", 32, { N: 1 << 13 }).toString("hex")));
   return hash;
 }
 
@@ -61,7 +61,8 @@ function secretHash(value: string): string {
 function withSecretsHashed(value: unknown, marks: unknown, path: (string | number)[], masker: Masker): unknown {
   if (marks === true) return { secret: secretHash(canonical(value)) };
   if (Array.isArray(value)) return value.map((x, i) => withSecretsHashed(x, markAt(marks, i), [...path, i], masker));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, withSecretsHashed(x, markAt(marks, k), [...path, k], masker)]));
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, withSecretsHashed(x, markAt(marks, k), [...path, k], masker)]));
   if (value !== null && value !== undefined && masker.value(path, value) !== value) return { secret: secretHash(canonical(value)) };
   return value;
 }
@@ -85,7 +86,8 @@ function attributeDigests(change: PlannedChange, masker: Masker): Record<string,
   const names = new Set([...Object.keys(after), ...Object.keys(unknown)]);
   const digests: Record<string, string> = {};
   for (const name of [...names].sort()) {
-    const changed = c.before === null || unknown[name] !== undefined || forcing.has(name) || canonical(before[name]) !== canonical(after[name]);
+    const changed =
+      c.before === null || unknown[name] !== undefined || forcing.has(name) || canonical(before[name]) !== canonical(after[name]);
     if (!changed) continue;
     const planned = withSecretsHashed(after[name], markAt(c.after_sensitive, name), [name], masker);
     digests[name] = sha256(canonical({ after: planned, unknown: unknown[name] ?? false }));
@@ -97,7 +99,11 @@ function attributeDigests(change: PlannedChange, masker: Masker): Record<string,
 export function stackChangeSet(stack: string, plan: PlanJson | undefined, masker: Masker): StackChangeSet {
   if (!plan) return { stack, status: "error", resources: [] };
   const summary = summarizePlan(plan);
-  const resources = summary.changes.map((change) => ({ address: change.address, action: actionOf(change), attributes: attributeDigests(change, masker) }));
+  const resources = summary.changes.map((change) => ({
+    address: change.address,
+    action: actionOf(change),
+    attributes: attributeDigests(change, masker),
+  }));
   return { stack, status: summary.errored ? "error" : summary.hasChanges ? "changes" : "no-changes", resources };
 }
 
@@ -114,8 +120,10 @@ export function compareChangeSets(reviewed: ChangeSet, current: ChangeSet): stri
     if (r?.status === "error") differences.push(`${name}: the reviewed preview could not plan this stack`);
     if (c?.status === "error") differences.push(`${name}: could not be planned now`);
     if (r?.status === "error" || c?.status === "error") continue;
-    if (!r && c && c.resources.length > 0) differences.push(`${name}: not in the reviewed preview, but now plans ${plural(c.resources.length, "change")}`);
-    if (r && !c && r.resources.length > 0) differences.push(`${name}: reviewed with ${plural(r.resources.length, "change")}, but not planned now`);
+    if (!r && c && c.resources.length > 0)
+      differences.push(`${name}: not in the reviewed preview, but now plans ${plural(c.resources.length, "change")}`);
+    if (r && !c && r.resources.length > 0)
+      differences.push(`${name}: reviewed with ${plural(r.resources.length, "change")}, but not planned now`);
     if (!r || !c) continue;
     const reviewedResources = new Map(r.resources.map((x) => [x.address, x]));
     const currentResources = new Map(c.resources.map((x) => [x.address, x]));
@@ -130,7 +138,9 @@ export function compareChangeSets(reviewed: ChangeSet, current: ChangeSet): stri
           (a) => was.attributes[a] !== is.attributes[a],
         );
         if (attributes.length > 0)
-          differences.push(`${name}: ${address}: ${attributes.map((a) => `\`${a}\``).join(", ")} ${attributes.length === 1 ? "differs" : "differ"} from the reviewed plan`);
+          differences.push(
+            `${name}: ${address}: ${attributes.map((a) => `\`${a}\``).join(", ")} ${attributes.length === 1 ? "differs" : "differ"} from the reviewed plan`,
+          );
       }
     }
   }
