@@ -1,0 +1,77 @@
+// A real sshd on 127.0.0.1 for the remote suites: generated host and client keys, a free port, key-only login
+// as root, its own authorized_keys, and a verbose log. Stopped by its pid.
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pollUntil } from "../../../support/processes";
+import { freePort, tcpAnswers } from "../../../support/tcp";
+
+const SSHD = "/usr/sbin/sshd";
+
+export interface Sshd {
+  port: number;
+  /** The sshd's log (LogLevel VERBOSE). */
+  log: string;
+  /** The private key file of each client key, by name. */
+  keys: Record<string, string>;
+  /** The host's public key line, for known_hosts: `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
+  knownHost: string;
+  stop(): void;
+}
+
+/**
+ * Starts sshd in `dir` with one client key per name; `options` gives a key's authorized_keys options
+ * (e.g. `restrict,command="..."`), none by default.
+ */
+export async function startSshd(dir: string, clients: string[], options: Record<string, string> = {}): Promise<Sshd> {
+  if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} missing: run scripts/setup.sh (installs openssh-server)`);
+  const port = await freePort();
+  const keys = path.join(dir, "keys");
+  fs.mkdirSync(keys, { mode: 0o700 });
+  const keygen = (name: string) =>
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(keys, name)], { stdio: "ignore" });
+  keygen("host");
+  const authorized = clients.map((name) => {
+    keygen(name);
+    const line = fs.readFileSync(path.join(keys, `${name}.pub`), "utf8").trim();
+    return options[name] ? `${options[name]} ${line}` : line;
+  });
+  fs.writeFileSync(path.join(keys, "authorized_keys"), authorized.join("\n") + "\n");
+  const log = path.join(dir, "sshd.log");
+  const config = path.join(dir, "sshd_config");
+  fs.writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      "ListenAddress 127.0.0.1",
+      `HostKey ${path.join(keys, "host")}`,
+      `AuthorizedKeysFile ${path.join(keys, "authorized_keys")}`,
+      `PidFile ${path.join(dir, "sshd.pid")}`,
+      "PermitRootLogin prohibit-password",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "UsePAM no",
+      "StrictModes no",
+      // The provider opens a connection per API call; the default 10:30:100 drops some under parallel applies.
+      "MaxStartups 100:30:200",
+      "LogLevel VERBOSE",
+    ].join("\n") + "\n",
+  );
+  fs.mkdirSync("/run/sshd", { recursive: true });
+  const sshd: ChildProcess = spawn(SSHD, ["-D", "-e", "-f", config, "-E", log], { stdio: "ignore" });
+  await pollUntil(
+    "sshd listening",
+    () => tcpAnswers(port),
+    (up) => up,
+    15_000,
+    250,
+  );
+  const hostKey = fs.readFileSync(path.join(keys, "host.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
+  return {
+    port,
+    log,
+    keys: Object.fromEntries(clients.map((name) => [name, path.join(keys, name)])),
+    knownHost: `[127.0.0.1]:${port} ${hostKey}`,
+    stop: () => sshd.kill("SIGTERM"),
+  };
+}
