@@ -2,6 +2,7 @@
 // main's guard and a plan of the vetted copy, what the workflow publishes (no planted secret in any encoding, no
 // plan file), then apply on merge: refused while the code differs from the reviewed change set (naming what
 // differs) or the preview was of another commit, applied when it matches; state and plans are written 0600.
+// Locally, `apply --from` still applies a preview's saved plans.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { containersOf, docker, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
@@ -146,6 +147,19 @@ describeE2E("sealed plans e2e: preview from a vetted synth, apply on merge only 
       expect(diff.code).toBe(2);
       expect(diff.stderr).toContain(`sparky-infra: tightened ${state} from 0644 to 0600 (it holds secrets)`);
       expect([mode(ws.stateDir), mode(state)]).toEqual(["700", "600"]);
+    },
+    STEP,
+  );
+
+  test(
+    "locally, apply --from still applies exactly the saved plans of a preview",
+    async () => {
+      const preview = await node(["tools/plan-preview.ts", "--out", dir("local"), "--stacks", stack]);
+      expect(`${preview.code}\n${preview.stderr.slice(-2000)}`).toMatch(/^2\n/);
+      const applied = await node(["tools/plan-preview.ts", "apply", "--from", dir("local")]);
+      expect(`${applied.code}\n${applied.stdout}${applied.stderr.slice(-2000)}`).toMatch(new RegExp(`^0\n${stack}: applied`));
+      const diff = await node(["tools/deploy.ts", "diff", "box", stack, "--output", dir("main")]);
+      expect(diff.code).toBe(0);
     },
     STEP,
   );
