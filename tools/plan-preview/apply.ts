@@ -77,7 +77,9 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
     }
     const actual = sha256File(planFile);
     if (actual !== report.planSha256) {
-      refuse(`saved plan ${planFile} has sha256 ${actual}, but the reviewed plan was ${report.planSha256}; it is not the plan that was reviewed`);
+      refuse(
+        `saved plan ${planFile} has sha256 ${actual}, but the reviewed plan was ${report.planSha256}; it is not the plan that was reviewed`,
+      );
       break;
     }
     await ensureInitialized(stack.dir);
@@ -90,7 +92,9 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
       continue;
     }
     if (/Saved plan is stale/i.test(text)) {
-      refuse("the engine refused the saved plan: Saved plan is stale (the state changed after the plan was reviewed); run plan-preview again and review the new plan");
+      refuse(
+        "the engine refused the saved plan: Saved plan is stale (the state changed after the plan was reviewed); run plan-preview again and review the new plan",
+      );
     } else {
       outcomes.push({ stack: stack.name, result: "failed", message: text.slice(-4000) });
       log(`apply: FAILED ${stack.name}:\n${text.slice(-4000)}`);
@@ -101,7 +105,12 @@ export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 
   return { exitCode: ok ? 0 : 1, outcomes };
 }
 
-const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
+const lastLine = (s: string) =>
+  s
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim())
+    .pop() ?? "";
 
 /**
  * A plan path read from plan-preview.json, resolved inside the output directory: a relative path that stays
@@ -110,7 +119,9 @@ const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop
 export function planPathInside(from: string, planFile: string): string {
   const resolved = path.resolve(from, planFile);
   if (path.isAbsolute(planFile) || planFile.split(/[\\/]/).includes("..") || !resolved.startsWith(path.resolve(from) + path.sep))
-    throw new InputError(`plan path ${JSON.stringify(planFile)} in ${SUMMARY_FILE} leaves ${from}; only paths inside the output directory are read`);
+    throw new InputError(
+      `plan path ${JSON.stringify(planFile)} in ${SUMMARY_FILE} leaves ${from}; only paths inside the output directory are read`,
+    );
   return resolved;
 }
 

@@ -61,9 +61,16 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
   const started = Date.now();
   // Synthesis, stack selection and the secrets check; nothing is written when they fail.
   const synthesized = options.synthesized ? path.resolve(options.synthesized) : undefined;
-  const { selected, env, masker } = prepareStacks({ ...options, outdir: synthesized ?? path.join(out, SYNTH_DIR), synth: !synthesized, log });
+  const { selected, env, masker } = prepareStacks({
+    ...options,
+    outdir: synthesized ?? path.join(out, SYNTH_DIR),
+    synth: !synthesized,
+    log,
+  });
   fs.mkdirSync(out, { recursive: true, mode: 0o700 });
-  log(`plan-preview: ${synthesized ? `stacks of ${synthesized}` : `synthesized in ${Date.now() - started} ms`}; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`);
+  log(
+    `plan-preview: ${synthesized ? `stacks of ${synthesized}` : `synthesized in ${Date.now() - started} ms`}; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`,
+  );
 
   const view = new ProgressView(
     selected.map((s) => s.name),
@@ -99,7 +106,9 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     limit: options.limit,
     commit: commitOf(options.env),
   });
-  log(`plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`);
+  log(
+    `plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`,
+  );
   return { ...result, outcomes };
 }
 
@@ -119,7 +128,13 @@ export function writeOutputs(
 ): Omit<PreviewResult, "outcomes"> {
   const rendered = renderComment(outcomes, { masker, subtitle: options.subtitle, limit: options.limit });
   const summary: PreviewSummary = maskDeep(
-    { marker: MARKER, exitCode: rendered.exitCode, trimmed: rendered.trimmed, commentChars: rendered.markdown.length, stacks: rendered.reports },
+    {
+      marker: MARKER,
+      exitCode: rendered.exitCode,
+      trimmed: rendered.trimmed,
+      commentChars: rendered.markdown.length,
+      stacks: rendered.reports,
+    },
     masker,
   );
   fs.writeFileSync(path.join(out, COMMENT_FILE), rendered.markdown);
@@ -133,4 +148,3 @@ export function writeOutputs(
   fs.writeFileSync(path.join(out, CHANGESET_FILE), JSON.stringify(maskDeep(changeSet, masker), null, 2) + "\n");
   return { exitCode: rendered.exitCode, markdown: rendered.markdown, summary };
 }
-
