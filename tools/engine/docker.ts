@@ -35,30 +35,27 @@ function realSsh(env: NodeJS.ProcessEnv): string {
   return "ssh";
 }
 
-const wrappers = new Map<string, string>();
-
 /**
- * The Docker CLI has no flag for extra ssh options: it runs `ssh` from PATH. A directory of our own (0700, one per
- * set of options, removed at exit) first on PATH holds an `ssh` that adds the host's options and runs the real one.
+ * The Docker CLI has no flag for extra ssh options: it runs `ssh` from PATH. A directory of our own (0700, for
+ * one command, removed after it) first on PATH holds an `ssh` that adds the host's options and runs the real one.
  */
-function sshWrapperDir(sshOpts: readonly string[]): string {
-  const key = JSON.stringify(sshOpts);
-  let dir = wrappers.get(key);
-  if (dir && fs.existsSync(dir)) return dir;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-ssh-"));
-  const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
-  fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
-  if (wrappers.size === 0) process.on("exit", () => wrappers.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  wrappers.set(key, dir);
-  return dir;
+function withSshOptions<T>(sshOpts: readonly string[], run: (env: NodeJS.ProcessEnv) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-ssh-"));
+  try {
+    const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
+    fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
+    return run({ ...process.env, PATH: [dir, process.env.PATH ?? ""].join(path.delimiter) });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `docker` against the stack's engine (30 s at most); stdout and stderr as text. */
 export function dockerRun(stack: Pick<SynthesizedStack, "dir">, args: string[]): SpawnSyncReturns<string> {
   const { host, sshOpts } = endpointOf(stack);
-  const env = { ...process.env };
-  if (host?.startsWith("ssh://") && sshOpts.length > 0) env.PATH = [sshWrapperDir(sshOpts), env.PATH ?? ""].join(path.delimiter);
-  return spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000, env });
+  const docker = (env: NodeJS.ProcessEnv) =>
+    spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000, env });
+  return host?.startsWith("ssh://") && sshOpts.length > 0 ? withSshOptions(sshOpts, docker) : docker(process.env);
 }
 
 /** The command's trimmed stdout, or undefined when it failed or printed nothing. */

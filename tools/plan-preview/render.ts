@@ -132,9 +132,8 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
   const footer = [
     "",
     options.footer?.(exitCode) ??
-      `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plans hold secrets and are never uploaded: on merge, ` +
-        "main plans again and applies only if it changes exactly this (`changeset.json`). Locally, " +
-        "`just plan-preview apply --from <dir>` applies exactly the saved plans.</sub>",
+      `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plans hold secrets and are never uploaded: on merge, main ` +
+        "applies only this change set (`changeset.json`); locally, `just plan-preview apply --from <dir>` applies the saved plans.</sub>",
   ];
 
   const fullText = [...head, ...sections.flat(), ...footer].join("\n") + "\n";
