@@ -2,6 +2,8 @@
 # `just bench`: every benchmark, each beside its baseline, several runs after a warm-up (hyperfine), medians
 # and ratios in bench/results.md. Needs `just setup` (engine, Docker, local images, compose).
 set -euo pipefail
+# The deploys' state and plans (dummy secrets, but state all the same) are owner-only.
+umask 077
 cd "$(dirname "$0")/.."
 source scripts/toolchain-env.sh
 # Raw results stay in bench/.results (gitignored), so one section can be re-run and the report still has all.

@@ -5,6 +5,7 @@
 #   just            1.59.0   PyPI's rust-just wheel, else `cargo install` from crates.io
 #   actionlint      v1.7.12  Go module proxy
 #   docker compose  v2 (tools/toolchain/compose)  Go module proxy; also installed as the docker CLI plugin
+#   docker-read-proxy  this repository's tools/docker-read-proxy (standard library only), per source digest
 #
 # A tool already on PATH at any version is used as it is. Every build happens here, never on first use in a test.
 set -euo pipefail
@@ -56,7 +57,7 @@ go_tool() {
   if [ ! -x "$out" ]; then
     command -v go >/dev/null || die "go is required to build $name $version"
     mkdir -p "$dir"
-    say "building $name $version from the Go module proxy (first time)"
+    say "building $name $version (first time)"
     t0=$(date +%s)
     if ! (cd "$moddir" && CGO_ENABLED=0 GOFLAGS='-mod=mod -buildvcs=false' timeout "$BUILD_TIMEOUT" \
       go build -trimpath -ldflags="-s -w $ldflags" -o "$out.tmp" "$pkg") >"$dir/build.log" 2>&1; then
@@ -98,6 +99,17 @@ install_compose() {
   fi
 }
 
+# The read-only Docker API proxy a preview key is restricted to (README "Plan previews"); the e2e suite runs it
+# behind a local sshd. Rebuilt whenever its sources change.
+install_read_proxy() {
+  local src="$ROOT/tools/docker-read-proxy" digest out
+  digest="$(cat "$src"/go.mod "$src"/*.go | sha256sum | cut -c1-16)"
+  out="$(go_tool docker-read-proxy "$digest" "$src" . "")"
+  link docker-read-proxy "$out"
+  say "docker-read-proxy: $out"
+}
+
 install_just
 install_actionlint
 install_compose
+install_read_proxy

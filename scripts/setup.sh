@@ -33,7 +33,7 @@ else
   echo "present"
 fi
 
-step "engine, providers and tools (just, actionlint, docker compose)"
+step "engine, providers and tools (just, actionlint, docker compose, docker-read-proxy)"
 # Both mostly build Go modules; side by side, one's downloads overlap the other's compiling.
 bash scripts/setup-tools.sh &
 tools=$!

@@ -215,6 +215,9 @@ describe("cli arguments", () => {
       synth: true,
     });
     expect(parseArgs(["reconcile", "--accept", "--no-synth"])).toMatchObject({ command: "reconcile", mode: "accept", synth: false });
+    expect(parseArgs(["reconcile", "--restore", "--allow-destroy"])).toMatchObject({ mode: "restore", allowDestroy: true });
+    expect(parseArgs(["reconcile", "--restore"])).toMatchObject({ allowDestroy: false });
+    expect(() => parseArgs(["reconcile", "--accept", "--allow-destroy"])).toThrow(/--allow-destroy only with reconcile --restore/);
     expect(() => parseArgs(["reconcile"])).toThrow(/--restore/);
     expect(() => parseArgs(["--restore"])).toThrow(/only with reconcile/);
     expect(() => parseArgs(["reconcile", "--restore", "--accept"])).toThrow(/one of/);

@@ -11,10 +11,9 @@ import { createMasker, maskDeep, SENSITIVE } from "../tools/engine/mask";
 import { looksSecret } from "../tools/engine/secret-names";
 import { renderComment } from "../tools/plan-preview/render";
 import { writeOutputs } from "../tools/plan-preview/run";
+import { leaks, PROBE_FORMS, PROBE_PEM, probeContainer, probeMasker } from "./support/leak-probe";
 import { change, deployed, onePlan, plan } from "./support/plan-json";
 import { FIXTURE_ECHO, FIXTURE_ROTATED, FIXTURE_SECRET, fixtureMasker, outcome, plan as fixturePlan } from "./fixtures/plans/golden";
-
-const count = (text: string, s: string) => text.split(s).length - 1;
 
 describe("plan preview masking", () => {
   test("plan-marked sensitive values are hidden; the real plan holds the secret in plain text", () => {
@@ -177,46 +176,8 @@ describe("secret names", () => {
 });
 
 describe("leak probe: a secret in every supported encoding, in plan JSON, markdown and log text", () => {
-  // Quote, backslash, slash, plus, space, ampersand and non-ASCII: every encoding differs from the raw value.
-  const SECRET = 'Pr0be"s3cr€t\\with/slash+plus & space?=';
-  const PEM = [
-    "-----BEGIN PROBE KEY-----",
-    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
-    "BKcwggSjAgEAAoIBAQC7probeLine2x",
-    "-----END PROBE KEY-----",
-  ].join("\n");
-  // Named like no secret: only the stacks' declared secret names make it one.
-  const env = { PROBE_VALUE: SECRET, PROBE_PEM: PEM };
-  const names = ["PROBE_VALUE", "PROBE_PEM"];
-  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-  const urlSafe = (s: string) => s.replace(/\+/g, "-").replace(/\//g, "_");
-  const planted = (secret: string): Record<string, string> => ({
-    raw: secret,
-    json: JSON.stringify(secret).slice(1, -1),
-    jsonTwice: JSON.stringify(JSON.stringify(secret)).slice(1, -1),
-    base64: b64(secret),
-    base64NoPadding: b64(secret).replace(/=+$/, ""),
-    base64Url: urlSafe(b64(secret)),
-    base64UrlNoPadding: urlSafe(b64(secret)).replace(/=+$/, ""),
-    base64InsideShift1: b64(`x${secret}tail`),
-    base64InsideShift2: b64(`xy${secret}tail`),
-    base64UrlInside: urlSafe(b64(`xyz${secret}more`)),
-    urlEncoded: encodeURIComponent(secret),
-    formEncoded: encodeURIComponent(secret).replace(/%20/g, "+"),
-  });
-  const forms = { ...planted(SECRET), ...Object.fromEntries(Object.entries(planted(PEM)).map(([k, v]) => [`pem-${k}`, v])) };
-  const lines = PEM.split("\n").filter((l) => !l.startsWith("-----"));
-  /**
-   * What must not be found after masking, derived from the planted text itself (not from the masker): each form
-   * whole, a window from the middle of each base64 blob the secret sits inside, and each secret line of the PEM.
-   */
-  const needles = [
-    ...Object.entries(forms).map(([k, v]) => (/Inside/.test(k) ? v.slice(8, 24) : v)),
-    ...lines,
-    ...lines.map((l) => b64(l).slice(0, 16)),
-  ];
-  const leaks = (text: string) => needles.filter((n) => count(text, n) > 0);
-  const masker = () => createMasker({ env, names });
+  const forms = PROBE_FORMS;
+  const masker = probeMasker;
 
   test("the probe really plants every form", () => {
     const text = Object.values(forms).join("\n");
@@ -228,7 +189,7 @@ describe("leak probe: a secret in every supported encoding, in plan JSON, markdo
       .map(([k, v]) => `engine: ${k}: auth failed with ${v} (retrying)`)
       .join("\n");
     const masked = masker().text(
-      `${log}\n${PEM.split("\n")
+      `${log}\n${PROBE_PEM.split("\n")
         .map((l) => `    ${l}`)
         .join("\n")}`,
     );
@@ -237,12 +198,7 @@ describe("leak probe: a secret in every supported encoding, in plan JSON, markdo
   });
 
   test("plan JSON rendered as a plan preview (comment, full rendering, summary JSON): 0 occurrences", () => {
-    const after = {
-      env: Object.entries(forms).map(([k, v]) => `${k.toUpperCase().replace(/-/g, "_")}=${v}`),
-      labels: Object.entries(forms).map(([label, value]) => ({ label, value })),
-      upload: Object.values(forms).map((content, i) => ({ file: `/etc/f${i}`, content })),
-      command: ["sh", "-c", `curl -H 'x: ${forms.raw}' https://user:${forms.urlEncoded}@example.test/`],
-    };
+    const after = probeContainer();
     const json = plan({
       resource_changes: [change("docker_container.probe", ["create"], null, after, { after_unknown: {}, after_sensitive: {} })],
     });
@@ -252,7 +208,7 @@ describe("leak probe: a secret in every supported encoding, in plan JSON, markdo
         out,
         [
           { stack: "probe-services", planSha256: "0".repeat(64), json },
-          { stack: "broken", error: `Error: ${forms.base64}\n${PEM}` },
+          { stack: "broken", error: `Error: ${forms.base64}\n${PROBE_PEM}` },
         ],
         masker(),
       );
@@ -281,7 +237,7 @@ describe("leak probe: a secret in every supported encoding, in plan JSON, markdo
     expect(r.status).toBe("drift");
     // The analysis masks values on its own; the CLI masks what it writes (error text included) once more.
     expect(leaks(renderMarkdown(summarize([r])))).toEqual([]);
-    const report = summarize([{ ...r, error: masker().text(`plan failed: ${forms.base64InsideShift1}\n${PEM}`) }]);
+    const report = summarize([{ ...r, error: masker().text(`plan failed: ${forms.base64InsideShift1}\n${PROBE_PEM}`) }]);
     expect(leaks(renderMarkdown(report))).toEqual([]);
     expect(leaks(issueBody(report.stacks[0], "https://run", masker()))).toEqual([]);
     expect(leaks(JSON.stringify(maskDeep(report, masker())))).toEqual([]);

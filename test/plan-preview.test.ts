@@ -1,5 +1,5 @@
 // Plan preview: golden renderings of REAL plans (test/fixtures/plans, made by generate.ts with OpenTofu against
-// the local Docker engine and the GitHub emulator), masking, the comment-size limit, exit codes, and the workflow.
+// the local Docker engine and the GitHub emulator), masking, the comment-size limit and exit codes.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createMasker } from "../tools/engine/mask";
@@ -10,7 +10,6 @@ import { summarizePlan } from "../tools/plan-preview/summary";
 import { EXPECTED_DIR, errorText, fixtureMasker, goldenCases, meta, outcome, plan } from "./fixtures/plans/golden";
 import { OUT_OF_BAND_TITLE } from "../support/plan-preview-scenario";
 
-const ROOT = path.resolve(__dirname, "..");
 const m = meta();
 const stack = `${m.id}-services`;
 const repoStack = `${m.id}-github`;
@@ -259,16 +258,4 @@ test("stack globs select by name", () => {
   expect(selectStacks(stacks, ["*-services"]).map((s) => s.name)).toEqual(["a-services"]);
   expect(selectStacks(stacks, ["*-services,box-*"]).map((s) => s.name)).toEqual(["a-services", "box-observability"]);
   expect(selectStacks(stacks, undefined)).toHaveLength(3);
-});
-
-describe("workflow", () => {
-  test("the workflow has least privilege, the marker, pinned actions and uploads the plans", () => {
-    const wf = fs.readFileSync(path.join(ROOT, ".github/workflows/plan-preview.yml"), "utf8");
-    expect(wf).toMatch(/permissions:\n {2}contents: read\n {2}pull-requests: write\n/);
-    expect(wf).toContain(MARKER);
-    expect(wf).toMatch(/opentofu\/setup-opentofu@v\d+\.\d+\.\d+/);
-    expect(wf).toContain("actions/github-script@");
-    expect(wf).toContain("actions/upload-artifact@");
-    expect(wf).toContain("plan-preview/*/plan.tfplan");
-  });
 });

@@ -2,7 +2,8 @@
 // random host ports, private state and outdir), checks that the fresh deploy reports clean, then makes one
 // out-of-band change at a time (stop, remove, recreate by hand with another env, delete the network), checks
 // that it is reported with the right stack, resource and attribute, repairs it with `reconcile --restore` and
-// checks clean again; `--accept` is exercised on a stopped container. Cleans up by id in afterAll.
+// checks clean again (a restore that replaces something only with --allow-destroy); `--accept` is exercised on a
+// stopped container. Cleans up by id in afterAll.
 // The same for a tiny `<id>-github` stack on the local GitHub emulator: a deleted label, an edited repository
 // description and an edited workstream issue title, plus `--accept`. Skipped with SPARKY_E2E=0.
 import * as fs from "node:fs";
@@ -32,8 +33,8 @@ function driftSteps(options: CheckOptions & { stacks: string }) {
     expect(report.stacks.map((s) => s.stack)).toEqual([options.stacks]);
     return report.stacks[0];
   };
-  const restoreAndExpectClean = async () => {
-    const { results } = await reconcile("restore", options);
+  const restoreAndExpectClean = async (allowDestroy = false) => {
+    const { results } = await reconcile("restore", { ...options, allowDestroy });
     expect(results.map((r) => [r.stack, r.action, r.ok, r.ok ? "" : r.output])).toEqual([[options.stacks, "restore", true, ""]]);
     const after = await check();
     expect({ status: after.status, drift: after.drift, unapplied: after.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
@@ -169,7 +170,19 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
       const envChange = d!.attributes.find((a) => a.path === "env");
       expect(envChange?.before).toContain("LOG_LEVEL=info");
       expect(envChange?.after).toContain("LOG_LEVEL=debug");
-      await restoreAndExpectClean();
+      // Restoring replaces the hand-made container: refused without --allow-destroy, before anything changes.
+      const refused = await reconcile("restore", options);
+      expect(refused.results.map((r) => [r.ok, r.output.split("\n").slice(0, 2)])).toEqual([
+        [
+          false,
+          [
+            "refused: restoring would destroy or replace 1 resource(s); nothing was applied:",
+            `  ${address[`${id}-worker`]} (replace: recreated by hand)`,
+          ],
+        ],
+      ]);
+      expect(JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout)).toContain("LOG_LEVEL=debug");
+      await restoreAndExpectClean(true);
       expect(JSON.parse(docker(["inspect", "--format", "{{json .Config.Env}}", `${id}-worker`]).stdout)).toContain("LOG_LEVEL=info");
     },
     STEP,
@@ -185,7 +198,13 @@ maybe("drift e2e: out-of-band changes on a real Docker stack", () => {
         expect.arrayContaining([{ address: `docker_network.${id}-net`, type: "docker_network", kind: "deleted", attributes: [] }]),
       );
       expect(s.unapplied).toEqual([]);
-      await restoreAndExpectClean();
+      // The containers are replaced to rejoin the new network: refused without --allow-destroy, with the list.
+      const refused = await reconcile("restore", options);
+      expect(refused.results[0].ok).toBe(false);
+      expect(refused.results[0].output).toMatch(/^refused: restoring would destroy or replace 2 resource\(s\); nothing was applied:\n/);
+      for (const c of ["model", "worker"]) expect(refused.results[0].output).toContain(`  docker_container.${c} (replace: `);
+      expect(docker(["network", "inspect", `${id}-net`]).status).not.toBe(0);
+      await restoreAndExpectClean(true);
       for (const c of ["model", "worker"])
         expect(Object.keys(JSON.parse(docker(["inspect", "--format", "{{json .NetworkSettings.Networks}}", `${id}-${c}`]).stdout))).toEqual(
           [`${id}-net`],

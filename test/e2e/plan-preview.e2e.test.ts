@@ -10,7 +10,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMENT_LIMIT } from "../../tools/plan-preview/render";
-import { applyFrom, SUMMARY_FILE } from "../../tools/plan-preview/run";
+import { applyFrom } from "../../tools/plan-preview/apply";
+import { SUMMARY_FILE } from "../../tools/plan-preview/run";
 import { EXPECTED_DIR } from "../fixtures/plans/golden";
 import { destroyScenario, prepareScenario, preview, projectsFor, runScenario, ScenarioPlans } from "../fixtures/plans/live";
 import { OUT_OF_BAND_TITLE } from "../../support/plan-preview-scenario";

@@ -31,7 +31,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
     ws = workspace("ssh", () => {});
     sshd = await startSshd(ws.dir);
     sshLog = sshd.log;
-    const { sshOpts } = sshd;
+    const sshOpts = sshd.sshOpts();
     const config = {
       github: { owner: "acme" },
       hosts: { remote: { dockerHost: sshd.dockerHost, sshOpts, gpus: false, arch: "amd64", projects: [project.id] } },

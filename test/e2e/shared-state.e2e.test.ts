@@ -85,7 +85,7 @@ describeE2E("shared state e2e: a workstation and CI share the host's state serve
       hosts: {
         [host]: {
           dockerHost: sshd.dockerHost,
-          sshOpts: sshd.sshOpts,
+          sshOpts: sshd.sshOpts(),
           gpus: false,
           arch: "amd64",
           projects: [project.id],

@@ -6,6 +6,7 @@ import { prepareStacks, PreparedStacks } from "../engine/prepare";
 import { ProgressStream, ProgressView } from "../engine/progress";
 import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
 import { withStateServers } from "../engine/state-server";
+import { ChangeSet, compareChangeSets, stackChangeSet } from "../plan-preview/changeset";
 import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
 import { destroySelection, destroySummary } from "./destroy";
@@ -31,6 +32,8 @@ export interface StacksRunOptions {
   yes?: boolean;
   /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
   confirm?: (question: string) => Promise<boolean>;
+  /** deploy: apply only when what the plans change equals this reviewed change set (CI's apply on merge). */
+  reviewed?: ChangeSet;
   /** The diff (markdown). */
   stdout: (text: string) => void;
   /** Progress and reports. */
@@ -78,6 +81,7 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
       return diff(planned, prepared, options);
     }
     if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
+    if (options.reviewed && !matchesReviewed(planned, options.reviewed, view, prepared, note)) return 1;
     // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
     // Destroy: the other way round.
     const dependents = (stack: SynthesizedStack) => order.filter((s) => s.dependencies.includes(stack.name)).map((s) => s.name);
@@ -109,6 +113,28 @@ function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, opti
   );
   options.stdout(stopped.length > 0 ? `${rendered.full}\n\n${stopped.join("\n")}\n` : rendered.full);
   return stopped.length > 0 && rendered.exitCode === 0 ? 2 : rendered.exitCode;
+}
+
+/** Whether the fresh plans change exactly what was reviewed; lists every difference when not. */
+function matchesReviewed(
+  planned: readonly PlannedStack[],
+  reviewed: ChangeSet,
+  view: ProgressView,
+  { masker }: PreparedStacks,
+  note: (line: string) => void,
+): boolean {
+  const current = { ...reviewed, stacks: planned.map((p) => stackChangeSet(p.stack.name, p.plan?.json, masker)) };
+  const differences = compareChangeSets(reviewed, current);
+  view.finish();
+  if (differences.length === 0) {
+    note(`deploy: the plans change exactly what was reviewed (${planned.length} stack(s)); applying`);
+    return true;
+  }
+  note(`deploy: REFUSED: ${differences.length} difference(s) from the reviewed change set; nothing was applied:`);
+  for (const d of differences) note(`  ${masker.text(d)}`);
+  note("Run the plan preview again on the current main and review the new plan.");
+  for (const p of planned.filter((x) => x.error)) note(`\n${p.stack.name}:\n${p.error}`);
+  return false;
 }
 
 async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressView, options: StacksRunOptions): Promise<boolean> {

@@ -10,6 +10,7 @@ import { lineStream, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, runEngine, SynthesizedStack } from "../engine/stacks";
 import { REPO_ROOT } from "../engine/toolchain";
 import { readStackConfig, StackConfig } from "../engine/variables";
+import { describeReason, summarizePlan } from "../plan-preview/summary";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
 import type { IgnoreEntry } from "./ignore";
 
@@ -226,6 +227,16 @@ async function checkPrepared(options: CheckOptions, prepared: PreparedStacks): P
   return { ...summarize(reports), imports, stopped };
 }
 
+/** Throws, listing them, when a restore would destroy or replace something without --allow-destroy. */
+function refuseDestroys(destructive: readonly string[]): void {
+  if (destructive.length === 0) return;
+  throw new Error(
+    `refused: restoring would destroy or replace ${destructive.length} resource(s); nothing was applied:\n` +
+      destructive.map((d) => `  ${d}`).join("\n") +
+      "\nCheck them (data in a replaced container's writable layer is lost), then run again with --allow-destroy.",
+  );
+}
+
 export interface ReconcileResult {
   stack: string;
   action: "restore" | "accept";
@@ -240,7 +251,10 @@ export interface ReconcileResult {
  */
 export async function reconcile(
   mode: "restore" | "accept",
-  options: CheckOptions,
+  options: CheckOptions & {
+    /** restore: go on when it destroys or replaces something (otherwise such a stack is refused, with the list). */
+    allowDestroy?: boolean;
+  },
 ): Promise<{ before: DriftReport; results: ReconcileResult[] }> {
   const prepared = prepare(options);
   const { selected: stacks, masker, env } = prepared;
@@ -252,6 +266,10 @@ export async function reconcile(
     const imports = before.imports[report.stack] ?? {};
     const halted = before.stopped[report.stack] ?? [];
     try {
+      // Recreated by hand: restoring imports the new object and then replaces it, so it needs --allow-destroy
+      // before the first change (the refresh-only apply below).
+      if (mode === "restore" && !options.allowDestroy)
+        refuseDestroys(Object.keys(imports).map((address) => `${address} (replace: recreated by hand)`));
       if (halted.length > 0 && mode === "accept")
         throw new Error(
           `cannot accept stopped containers (${halted.map((h) => h.name).join(", ")}): kreuzwerker/docker 3.6.2 cannot record a ` +
@@ -269,6 +287,12 @@ export async function reconcile(
         writeImports(stack, imports);
       }
       const plan = await planStack(stack, { env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
+      if (mode === "restore" && !options.allowDestroy)
+        refuseDestroys(
+          summarizePlan(plan.json)
+            .changes.filter((c) => c.kind === "delete" || c.kind === "replace")
+            .map((c) => `${c.address} (${c.kind === "delete" ? "destroy" : "replace"}: ${describeReason(c)})`),
+        );
       const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env });
       results.push({
         stack: stack.name,

@@ -1,7 +1,8 @@
 // Drift detection CLI (entry: tools/drift.ts): `node bin/run.js tools/drift.ts [--stacks glob] [--json out] [--markdown out]`
 //   synthesizes in-process, then per stack a refresh-only plan (out-of-band changes) and a normal plan (code not
 //   applied), judged from JSON only. Exit 0 clean, 2 drift, 1 error.
-// Reconcile, only when asked: `tools/drift.ts reconcile --restore|--accept [--stacks glob]`.
+// Reconcile, only when asked: `tools/drift.ts reconcile --restore|--accept [--stacks glob]`; a restore that
+// destroys or replaces anything is refused (with the list) unless --allow-destroy is given.
 // Options: --outdir dir (default cdktf.out), --no-synth (use an existing synth), --ignore file
 // (default config/drift-ignore.json), --concurrency n (default 8).
 import * as fs from "node:fs";
@@ -18,6 +19,7 @@ import { renderMarkdown } from "./render";
 interface Args {
   command: "check" | "reconcile";
   mode?: "restore" | "accept";
+  allowDestroy: boolean;
   stacks?: string;
   json?: string;
   markdown?: string;
@@ -29,11 +31,12 @@ interface Args {
 }
 
 const USAGE =
-  "usage: drift [reconcile --restore|--accept] [--stacks glob] [--json file] [--markdown file] [--outdir dir] [--no-synth] [--ignore file] [--concurrency n]";
+  "usage: drift [reconcile --restore [--allow-destroy]|--accept] [--stacks glob] [--json file] [--markdown file] [--outdir dir] [--no-synth] [--ignore file] [--concurrency n]";
 
 const OPTIONS = {
   restore: { type: "boolean" },
   accept: { type: "boolean" },
+  "allow-destroy": { type: "boolean" },
   stacks: { type: "string" },
   json: { type: "string" },
   markdown: { type: "string" },
@@ -53,9 +56,11 @@ export function parseArgs(argv: string[]): Args {
   if (command === "reconcile" && !mode && !help)
     throw new UsageError(`reconcile needs --restore (apply the code) or --accept (record reality in state)\n${USAGE}`);
   if (command === "check" && mode) throw new UsageError(`--restore/--accept only with reconcile\n${USAGE}`);
+  if (values["allow-destroy"] && mode !== "restore") throw new UsageError(`--allow-destroy only with reconcile --restore\n${USAGE}`);
   return {
     command,
     mode,
+    allowDestroy: values["allow-destroy"] === true,
     stacks: values.stacks,
     json: values.json,
     markdown: values.markdown,
@@ -92,7 +97,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     (line) => process.stderr.write(`${line}\n`),
     async () => {
       if (args.command === "reconcile") {
-        const { before, results } = await reconcile(args.mode!, options);
+        const { before, results } = await reconcile(args.mode!, { ...options, allowDestroy: args.allowDestroy });
         write(args.json, JSON.stringify({ before, results }, null, 2));
         write(args.markdown, renderMarkdown(before));
         if (results.length === 0) process.stdout.write("nothing to reconcile\n");

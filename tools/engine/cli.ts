@@ -1,6 +1,7 @@
 // How every tool ends: its exit code, or one clear message for bad input (no stack trace) and exit code 1.
 import { ModelValidationError } from "../../constructs/model/validate";
 import { InputError } from "./args";
+import { PRIVATE_UMASK } from "./file-modes";
 
 export function describeError(tool: string, error: unknown): string {
   if (error instanceof ModelValidationError) return `sparky-infra: ${error.message}`;
@@ -9,6 +10,8 @@ export function describeError(tool: string, error: unknown): string {
 }
 
 export function runCli(tool: string, main: () => Promise<number>): void {
+  // Everything a tool writes (reports, plans, synthesized stacks) and every process it starts is owner-only.
+  process.umask(PRIVATE_UMASK);
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {

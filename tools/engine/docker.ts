@@ -1,17 +1,61 @@
-// The Docker CLI against a stack's own engine (the docker provider's `host`: a local socket or ssh://).
+// The Docker CLI against a stack's own engine: the docker provider's `host` (a local socket or ssh://), reached
+// over SSH with the provider's own `ssh_opts`, so a lookup goes where the engine goes, with the same key, host
+// key checks and multiplexed connection.
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
+interface DockerEndpoint {
+  host?: string;
+  sshOpts: string[];
+}
+
+function endpointOf(stack: Pick<SynthesizedStack, "dir">): DockerEndpoint {
+  const provider = readStackConfig(stack.dir).provider?.docker?.[0];
+  const host = provider?.host;
+  const sshOpts = provider?.ssh_opts;
+  return { host: typeof host === "string" ? host : undefined, sshOpts: Array.isArray(sshOpts) ? sshOpts.map(String) : [] };
+}
+
 export function dockerHost(stack: Pick<SynthesizedStack, "dir">): string | undefined {
-  const host = readStackConfig(stack.dir).provider?.docker?.[0]?.host;
-  return typeof host === "string" ? host : undefined;
+  return endpointOf(stack).host;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The `ssh` found on PATH (outside our own wrapper directories). */
+function realSsh(env: NodeJS.ProcessEnv): string {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "ssh");
+    if (dir && !dir.includes("sparky-ssh-") && fs.existsSync(candidate)) return candidate;
+  }
+  return "ssh";
+}
+
+/**
+ * The Docker CLI has no flag for extra ssh options: it runs `ssh` from PATH. A directory of our own (0700, for
+ * one command, removed after it) first on PATH holds an `ssh` that adds the host's options and runs the real one.
+ */
+function withSshOptions<T>(sshOpts: readonly string[], run: (env: NodeJS.ProcessEnv) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-ssh-"));
+  try {
+    const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
+    fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
+    return run({ ...process.env, PATH: [dir, process.env.PATH ?? ""].join(path.delimiter) });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `docker` against the stack's engine (30 s at most); stdout and stderr as text. */
 export function dockerRun(stack: Pick<SynthesizedStack, "dir">, args: string[]): SpawnSyncReturns<string> {
-  const host = dockerHost(stack);
-  return spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000 });
+  const { host, sshOpts } = endpointOf(stack);
+  const docker = (env: NodeJS.ProcessEnv) =>
+    spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000, env });
+  return host?.startsWith("ssh://") && sshOpts.length > 0 ? withSshOptions(sshOpts, docker) : docker(process.env);
 }
 
 /** The command's trimmed stdout, or undefined when it failed or printed nothing. */

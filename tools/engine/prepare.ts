@@ -11,6 +11,7 @@ import { resolveSecrets, secretsOf } from "./secrets";
 import { selectStacks, splitPatterns } from "./select";
 import { SynthesizedStack, synthesizedStacks } from "./stacks";
 import { withoutUnnamedStateServers } from "./state-server";
+import { tightenStackFiles } from "./file-modes";
 import { toolchainEnv } from "./toolchain";
 import { formatWarning } from "../../stacks/warnings";
 
@@ -86,6 +87,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
     if (synth) installSynth(staging, outdir);
     installed = true;
     const moved = (s: SynthesizedStack) => ({ ...s, dir: path.join(outdir, path.relative(staging, s.dir)) });
+    for (const stack of selected) for (const note of tightenStackFiles(moved(stack))) log(`sparky-infra: ${note}`);
     return { model, all: all.map(moved), selected: selected.map(moved), env, masker };
   } finally {
     if (synth) fs.rmSync(staging, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "./state-lock";
 import { stateServerEnv } from "./state-server";
+import { withPrivateUmask } from "./file-modes";
 import { ENGINE_BIN, toolchainEnv } from "./toolchain";
 import { variablesFromEnvironment } from "./variables";
 
@@ -82,12 +83,19 @@ export async function runEngine(dir: string, args: string[], options: EngineOpti
 function spawnEngine(dir: string, args: string[], options: EngineOptions): Promise<EngineResult> {
   const base = options.env ?? {};
   return new Promise((resolve, reject) => {
-    const child = spawn(ENGINE_BIN, args, {
-      cwd: dir,
-      // toolchainEnv drops the machine's TF_* settings and sets TF_INPUT=0; automation output on top.
-      env: { ...toolchainEnv({ ...base, ...variablesFromEnvironment(dir, base) }), TF_IN_AUTOMATION: "1", GOGC: base.GOGC ?? ENGINE_GOGC },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // The engine writes state, backups and saved plans, which hold secrets: owner-only (umask 077).
+    const child = withPrivateUmask(() =>
+      spawn(ENGINE_BIN, args, {
+        cwd: dir,
+        // toolchainEnv drops the machine's TF_* settings and sets TF_INPUT=0; automation output on top.
+        env: {
+          ...toolchainEnv({ ...base, ...variablesFromEnvironment(dir, base) }),
+          TF_IN_AUTOMATION: "1",
+          GOGC: base.GOGC ?? ENGINE_GOGC,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let partial = "";

@@ -17,7 +17,14 @@ interface Leaf {
 
 /** `+ attr = value`, `- attr = value`, `~ attr: before → after` for every changed leaf; unknowns on one line. */
 export function attributeLines(
-  change: { actions: string[]; before: unknown; after: unknown; after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown },
+  change: {
+    actions: string[];
+    before: unknown;
+    after: unknown;
+    after_unknown?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+  },
   replacePaths: readonly string[],
   masker: Masker,
 ): string[] {
@@ -30,14 +37,18 @@ export function attributeLines(
   for (const leaf of leaves) {
     const name = formatPath(leaf.path);
     const secretByName = leaf.path.some((p) => typeof p === "string" && masker.secretName(p));
-    const forces = replacePaths.some((p) => name === p || name.startsWith(p + ".") || name.startsWith(p + "[") || p.startsWith(name + ".") || p.startsWith(name + "["));
+    const forces = replacePaths.some(
+      (p) => name === p || name.startsWith(p + ".") || name.startsWith(p + "[") || p.startsWith(name + ".") || p.startsWith(name + "["),
+    );
     const suffix = forces ? "   # forces replacement" : "";
-    const text = (v: unknown, marks: unknown) => (secretByName && v !== null && v !== undefined ? SENSITIVE : formatValue(redact(v, marks), masker));
+    const text = (v: unknown, marks: unknown) =>
+      secretByName && v !== null && v !== undefined ? SENSITIVE : formatValue(redact(v, marks), masker);
     const show = (v: unknown, marks: unknown) => clip(text(v, marks));
     if (leaf.unknown) {
       if (creating || !forces) pending.push(name);
       else lines.push(`~ ${name}: ${show(leaf.before, leaf.sensitiveBefore)} → (known after apply)${suffix}`);
-    } else if (!creating && !forces && (leaf.after === undefined || leaf.after === null)) unset.push(name); else if (leaf.before === undefined || leaf.before === null) lines.push(`+ ${name} = ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
+    } else if (!creating && !forces && (leaf.after === undefined || leaf.after === null)) unset.push(name);
+    else if (leaf.before === undefined || leaf.before === null) lines.push(`+ ${name} = ${show(leaf.after, leaf.sensitiveAfter)}${suffix}`);
     else if (leaf.after === undefined || leaf.after === null) lines.push(`- ${name} = ${show(leaf.before, leaf.sensitiveBefore)}${suffix}`);
     else {
       const before = text(leaf.before, leaf.sensitiveBefore);
@@ -76,13 +87,18 @@ function diffWalk(before: unknown, after: unknown, unknown: unknown, sb: unknown
       return;
     }
   }
-  if ((isObjectArray(before) || isObjectArray(after)) && (Array.isArray(before) || emptyish(before)) && (Array.isArray(after) || emptyish(after))) {
+  if (
+    (isObjectArray(before) || isObjectArray(after)) &&
+    (Array.isArray(before) || emptyish(before)) &&
+    (Array.isArray(after) || emptyish(after))
+  ) {
     const b = (before ?? []) as unknown[];
     const a = (after ?? []) as unknown[];
     for (let i = 0; i < Math.max(a.length, b.length); i++) diffWalk(b[i], a[i], at(unknown, i), at(sb, i), at(sa, i), [...path, i], out);
     return;
   }
-  const emptyBefore = emptyish(before) || (Array.isArray(before) && before.length === 0 && (emptyish(after) || (Array.isArray(after) && after.length === 0)));
+  const emptyBefore =
+    emptyish(before) || (Array.isArray(before) && before.length === 0 && (emptyish(after) || (Array.isArray(after) && after.length === 0)));
   if (emptyish(after) && emptyBefore) return;
   if (Array.isArray(after) && after.length === 0 && emptyish(before)) return;
   if (deepEqual(before, after) && !(hasMark(sb) !== hasMark(sa))) return;
@@ -133,4 +149,3 @@ function maskStrings(value: unknown, masker: Masker, key?: string): unknown {
   if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, masker, k)]));
   return value;
 }
-

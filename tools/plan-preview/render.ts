@@ -132,8 +132,8 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
   const footer = [
     "",
     options.footer?.(exitCode) ??
-      `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plan files and their sha256 are in ${artifactHint}; ` +
-        "`just plan-preview apply --from <dir>` applies exactly these plans and refuses any other.</sub>",
+      `<sub>Exit code: ${exitCode} (0 no changes, 2 changes, 1 error). Plans hold secrets and are never uploaded: on merge, main ` +
+        "applies only this change set (`changeset.json`); locally, `just plan-preview apply --from <dir>` applies the saved plans.</sub>",
   ];
 
   const fullText = [...head, ...sections.flat(), ...footer].join("\n") + "\n";
@@ -208,7 +208,9 @@ function renderHead(reports: StackReport[], subtitle?: string): string {
     const destroys = reports.reduce((s, r) => s + r.destroys.length, 0);
     const replaces = reports.reduce((s, r) => s + r.replaces.length, 0);
     out.push("> [!CAUTION]");
-    out.push(`> **${destroys} to destroy, ${replaces} to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):`);
+    out.push(
+      `> **${destroys} to destroy, ${replaces} to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):`,
+    );
     let used = 0;
     let listed = 0;
     for (const line of dangerous) {
@@ -217,12 +219,15 @@ function renderHead(reports: StackReport[], subtitle?: string): string {
       used += line.length + 1;
       listed++;
     }
-    if (listed < dangerous.length) out.push(`> - … and ${dangerous.length - listed} more, listed in \`plan-preview.json\` (\`destroys\`, \`replaces\`)`);
+    if (listed < dangerous.length)
+      out.push(`> - … and ${dangerous.length - listed} more, listed in \`plan-preview.json\` (\`destroys\`, \`replaces\`)`);
     out.push("");
   }
   if (errored.length > 0) {
     out.push("> [!WARNING]");
-    out.push(`> **${errored.length} stack${errored.length === 1 ? "" : "s"} could not be planned**: ${errored.map((r) => `\`${r.stack}\``).join(", ")}. Details below.`);
+    out.push(
+      `> **${errored.length} stack${errored.length === 1 ? "" : "s"} could not be planned**: ${errored.map((r) => `\`${r.stack}\``).join(", ")}. Details below.`,
+    );
     out.push("");
   }
   const hashed = reports.filter((r) => r.planSha256);
@@ -255,7 +260,8 @@ function renderStack(report: StackReport, summary: PlanSummary | undefined, mask
   if (report.status === "error") {
     out.push(`<details><summary>❌ <b>${report.stack}</b>: could not be planned</summary>`, "");
     let text = report.error ?? "";
-    if (text.length > MAX_ERROR_CHARS) text = `… (${text.length - MAX_ERROR_CHARS} earlier characters left out)\n` + text.slice(-MAX_ERROR_CHARS);
+    if (text.length > MAX_ERROR_CHARS)
+      text = `… (${text.length - MAX_ERROR_CHARS} earlier characters left out)\n` + text.slice(-MAX_ERROR_CHARS);
     out.push(...fenced(text.trim().split("\n"), "text"), "", "</details>");
     return out.join("\n");
   }
@@ -310,7 +316,11 @@ export function waterFill(sizes: readonly number[], budget: number): number[] {
  * The longest prefix of `lines` (cut at a line boundary) that fits in `budget` characters once every open code
  * fence and <details> is closed and a note says how much was cut.
  */
-export function fitLines(lines: readonly string[], budget: number, what: "stack" | "summary" | "comment"): { text: string; omitted: number } {
+export function fitLines(
+  lines: readonly string[],
+  budget: number,
+  what: "stack" | "summary" | "comment",
+): { text: string; omitted: number } {
   if (joinedLength(lines) <= budget) return { text: lines.join("\n"), omitted: 0 };
   let fence: string | undefined;
   let depth = 0;

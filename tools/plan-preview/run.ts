@@ -1,26 +1,14 @@
 // `just plan-preview`: synthesize in process, plan the selected stacks with the real engine (bounded
 // parallelism), render one masked comment, and write plan-preview.md / .json next to the saved plan files.
-// `apply --from <dir>` applies exactly those saved plans after checking their sha256.
-import { createHash } from "node:crypto";
+// Also changeset.json (what the plans change, without values), the only part besides the comment that CI uploads.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createMasker, maskDeep, Masker } from "../engine/mask";
+import { maskDeep, Masker } from "../engine/mask";
 import { prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressStream, ProgressView } from "../engine/progress";
-import { secretsOf } from "../engine/secrets";
-import { selectStacks } from "../engine/select";
-import {
-  dependencyOrder,
-  ensureInitialized,
-  forEachBounded,
-  planStack,
-  runEngine,
-  SynthesizedStack,
-  synthesizedStacks,
-} from "../engine/stacks";
-import { synthesize } from "../../stacks/synthesize";
+import { forEachBounded, planStack, SynthesizedStack } from "../engine/stacks";
 import { withStateServers } from "../engine/state-server";
-import { toolchainEnv } from "../engine/toolchain";
+import { ChangeSet, CHANGESET_FILE, CHANGESET_FORMAT, stackChangeSet } from "./changeset";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
 export const SYNTH_DIR = "cdktf.out";
@@ -32,8 +20,10 @@ export const PLAN_NAME = "plan.tfplan";
 export interface PreviewOptions {
   env: NodeJS.ProcessEnv;
   projectRoot: string;
-  /** Output directory: cdktf.out/, plan-preview.md, plan-preview.json, <stack>/plan.tfplan. */
+  /** Output directory: cdktf.out/, plan-preview.md, plan-preview.json, changeset.json, <stack>/plan.tfplan. */
   out: string;
+  /** Plan the stacks already synthesized here (CI: the guard's vetted copy) instead of synthesizing. */
+  synthesized?: string;
   /** Project inputs (the blueprints by default). */
   projects?: readonly unknown[];
   /** Stack name globs (`*` matches anything); default every stack. */
@@ -71,11 +61,26 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
   const out = path.resolve(options.out);
   const started = Date.now();
   // Synthesis, stack selection and the secrets check; nothing is written when they fail.
-  const { selected, env, masker } = prepareStacks({ ...options, outdir: path.join(out, SYNTH_DIR), log });
-  log(`plan-preview: synthesized in ${Date.now() - started} ms; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`);
+  const synthesized = options.synthesized ? path.resolve(options.synthesized) : undefined;
+  const { selected, env, masker } = prepareStacks({
+    ...options,
+    outdir: synthesized ?? path.join(out, SYNTH_DIR),
+    synth: !synthesized,
+    log,
+  });
+  fs.mkdirSync(out, { recursive: true, mode: 0o700 });
+  log(
+    `plan-preview: ${synthesized ? `stacks of ${synthesized}` : `synthesized in ${Date.now() - started} ms`}; planning ${selected.length} stack(s): ${selected.map((s) => s.name).join(", ")}`,
+  );
   const outcomes = await withStateServers(selected, env, log, () => planSelected(selected, env, options, out));
-  const result = writeOutputs(out, outcomes, masker, { subtitle: options.subtitle ?? subtitleFromEnv(options.env), limit: options.limit });
-  log(`plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`);
+  const result = writeOutputs(out, outcomes, masker, {
+    subtitle: options.subtitle ?? subtitleFromEnv(options.env),
+    limit: options.limit,
+    commit: commitOf(options.env),
+  });
+  log(
+    `plan-preview: ${result.summary.stacks.length} stack(s) in ${((Date.now() - started) / 1000).toFixed(1)} s; exit ${result.exitCode}; ${path.join(out, COMMENT_FILE)}`,
+  );
   return { ...result, outcomes };
 }
 
@@ -99,7 +104,7 @@ async function planSelected(
       // runEngine feeds declared variables (secrets) from the environment; the saved plan holds their values.
       const plan = await planStack(stack, { env });
       const keep = path.join(out, stack.name, PLAN_NAME);
-      fs.mkdirSync(path.dirname(keep), { recursive: true });
+      fs.mkdirSync(path.dirname(keep), { recursive: true, mode: 0o700 });
       fs.copyFileSync(plan.planFile, keep);
       fs.chmodSync(keep, 0o600);
       view.set(stack.name, "done");
@@ -117,122 +122,39 @@ async function planSelected(
   });
 }
 
+const commitOf = (env: NodeJS.ProcessEnv) => env.PLAN_PREVIEW_COMMIT ?? env.GITHUB_SHA;
+
 function subtitleFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const sha = env.PLAN_PREVIEW_COMMIT ?? env.GITHUB_SHA;
+  const sha = commitOf(env);
   return sha ? `commit \`${sha.slice(0, 12)}\`` : undefined;
 }
 
-/** Renders and writes plan-preview.md, plan-preview-full.md and plan-preview.json (all masked). */
+/** Renders and writes plan-preview.md, plan-preview-full.md, plan-preview.json (all masked) and changeset.json. */
 export function writeOutputs(
   out: string,
   outcomes: readonly StackOutcome[],
   masker: Masker,
-  options: { subtitle?: string; limit?: number } = {},
+  options: { subtitle?: string; limit?: number; commit?: string } = {},
 ): Omit<PreviewResult, "outcomes"> {
   const rendered = renderComment(outcomes, { masker, subtitle: options.subtitle, limit: options.limit });
   const summary: PreviewSummary = maskDeep(
-    { marker: MARKER, exitCode: rendered.exitCode, trimmed: rendered.trimmed, commentChars: rendered.markdown.length, stacks: rendered.reports },
+    {
+      marker: MARKER,
+      exitCode: rendered.exitCode,
+      trimmed: rendered.trimmed,
+      commentChars: rendered.markdown.length,
+      stacks: rendered.reports,
+    },
     masker,
   );
   fs.writeFileSync(path.join(out, COMMENT_FILE), rendered.markdown);
   fs.writeFileSync(path.join(out, FULL_FILE), rendered.full);
   fs.writeFileSync(path.join(out, SUMMARY_FILE), JSON.stringify(summary, null, 2) + "\n");
+  const changeSet: ChangeSet = {
+    format: CHANGESET_FORMAT,
+    ...(options.commit ? { commit: options.commit } : {}),
+    stacks: outcomes.map((o) => stackChangeSet(o.stack, o.error ? undefined : o.json, masker)),
+  };
+  fs.writeFileSync(path.join(out, CHANGESET_FILE), JSON.stringify(maskDeep(changeSet, masker), null, 2) + "\n");
   return { exitCode: rendered.exitCode, markdown: rendered.markdown, summary };
 }
-
-export const sha256File = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-
-export interface ApplyOptions {
-  env: NodeJS.ProcessEnv;
-  projectRoot: string;
-  /** A plan-preview output directory. */
-  from: string;
-  projects?: readonly unknown[];
-  stacks?: readonly string[];
-  log?: (line: string) => void;
-}
-
-export interface ApplyOutcome {
-  stack: string;
-  result: "applied" | "refused" | "failed" | "skipped";
-  message: string;
-}
-
-/**
- * Applies the reviewed plans: for every stack with changes, the saved plan's sha256 must equal the one in
- * plan-preview.json, and the engine itself refuses a plan whose state has moved on ("Saved plan is stale").
- * Stops at the first refusal or failure. Exit code 0 when every stack applied or had nothing to apply.
- */
-export async function applyFrom(options: ApplyOptions): Promise<{ exitCode: 0 | 1; outcomes: ApplyOutcome[] }> {
-  const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
-  const from = path.resolve(options.from);
-  const summaryFile = path.join(from, SUMMARY_FILE);
-  if (!fs.existsSync(summaryFile)) throw new Error(`${summaryFile} not found: run plan-preview with --out ${options.from} first`);
-  const summary = JSON.parse(fs.readFileSync(summaryFile, "utf8")) as PreviewSummary;
-  const synthDir = path.join(from, SYNTH_DIR);
-  if (!fs.existsSync(path.join(synthDir, "manifest.json"))) {
-    log(`apply: ${synthDir} missing; synthesizing the same configuration again`);
-    synthesize({ env: toolchainEnv(options.env), projectRoot: options.projectRoot, outdir: synthDir, projects: options.projects });
-  }
-  const all = synthesizedStacks(synthDir);
-  const masker = createMasker({ env: options.env, names: secretsOf(all).map((s) => s.name) });
-  const reviewed = new Map(summary.stacks.map((s) => [s.stack, s]));
-  const wanted = selectStacks(all, options.stacks).filter((s) => reviewed.has(s.name));
-  return withStateServers(wanted, options.env, log, () => applyReviewed(wanted, reviewed, from, masker, options, log));
-}
-
-async function applyReviewed(
-  wanted: readonly SynthesizedStack[],
-  reviewed: Map<string, StackSummaryJson>,
-  from: string,
-  masker: Masker,
-  options: ApplyOptions,
-  log: (line: string) => void,
-): Promise<{ exitCode: 0 | 1; outcomes: ApplyOutcome[] }> {
-  const outcomes: ApplyOutcome[] = [];
-  for (const stack of dependencyOrder(wanted)) {
-    const report = reviewed.get(stack.name)!;
-    if (report.status === "no-changes") {
-      outcomes.push({ stack: stack.name, result: "skipped", message: "no changes" });
-      continue;
-    }
-    const planFile = path.join(from, report.planFile ?? path.join(stack.name, PLAN_NAME));
-    const refuse = (message: string) => {
-      outcomes.push({ stack: stack.name, result: "refused", message });
-      log(`apply: REFUSED ${stack.name}: ${message}`);
-    };
-    if (report.status === "error" || !report.planSha256) {
-      refuse("the reviewed preview has no plan for this stack (it failed to plan); fix it and run plan-preview again");
-      break;
-    }
-    if (!fs.existsSync(planFile)) {
-      refuse(`saved plan ${planFile} is missing`);
-      break;
-    }
-    const actual = sha256File(planFile);
-    if (actual !== report.planSha256) {
-      refuse(`saved plan ${planFile} has sha256 ${actual}, but the reviewed plan was ${report.planSha256}; it is not the plan that was reviewed`);
-      break;
-    }
-    await ensureInitialized(stack.dir);
-    log(`apply: ${stack.name}: sha256 ${actual} matches the reviewed plan; applying`);
-    const result = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", planFile], { env: options.env });
-    const text = masker.text(`${result.stderr}\n${result.stdout}`.trim());
-    if (result.code === 0) {
-      outcomes.push({ stack: stack.name, result: "applied", message: lastLine(result.stdout) });
-      log(`apply: ${stack.name}: ${lastLine(result.stdout)}`);
-      continue;
-    }
-    if (/Saved plan is stale/i.test(text)) {
-      refuse("the engine refused the saved plan: Saved plan is stale (the state changed after the plan was reviewed); run plan-preview again and review the new plan");
-    } else {
-      outcomes.push({ stack: stack.name, result: "failed", message: text.slice(-4000) });
-      log(`apply: FAILED ${stack.name}:\n${text.slice(-4000)}`);
-    }
-    break;
-  }
-  const ok = outcomes.every((o) => o.result === "applied" || o.result === "skipped");
-  return { exitCode: ok ? 0 : 1, outcomes };
-}
-
-const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop() ?? "";

@@ -69,11 +69,20 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
       rc,
     });
   }
-  const drift = (plan.resource_drift ?? []).filter((d) => kindOf(d.change.actions) !== "no-op" && driftMatters(plan, d)).map((d) => d.address);
+  const drift = (plan.resource_drift ?? [])
+    .filter((d) => kindOf(d.change.actions) !== "no-op" && driftMatters(plan, d))
+    .map((d) => d.address);
   const outputChanges = Object.entries(plan.output_changes ?? {})
     .filter(([, c]) => !c.actions.every((a) => a === "no-op"))
     .map(([name]) => name);
-  return { counts, changes, drift, outputChanges, hasChanges: changes.length > 0 || outputChanges.length > 0, errored: plan.errored === true };
+  return {
+    counts,
+    changes,
+    drift,
+    outputChanges,
+    hasChanges: changes.length > 0 || outputChanges.length > 0,
+    errored: plan.errored === true,
+  };
 }
 
 const REASONS: Record<string, string> = {

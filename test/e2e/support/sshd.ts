@@ -1,5 +1,6 @@
-// A real sshd on 127.0.0.1 with generated keys: the remote path a workstation or CI runner takes to the DGX, here
-// to this machine's Docker engine.
+// A real sshd on 127.0.0.1 for the remote suites: the path a workstation or CI runner takes to the DGX, here to this
+// machine's Docker engine. Generated host and client keys, a free port, key-only login as root, its own
+// authorized_keys, and a verbose log. Stopped by its pid, after the connection-sharing masters clients left.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,23 +11,37 @@ const SSHD = "/usr/sbin/sshd";
 
 export interface Sshd {
   port: number;
+  /** The sshd's log (LogLevel VERBOSE). */
+  log: string;
+  /** The private key file of each client key, by name. */
+  keys: Record<string, string>;
+  /** The host's public key line, for known_hosts: `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
+  knownHost: string;
   /** `ssh://root@127.0.0.1:PORT`: a host's dockerHost. */
   dockerHost: string;
-  /** A host's sshOpts: the client key, no host-key prompt, connection sharing under `dir`. */
-  sshOpts: string[];
-  log: string;
-  stop: () => void;
+  /** A host's sshOpts for a client key (default: the first): the key, no host-key prompt, connection sharing under `dir`. */
+  sshOpts(client?: string): string[];
+  stop(): void;
 }
 
-/** Starts sshd in `dir` (keys, config, log, control sockets), listening on a free port of 127.0.0.1. */
-export async function startSshd(dir: string): Promise<Sshd> {
+/**
+ * Starts sshd in `dir` with one client key per name; `options` gives a key's authorized_keys options
+ * (e.g. `restrict,command="..."`), none by default.
+ */
+export async function startSshd(dir: string, clients: string[] = ["client"], options: Record<string, string> = {}): Promise<Sshd> {
   if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} missing: run scripts/setup.sh (installs openssh-server)`);
   const port = await freePort();
   const keys = path.join(dir, "keys");
   fs.mkdirSync(keys, { mode: 0o700 });
-  for (const key of ["host", "client"])
-    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(keys, key)], { stdio: "ignore" });
-  fs.copyFileSync(path.join(keys, "client.pub"), path.join(keys, "authorized_keys"));
+  const keygen = (name: string) =>
+    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(keys, name)], { stdio: "ignore" });
+  keygen("host");
+  const authorized = clients.map((name) => {
+    keygen(name);
+    const line = fs.readFileSync(path.join(keys, `${name}.pub`), "utf8").trim();
+    return options[name] ? `${options[name]} ${line}` : line;
+  });
+  fs.writeFileSync(path.join(keys, "authorized_keys"), authorized.join("\n") + "\n");
   const log = path.join(dir, "sshd.log");
   const config = path.join(dir, "sshd_config");
   fs.writeFileSync(
@@ -56,15 +71,23 @@ export async function startSshd(dir: string): Promise<Sshd> {
     15_000,
     250,
   );
-  const sshOpts = [
-    ...["-i", path.join(keys, "client"), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"],
+  const hostKey = fs.readFileSync(path.join(keys, "host.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
+  const sshOpts = (client = clients[0]) => [
+    ...["-i", path.join(keys, client), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"],
     ...["-o", "ControlMaster=auto", "-o", `ControlPath=${path.join(dir, "cm-%C")}`, "-o", "ControlPersist=60"],
   ];
   const stop = () => {
-    // The connection-sharing masters the clients left (ControlPersist) go first, then the server.
     for (const socket of fs.readdirSync(dir).filter((f) => f.startsWith("cm-")))
       spawnSync("ssh", ["-o", `ControlPath=${path.join(dir, socket)}`, "-O", "exit", "127.0.0.1"], { stdio: "ignore", timeout: 10_000 });
     sshd.kill("SIGTERM");
   };
-  return { port, dockerHost: `ssh://root@127.0.0.1:${port}`, sshOpts, log, stop };
+  return {
+    port,
+    log,
+    keys: Object.fromEntries(clients.map((name) => [name, path.join(keys, name)])),
+    knownHost: `[127.0.0.1]:${port} ${hostKey}`,
+    dockerHost: `ssh://root@127.0.0.1:${port}`,
+    sshOpts,
+    stop,
+  };
 }

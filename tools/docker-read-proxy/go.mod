@@ -1,0 +1,3 @@
+module sparky-infra/docker-read-proxy
+
+go 1.22
