@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Slug } from "./common";
+import { HostMemorySchema } from "./memory";
+import { SourcesSchema } from "./sources";
 
 const DockerHostUrl = z
   .string()
@@ -30,6 +32,7 @@ export const HostSchema = z.strictObject({
     })
     .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" })
     .describe("Fixed `{ subnet, gateway }` of the host's shared observability network; it must not overlap a project's subnet on the host"),
+  memory: HostMemorySchema.optional(),
 });
 
 export const StateSchema = z.union([
@@ -57,6 +60,7 @@ export const TargetSchema = z.strictObject({
     .describe("Run GPU services on a host without GPUs by dropping the GPU request; synth prints a warning per service"),
   profiles: z.array(Slug).default([]).describe('Optional profiles to deploy, e.g. `["dev"]`; services of other profiles are skipped'),
   state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
+  sources: SourcesSchema,
 });
 
 export const DeploymentConfigSchema = z.strictObject({
@@ -70,6 +74,7 @@ export const DeploymentConfigSchema = z.strictObject({
   }),
   hosts: z.record(Slug, HostSchema).describe("Docker hosts, by name"),
   targets: z.record(Slug, TargetSchema).describe("Deployment targets, by name"),
+  sources: SourcesSchema,
   defaultTarget: Slug.describe("Target used when `SPARKY_TARGET` is unset"),
 });
 

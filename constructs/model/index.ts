@@ -9,3 +9,7 @@ export * from "./problems";
 export * from "./resolved";
 export * from "./roles";
 export * from "./secrets";
+export * from "./service-runtime";
+export * from "./scrape";
+export * from "./sources";
+export * from "./memory";

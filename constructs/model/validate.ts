@@ -1,4 +1,6 @@
+import { checkContainerNames } from "./checks/containers";
 import { checkDeploymentReferences, checkHost } from "./checks/hosts";
+import { checkMemoryBudget } from "./checks/memory";
 import { observabilityProblems } from "./checks/observability";
 import { checkOrchestration } from "./checks/orchestration";
 import { checkServices } from "./checks/services";
@@ -14,6 +16,8 @@ export type { Problem } from "./problems";
 export interface ValidationOptions {
   /** Target to validate and resolve; the config's defaultTarget when unset. */
   target?: string;
+  /** Directory of the config file, where relative source paths start; the working directory when unset. */
+  configDir?: string;
 }
 
 /**
@@ -53,10 +57,12 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
     if (!config.targets[targetName])
       problems.push({ path: "target", message: unknownReference("target", targetName, Object.keys(config.targets)) });
     else {
-      system = resolveSystem(config, projects, targetName, warnings);
+      system = resolveSystem(config, projects, targetName, warnings, options.configDir);
       for (const host of system.hosts) {
         checkHost(system, host, problems, warnings);
         problems.push(...observabilityProblems(host));
+        checkContainerNames(host, problems);
+        checkMemoryBudget(host, problems);
       }
     }
   }
