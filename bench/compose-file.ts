@@ -12,7 +12,7 @@ export function composeFileFor(placed: PlacedProject, observability: Observabili
   const { project } = placed;
   const services: Record<string, unknown> = {};
   for (const [name, { containerName, spec }] of Object.entries(placed.services)) {
-    const image = resolveImage("local", spec);
+    const image = resolveImage("local", { spec });
     const command = image.command !== undefined ? (image.command.length > 0 ? image.command : undefined) : spec.command;
     services[name] = {
       image: image.name,

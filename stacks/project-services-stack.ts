@@ -4,6 +4,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import type { HostSpec, PlacedProject, TargetSpec } from "../constructs/model";
 import { ModelAddressedStack } from "../constructs/core/addresses";
 import { ContainerPolicy, ProjectServices, Scraper } from "../constructs/services";
+import type { BuildContext } from "./build-contexts";
 import { moveFromHashedAddresses, PROJECT_SERVICES_PATHS } from "./hashed-addresses";
 
 export interface ProjectServicesStackProps {
@@ -12,6 +13,8 @@ export interface ProjectServicesStackProps {
   readonly target: TargetSpec;
   /** The host's observability set, where services with a metrics endpoint are scraped. */
   readonly observability: Scraper;
+  /** What synth read of the project's build contexts. */
+  readonly contexts?: readonly BuildContext[];
 }
 
 /** `<project>-services`: the project's network, volumes and containers on its host's Docker engine. */
@@ -25,6 +28,7 @@ export class ProjectServicesStack extends ModelAddressedStack {
       placed: props.placed,
       imageSet: props.target.images,
       observability: props.observability,
+      contextSha256: Object.fromEntries((props.contexts ?? []).map((c) => [c.service, c.sha256])),
     });
     Aspects.of(this).add(new ContainerPolicy());
     moveFromHashedAddresses(this, PROJECT_SERVICES_PATHS);

@@ -4,6 +4,7 @@ import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
+import type { BuildContext } from "./build-contexts";
 import { configureStateBackend } from "./state-backend";
 
 export interface SystemStacks {
@@ -17,7 +18,7 @@ export interface SystemStacks {
  * `<host>-observability`. A services stack that has scraped containers deploys after its host's observability
  * stack, which owns the shared network they join.
  */
-export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string): SystemStacks {
+export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string, contexts: readonly BuildContext[] = []): SystemStacks {
   const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
@@ -41,6 +42,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
           host: host.spec,
           target,
           observability: new ObservabilityLink(host.observability, observability),
+          contexts: contexts.filter((c) => c.project === placed.project.id),
         }),
         name,
       );

@@ -78,8 +78,14 @@ export const DashboardVariableSchema = z.strictObject({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
     .describe("Variable name; queries use it as `$name`"),
-  metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/).describe("Metric whose label values it offers; it must be exposed on the host"),
-  label: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).describe("Label whose values it offers"),
+  metric: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+    .describe("Metric whose label values it offers; it must be exposed on the host"),
+  label: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .describe("Label whose values it offers"),
 });
 
 export const DashboardSchema = z.strictObject({

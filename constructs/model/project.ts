@@ -19,7 +19,9 @@ export const ProjectSchema = z.strictObject({
   dashboards: z
     .array(DashboardSchema)
     .default([])
-    .describe("Grafana dashboards of the project, provisioned in its own folder on its host; every query may only use metrics the host exposes"),
+    .describe(
+      "Grafana dashboards of the project, provisioned in its own folder on its host; every query may only use metrics the host exposes",
+    ),
   ...ProjectSourceFields,
 });
 

@@ -138,7 +138,9 @@ export function resolveSystem(
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
     const spec = config.hosts[name];
     if (!spec) return [];
-    const placed = projects.filter((p) => spec.projects.includes(p.id)).map((p) => placeProject(p, spec, target, { config, targetName, configDir }));
+    const placed = projects
+      .filter((p) => spec.projects.includes(p.id))
+      .map((p) => placeProject(p, spec, target, { config, targetName, configDir }));
     return [{ name, spec, projects: placed, observability: observabilitySet(name, spec, placed) }];
   });
   return { config, targetName, target, projects, hosts, warnings };

@@ -19,7 +19,9 @@ export const ScrapeOptionFields = {
   keep: z
     .string()
     .optional()
-    .describe("Regular expression of the metric names kept after the scrape; the rest are dropped, and rules and dashboards may not use them"),
+    .describe(
+      "Regular expression of the metric names kept after the scrape; the rest are dropped, and rules and dashboards may not use them",
+    ),
   relabel: z.array(RelabelSchema).default([]).describe("Labels derived from others after the scrape (`metric_relabel_configs`)"),
 };
 

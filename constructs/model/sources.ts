@@ -9,14 +9,18 @@ import type { ServiceSpec } from "./services";
 export const SourcesSchema = z
   .record(Slug, z.string().min(1))
   .default({})
-  .describe("Checkout of each project on the deploying machine, by project id, relative to the config file (e.g. `\"dgx-pixels\": \"../dgx-pixels\"`); overrides the project's `sourceRoot`");
+  .describe(
+    'Checkout of each project on the deploying machine, by project id, relative to the config file (e.g. `"dgx-pixels": "../dgx-pixels"`); overrides the project\'s `sourceRoot`',
+  );
 
 export const ProjectSourceFields = {
   sourceRoot: z
     .string()
     .min(1)
     .optional()
-    .describe("Where the project's checkout is expected on the deploying machine, relative to the config file; build contexts are relative to it. The config's `sources` overrides it"),
+    .describe(
+      "Where the project's checkout is expected on the deploying machine, relative to the config file; build contexts are relative to it. The config's `sources` overrides it",
+    ),
 };
 
 /** A build as the engine runs it: the context as an absolute directory of the deploying machine. */

@@ -16,6 +16,8 @@ export interface ProjectServicesProps {
   readonly imageSet?: ImageSet;
   /** Where services with a metrics endpoint are scraped. */
   readonly observability?: Scraper;
+  /** Content hashes of the build contexts, by service name (undefined: the context was absent at synth). */
+  readonly contextSha256?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -48,7 +50,13 @@ export class ProjectServices extends Construct {
     }
     const volumeNames = Object.fromEntries(Object.entries(placed.volumes).map(([name, v]) => [name, v.dockerName]));
     for (const [name, service] of Object.entries(placed.services)) {
-      const docker = new DockerService(services, name, { service, network: this.network.name, volumeNames, imageSet: props.imageSet });
+      const docker = new DockerService(services, name, {
+        service,
+        network: this.network.name,
+        volumeNames,
+        imageSet: props.imageSet,
+        contextSha256: props.contextSha256?.[name],
+      });
       // A container left behind by a deleted network would come back without its ports; recreate it with the network.
       docker.container.lifecycle = { replaceTriggeredBy: [`${this.network.terraformResourceType}.${this.network.friendlyUniqueId}`] };
       if (service.spec.metrics) props.observability?.scrape(docker);

@@ -41,9 +41,7 @@ export function memoryBudget(host: ResolvedHost): MemoryBudget | undefined {
   const memory = host.spec.memory;
   if (!memory) return undefined;
   const shares = [
-    ...host.projects.flatMap((p) =>
-      Object.entries(p.services).map(([name, s]) => share(`projects.${p.project.id}.services.${name}`, s)),
-    ),
+    ...host.projects.flatMap((p) => Object.entries(p.services).map(([name, s]) => share(`projects.${p.project.id}.services.${name}`, s))),
     ...Object.entries(host.observability.services).map(([name, s]) => share(`hosts.${host.name}.observability.${name}`, s)),
   ].sort((a, b) => (b.limitMiB ?? -1) - (a.limitMiB ?? -1) || a.container.localeCompare(b.container));
   const totalMiB = sizeInMiB(memory.total);

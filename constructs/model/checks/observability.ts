@@ -52,7 +52,8 @@ function checkExpr(expr: string, at: string, known: Set<string>, jobs: Set<strin
   for (const metric of refs.metrics)
     if (!known.has(metric)) problems.push({ path: at, message: `unknown metric "${metric}"${hintFor(metric, known)}` });
   for (const job of refs.jobs) {
-    if (job.op === "=" && !jobs.has(job.value)) problems.push({ path: at, message: `unknown job "${job.value}"${hintFor(job.value, jobs)}` });
+    if (job.op === "=" && !jobs.has(job.value))
+      problems.push({ path: at, message: `unknown job "${job.value}"${hintFor(job.value, jobs)}` });
     if (job.op === "=~") {
       let re: RegExp | undefined;
       try {
