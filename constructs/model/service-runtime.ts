@@ -11,6 +11,10 @@ export const ServiceRuntimeFields = {
     "Docker container name, also its DNS name on every network it joins; default `<project>-<service>`. Set it to keep a name the project's own scripts and docs use",
   ),
   workingDir: z.string().startsWith("/").optional().describe("Working directory of the command; default: the image's"),
+  interactive: z
+    .boolean()
+    .default(false)
+    .describe("Keep stdin open and give the container a terminal (compose's `stdin_open` and `tty`), e.g. for a shell that must not exit"),
 };
 
 /**

@@ -82,6 +82,8 @@ export class DockerService extends Construct {
       hostname: spec.hostname,
       command,
       workingDir: spec.workingDir,
+      stdinOpen: spec.interactive || undefined,
+      tty: spec.interactive || undefined,
       env,
       user: spec.user,
       restart: spec.restart,

@@ -11,6 +11,7 @@ import { resolveSecrets, secretsOf } from "./secrets";
 import { selectStacks, splitPatterns } from "./select";
 import { SynthesizedStack, synthesizedStacks } from "./stacks";
 import { toolchainEnv } from "./toolchain";
+import { memoryBudgetLines } from "../../stacks/memory-report";
 import { formatWarning } from "../../stacks/warnings";
 
 export interface PrepareOptions {
@@ -64,6 +65,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
         projects: options.projects,
       }).model;
       for (const warning of model.warnings) log(formatWarning(warning));
+      for (const line of memoryBudgetLines(model)) log(line);
     }
     const all = synthesizedStacks(staging);
     const selected = options.select ? options.select(all) : selectStacks(all, options.stacks);
