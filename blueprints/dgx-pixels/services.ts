@@ -49,6 +49,8 @@ export const services: ProjectInput["services"] = {
       timeout: "10s",
       exposes: ["comfyui_workflow_queue_depth"],
       labels: { component: "comfyui" },
+      honorLabels: true,
+      keep: "comfyui_.*",
     },
   },
 
@@ -123,6 +125,7 @@ export const services: ProjectInput["services"] = {
         "comfyui_workflow_queue_depth",
       ],
       labels: { component: "backend", language: "python" },
+      honorLabels: true,
     },
   },
 
