@@ -8,6 +8,7 @@ import type { ResolvedBuild, ResolvedService } from "../model";
 import { addressByModelId } from "../core/addresses";
 import { secretInput } from "../core/secret-input";
 import { ImageSet, resolveImage } from "./images";
+import { OWNER_LABEL } from "./ownership";
 
 /** A file placed into the container before it starts (config rendered from the model). */
 export interface ConfigFile {
@@ -112,7 +113,7 @@ export class DockerService extends Construct {
       shmSize: spec.shmSize ? sizeInMiB(spec.shmSize) : undefined,
       upload: (props.files ?? []).map((f) => ({ file: f.path, content: f.content })),
       labels: Object.entries({
-        "sparky.owner": props.service.owner,
+        [OWNER_LABEL]: props.service.owner,
         "sparky.service": props.service.name,
         "sparky.role": spec.role,
         // The provider ignores healthcheck edits on existing containers; labels are ForceNew, so a hash of

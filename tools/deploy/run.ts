@@ -9,6 +9,8 @@ import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
 import { destroySelection, destroySummary } from "./destroy";
 import { unhealthyReport } from "./health";
+import { isDockerStack, preflight, requireBuildContexts, volumesAtRisk } from "./preflight";
+import { removeImports } from "../adopt/docker";
 
 export type StacksCommand = "diff" | "deploy" | "destroy";
 
@@ -26,6 +28,8 @@ export interface StacksRunOptions {
   parallelism?: number;
   /** destroy: go on without asking. */
   yes?: boolean;
+  /** diff, deploy: also adopt objects named like the stacks' own that another tool made (e.g. a compose deployment). */
+  adopt?: boolean;
   /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
   confirm?: (question: string) => Promise<boolean>;
   /** The diff (markdown). */
@@ -48,6 +52,10 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     log: note,
   });
   const order = dependencyOrder(prepared.selected);
+  if (command !== "destroy") {
+    requireBuildContexts(prepared.selected, prepared.contexts);
+    await preflight(prepared.selected, { env: prepared.env, system: prepared.model, adopt: options.adopt === true, note });
+  }
   const view = new ProgressView(
     (command === "destroy" ? [...order].reverse() : order).map((s) => s.name),
     command,
@@ -62,12 +70,13 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     destroy: command === "destroy",
   };
   try {
-    const planned = await planAll(order, context);
+    const planned = await planAll(order, context).finally(() => order.forEach(removeImports));
     if (command === "diff") {
       view.finish();
       return diff(planned, prepared, options);
     }
     if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
+    if (command === "deploy") refuseDataLoss(planned, view);
     // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
     // Destroy: the other way round.
     const dependents = (stack: SynthesizedStack) => order.filter((s) => s.dependencies.includes(stack.name)).map((s) => s.name);
@@ -82,6 +91,20 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
   } finally {
     view.finish();
   }
+}
+
+/** A deploy never destroys a volume that holds data: it stops before applying anything. */
+function refuseDataLoss(planned: readonly PlannedStack[], view: ProgressView): void {
+  const atRisk = planned.flatMap((p) => (p.plan && isDockerStack(p.stack) ? volumesAtRisk(p.stack, p.plan.json) : []));
+  if (atRisk.length === 0) return;
+  view.finish();
+  throw new InputError(
+    [
+      "deploy: refusing to destroy volumes that hold data; nothing was applied:",
+      ...atRisk,
+      "Make the model match the volume as it is (name, bind path), or move the data and remove the volume by hand.",
+    ].join("\n"),
+  );
 }
 
 function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, options: StacksRunOptions): number {

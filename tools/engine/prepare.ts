@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ResolvedSystem } from "../../constructs/model";
+import type { BuildContext } from "../../stacks/build-contexts";
 import { synthesize } from "../../stacks/synthesize";
 import { InputError } from "./args";
 import { createMasker, Masker } from "./mask";
@@ -33,6 +34,8 @@ export interface PrepareOptions {
 export interface PreparedStacks {
   /** Undefined with `synth: false`. */
   model?: ResolvedSystem;
+  /** The build contexts synth read (empty with `synth: false`). */
+  contexts: BuildContext[];
   all: SynthesizedStack[];
   selected: SynthesizedStack[];
   /** The caller's environment plus what the secrets check found (GITHUB_TOKEN from `gh auth token`). */
@@ -53,17 +56,18 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
   const parent = path.dirname(outdir);
   const parentExisted = fs.existsSync(parent);
   let model: ResolvedSystem | undefined;
+  let contexts: BuildContext[] = [];
   let installed = false;
   try {
     if (synth) {
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(parent, { recursive: true });
-      model = synthesize({
+      ({ model, contexts } = synthesize({
         env: toolchainEnv(options.env),
         projectRoot: options.projectRoot,
         outdir: staging,
         projects: options.projects,
-      }).model;
+      }));
       for (const warning of model.warnings) log(formatWarning(warning));
       for (const line of memoryBudgetLines(model)) log(line);
     }
@@ -83,7 +87,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
     if (synth) installSynth(staging, outdir);
     installed = true;
     const moved = (s: SynthesizedStack) => ({ ...s, dir: path.join(outdir, path.relative(staging, s.dir)) });
-    return { model, all: all.map(moved), selected: selected.map(moved), env, masker };
+    return { model, contexts, all: all.map(moved), selected: selected.map(moved), env, masker };
   } finally {
     if (synth) fs.rmSync(staging, { recursive: true, force: true });
     // Nothing written on failure: not even the output directory's parent (e.g. a fresh --out directory).
