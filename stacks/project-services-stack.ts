@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
-import { Aspects } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { HostSpec, PlacedProject, TargetSpec } from "../constructs/model";
+import { endpointsOf, ENDPOINTS_OUTPUT } from "../constructs/model";
+import type { HostSpec, PlacedProject, ResolvedService, TargetSpec } from "../constructs/model";
 import { ModelAddressedStack } from "../constructs/core/addresses";
 import { ContainerPolicy, ProjectServices, Scraper } from "../constructs/services";
 import type { BuildContext } from "./build-contexts";
@@ -32,7 +33,16 @@ export class ProjectServicesStack extends ModelAddressedStack {
     });
     Aspects.of(this).add(new ContainerPolicy());
     moveFromHashedAddresses(this, PROJECT_SERVICES_PATHS);
+    endpointsOutput(this, props.host, Object.values(props.placed.services));
   }
+}
+
+/** The `endpoints` output: every published port with its URL (and ssh tunnel); `just urls` prints it. */
+export function endpointsOutput(scope: Construct, host: HostSpec, services: readonly ResolvedService[]): TerraformOutput {
+  return new TerraformOutput(scope, ENDPOINTS_OUTPUT, {
+    value: endpointsOf(host, services),
+    description: "Published endpoints: service, URL, loopback-only, and the ssh -L command for ssh:// hosts",
+  });
 }
 
 export function dockerProviderFor(scope: Construct, host: HostSpec): DockerProvider {

@@ -13,3 +13,4 @@ export * from "./service-runtime";
 export * from "./scrape";
 export * from "./sources";
 export * from "./memory";
+export * from "./endpoints";
