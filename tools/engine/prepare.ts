@@ -26,6 +26,8 @@ export interface PrepareOptions {
   stacks?: readonly string[] | string;
   /** Use the stacks already in `outdir` instead of synthesizing (default true). */
   synth?: boolean;
+  /** Check the selected stacks' secrets (default true); commands that only read state (outputs) need none. */
+  checkSecrets?: boolean;
   /** Picks the stacks to run from every synthesized one (default: the ones matching `stacks`). */
   select?: (all: SynthesizedStack[]) => SynthesizedStack[];
   log?: (line: string) => void;
@@ -81,7 +83,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
             .join(", ") || "the selection"
         }; the stacks are: ${all.map((s) => s.name).join(", ")}`,
       );
-    const found = resolveSecrets(selected, options.env);
+    const found = options.checkSecrets === false ? {} : resolveSecrets(selected, options.env);
     const env = { ...options.env, ...found };
     const masker = createMasker({ env, names: secretsOf(all).map((s) => s.name) });
     if (synth) installSynth(staging, outdir);

@@ -9,6 +9,7 @@ export interface StackConfig {
   terraform?: { required_providers?: Record<string, { source: string }>; backend?: unknown };
   provider?: Record<string, Record<string, unknown>[]>;
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value?: unknown }>;
 }
 
 export function readStackConfig(dir: string): StackConfig {
