@@ -5,14 +5,15 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { sshDestination } from "../constructs/model/endpoints";
 import type { Endpoint, ResolvedSystem } from "../constructs/model";
-import { InputError, parseCommandLine } from "./engine/args";
+import { InputError, parseCommandLine, positiveInteger } from "./engine/args";
 import { runCli } from "./engine/cli";
 import { readEndpoints } from "./engine/endpoints";
 import { prepareStacks } from "./engine/prepare";
 import { REPO_ROOT } from "./engine/toolchain";
 
-const USAGE = `usage: tunnel [TARGET] [STACKS...] [--output DIR]
-  Forwards the loopback-only ports of the target's ssh:// hosts to 127.0.0.1 here; Ctrl-C closes them.`;
+const USAGE = `usage: tunnel [TARGET] [STACKS...] [--output DIR] [--local-port-offset N]
+  Forwards the loopback-only ports of the target's ssh:// hosts to the same ports on 127.0.0.1 here (or those ports
+  plus N, when this machine uses them itself); Ctrl-C closes them.`;
 
 const portOf = (e: Endpoint) => Number(new URL(e.url).port);
 
@@ -36,11 +37,15 @@ function hostsByStack(system: ResolvedSystem): Map<string, ResolvedSystem["hosts
 }
 
 async function main(): Promise<number> {
-  const { values, positionals, help } = parseCommandLine(process.argv.slice(2), { output: { type: "string" } }, USAGE);
+  const options = { output: { type: "string" }, "local-port-offset": { type: "string" } } as const;
+  const { values, positionals, help } = parseCommandLine(process.argv.slice(2), options, USAGE);
   if (help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const offset =
+    values["local-port-offset"] === undefined ? 0 : positiveInteger("local-port-offset", values["local-port-offset"], 0, USAGE);
+  const local = (e: Endpoint) => portOf(e) + offset;
   const [target, ...stacks] = positionals;
   const env: NodeJS.ProcessEnv = { ...process.env, ...(target ? { SPARKY_TARGET: target } : {}) };
   const prepared = prepareStacks({
@@ -73,7 +78,7 @@ async function main(): Promise<number> {
     closeAll();
   });
   const ended = groups.map(([hostName, g]) => {
-    const forwards = g.endpoints.flatMap((e) => ["-L", `127.0.0.1:${portOf(e)}:127.0.0.1:${portOf(e)}`]);
+    const forwards = g.endpoints.flatMap((e) => ["-L", `127.0.0.1:${local(e)}:127.0.0.1:${portOf(e)}`]);
     process.stderr.write(`tunnel: ${hostName}: opening ${g.endpoints.length} forwards through ${g.destination}\n`);
     const child = spawn(
       "ssh",
@@ -94,14 +99,15 @@ async function main(): Promise<number> {
     .flatMap(([, g]) => g.endpoints)
     .map(async (e): Promise<void> => {
       const deadline = Date.now() + 60_000;
+      const url = e.url.replace(`:${portOf(e)}`, `:${local(e)}`);
       while (Date.now() < deadline && children.some((c) => c.exitCode === null)) {
-        if (await answers(portOf(e))) {
-          process.stderr.write(`  open  ${e.url.padEnd(26)} ${e.service}  ${e.description}\n`);
+        if (await answers(local(e))) {
+          process.stderr.write(`  open  ${url.padEnd(26)} ${e.service}  ${e.description}\n`);
           return;
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      process.stderr.write(`  not answering  ${e.url}  ${e.service}\n`);
+      process.stderr.write(`  not answering  ${url}  ${e.service}\n`);
     });
   await Promise.all(opened);
   if (children.some((c) => c.exitCode === null)) process.stderr.write("tunnel: open; Ctrl-C closes every tunnel\n");

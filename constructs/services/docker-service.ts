@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { dependable } from "cdktf";
+import { dependable, TerraformLocal } from "cdktf";
 import { Container, ContainerNetworksAdvanced, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { durationSeconds, goDuration, sizeInMiB } from "../model";
@@ -137,17 +137,20 @@ export class DockerService extends Construct {
       platform: this.service.platform,
     });
     this.image.triggers = { context_sha256: sha256 ?? "absent" };
-    if (sha256 === undefined)
+    if (sha256 === undefined) {
+      // A condition must refer to something in the configuration: the list of this image's absent contexts.
+      const absent = new TerraformLocal(this, "absent-build-context", [contextDir]);
       this.image.lifecycle = {
         precondition: [
           {
-            condition: false,
+            condition: `\${length(local.${absent.friendlyUniqueId}) == 0}`,
             errorMessage:
               `The build context ${contextDir} (with ${dockerfile}) was absent when this stack was synthesized. ` +
               `Check the sources out there, or point ${sourceKey} at a checkout, then synthesize again.`,
           },
         ],
       };
+    }
   }
 
   /** Joins another network, where other containers reach it by its container name. */

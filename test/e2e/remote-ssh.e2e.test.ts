@@ -1,6 +1,5 @@
 // The remote path a workstation uses to reach the DGX: the docker provider's ssh:// host, through a real sshd
 // on 127.0.0.1 (started here with generated keys) to the Docker engine behind it.
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { planStack, synthesizedStacks } from "../../tools/engine/stacks";
@@ -8,19 +7,15 @@ import { containersOf, docker, removeLeftovers, requireDeployPrerequisites } fro
 import { deployEnv, workspace } from "../../support/engine-env";
 import { pollUntil, run } from "../../support/processes";
 import { describeE2E } from "./support/describe-e2e";
-import { tcpAnswers } from "../../support/tcp";
-import { freePort } from "../../support/tcp";
+import { startSshd, Sshd } from "./support/sshd";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
-const SSHD = "/usr/sbin/sshd";
-
 describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
-  let sshd: ChildProcess | undefined;
+  let sshd: Sshd;
   let project: any;
   let ws: ReturnType<typeof workspace>;
   let env: NodeJS.ProcessEnv = {};
   let out = "";
-  let sshLog = "";
   let deployed = false;
 
   const stacksCli = (command: string) =>
@@ -31,64 +26,12 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
 
   beforeAll(async () => {
     requireDeployPrerequisites();
-    if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} missing: run scripts/setup.sh (installs openssh-server)`);
     project = await uniqueTinyProject("ssh");
-    const port = await freePort();
     ws = workspace("ssh", () => {});
-    const keys = path.join(ws.dir, "keys");
-    fs.mkdirSync(keys, { mode: 0o700 });
-    for (const key of ["host", "client"])
-      spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(keys, key)], { stdio: "ignore" });
-    fs.copyFileSync(path.join(keys, "client.pub"), path.join(keys, "authorized_keys"));
-    sshLog = path.join(ws.dir, "sshd.log");
-    const sshdConfig = path.join(ws.dir, "sshd_config");
-    fs.writeFileSync(
-      sshdConfig,
-      [
-        `Port ${port}`,
-        "ListenAddress 127.0.0.1",
-        `HostKey ${path.join(keys, "host")}`,
-        `AuthorizedKeysFile ${path.join(keys, "authorized_keys")}`,
-        `PidFile ${path.join(ws.dir, "sshd.pid")}`,
-        "PermitRootLogin prohibit-password",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "UsePAM no",
-        "StrictModes no",
-        // The provider opens a connection per API call; the default 10:30:100 drops some under parallel applies.
-        "MaxStartups 100:30:200",
-        "LogLevel VERBOSE",
-      ].join("\n") + "\n",
-    );
-    fs.mkdirSync("/run/sshd", { recursive: true });
-    sshd = spawn(SSHD, ["-D", "-e", "-f", sshdConfig, "-E", sshLog], { stdio: "ignore" });
-    await pollUntil(
-      "sshd listening",
-      () => tcpAnswers(port),
-      (up) => up,
-      15_000,
-      250,
-    );
-
-    const sshOpts = [
-      "-i",
-      path.join(keys, "client"),
-      "-o",
-      "StrictHostKeyChecking=no",
-      "-o",
-      "UserKnownHostsFile=/dev/null",
-      "-o",
-      "LogLevel=ERROR",
-      "-o",
-      "ControlMaster=auto",
-      "-o",
-      `ControlPath=${path.join(ws.dir, "cm-%C")}`,
-      "-o",
-      "ControlPersist=60",
-    ];
+    sshd = await startSshd(ws.dir);
     const config = {
       github: { owner: "acme" },
-      hosts: { remote: { dockerHost: `ssh://root@127.0.0.1:${port}`, sshOpts, gpus: false, arch: "amd64", projects: [project.id] } },
+      hosts: { remote: { dockerHost: sshd.dockerHost, sshOpts: sshd.sshOpts, gpus: false, arch: "amd64", projects: [project.id] } },
       targets: { remote: { hosts: ["remote"], images: "local", state: { backend: "local", directory: path.join(ws.dir, "state") } } },
       defaultTarget: "remote",
     };
@@ -103,7 +46,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
   afterAll(async () => {
     if (deployed) await stacksCli("destroy");
     if (project) removeLeftovers([project.id], [`${project.id}-net`], new Set());
-    sshd?.kill("SIGTERM");
+    sshd?.stop();
     if (ws) fs.rmSync(ws.dir, { recursive: true, force: true });
   }, 10 * 60_000);
 
@@ -113,7 +56,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
       deployed = true;
       const deploy = await stacksCli("deploy");
       expect(`${deploy.code}\n${deploy.stderr.slice(-3000)}`).toMatch(/^0\n/);
-      expect(fs.readFileSync(sshLog, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
+      expect(fs.readFileSync(sshd.log, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
       const states = await pollUntil(
         "containers healthy",
         async () => [`${project.id}-model`, `${project.id}-worker`].map((n) => JSON.parse(docker(["inspect", n]).stdout)[0].State),

@@ -3,7 +3,6 @@
 // adopted on request. After planning, before applying: no volume that holds data is destroyed.
 import { subnetsOverlap } from "../../constructs/model/checks/hosts";
 import type { ResolvedSystem } from "../../constructs/model";
-import type { BuildContext } from "../../stacks/build-contexts";
 import { describeObjects, findUnmanaged, UnmanagedObject, writeImports } from "../adopt/docker";
 import { InputError } from "../engine/args";
 import { dockerOn, stackEndpoint } from "../engine/docker";
@@ -11,24 +10,6 @@ import { forEachBounded, PlanJson, SynthesizedStack } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";
 
 export const isDockerStack = (stack: SynthesizedStack) => readStackConfig(stack.dir).provider?.docker !== undefined;
-
-/** A stack that builds from a context absent at synth fails here, first, naming the path and the config key. */
-export function requireBuildContexts(selected: readonly SynthesizedStack[], contexts: readonly BuildContext[]): void {
-  const names = new Set(selected.map((s) => s.name));
-  const absent = contexts.filter((c) => c.sha256 === undefined && names.has(c.stack));
-  if (absent.length === 0) return;
-  const byDir = new Map<string, BuildContext[]>();
-  for (const c of absent) byDir.set(c.dir, [...(byDir.get(c.dir) ?? []), c]);
-  throw new InputError(
-    [
-      "build contexts are missing; nothing was planned or changed:",
-      ...[...byDir.entries()].map(
-        ([dir, cs]) =>
-          `  ${dir} (${cs.map((c) => `${c.stack}: ${c.service}`).join(", ")}): check the sources out there, or set ${cs[0].sourceKey} to a checkout`,
-      ),
-    ].join("\n"),
-  );
-}
 
 /** The config key that moves each of the system's fixed networks, by network name. */
 function subnetKeys(system: ResolvedSystem): Map<string, string> {

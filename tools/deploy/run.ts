@@ -9,7 +9,7 @@ import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
 import { destroySelection, destroySummary } from "./destroy";
 import { unhealthyReport } from "./health";
-import { isDockerStack, preflight, requireBuildContexts, volumesAtRisk } from "./preflight";
+import { isDockerStack, preflight, volumesAtRisk } from "./preflight";
 import { removeImports } from "../adopt/docker";
 
 export type StacksCommand = "diff" | "deploy" | "destroy";
@@ -49,11 +49,11 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     projects: options.projects,
     stacks: options.stacks,
     select: command === "destroy" ? (all) => destroySelection(all, options.stacks, note) : undefined,
+    requireBuildContexts: command !== "destroy",
     log: note,
   });
   const order = dependencyOrder(prepared.selected);
   if (command !== "destroy") {
-    requireBuildContexts(prepared.selected, prepared.contexts);
     await preflight(prepared.selected, { env: prepared.env, system: prepared.model, adopt: options.adopt === true, note });
   }
   const view = new ProgressView(

@@ -26,6 +26,8 @@ export interface PrepareOptions {
   stacks?: readonly string[] | string;
   /** Use the stacks already in `outdir` instead of synthesizing (default true). */
   synth?: boolean;
+  /** Refuse stacks that build from a context absent at synth (diff, deploy): before anything is written. */
+  requireBuildContexts?: boolean;
   /** Check the selected stacks' secrets (default true); commands that only read state (outputs) need none. */
   checkSecrets?: boolean;
   /** Picks the stacks to run from every synthesized one (default: the ones matching `stacks`). */
@@ -83,6 +85,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
             .join(", ") || "the selection"
         }; the stacks are: ${all.map((s) => s.name).join(", ")}`,
       );
+    if (options.requireBuildContexts) requireBuildContexts(selected, contexts);
     const found = options.checkSecrets === false ? {} : resolveSecrets(selected, options.env);
     const env = { ...options.env, ...found };
     const masker = createMasker({ env, names: secretsOf(all).map((s) => s.name) });
@@ -110,4 +113,22 @@ function installSynth(staging: string, outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   fs.renameSync(staging, outdir);
+}
+
+/** A stack that builds from a context absent at synth fails here, first, naming the path and the config key. */
+export function requireBuildContexts(selected: readonly SynthesizedStack[], contexts: readonly BuildContext[]): void {
+  const names = new Set(selected.map((s) => s.name));
+  const absent = contexts.filter((c) => c.sha256 === undefined && names.has(c.stack));
+  if (absent.length === 0) return;
+  const byDir = new Map<string, BuildContext[]>();
+  for (const c of absent) byDir.set(c.dir, [...(byDir.get(c.dir) ?? []), c]);
+  throw new InputError(
+    [
+      "build contexts are missing; nothing was planned or changed:",
+      ...[...byDir.entries()].map(
+        ([dir, cs]) =>
+          `  ${dir} (${cs.map((c) => `${c.stack}: ${c.service}`).join(", ")}): check the sources out there, or set ${cs[0].sourceKey} to a checkout`,
+      ),
+    ].join("\n"),
+  );
 }
