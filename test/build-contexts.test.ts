@@ -89,7 +89,7 @@ describe("synth of the dgx target", () => {
         "dgx-pixels-services cannot be planned until it is checked out there or targets.dgx.sources.dgx-pixels points to a checkout",
     ]);
     expect(image.triggers).toEqual({ context_sha256: "absent" });
-    expect(image.lifecycle.precondition[0].condition).toBe(false);
+    expect(image.lifecycle.precondition[0].condition).toBe("${length(local.comfyui) == 0}");
     expect(image.lifecycle.precondition[0].error_message).toContain(`${where} (with docker/Dockerfile.comfyui)`);
     expect(image.lifecycle.precondition[0].error_message).toContain("targets.dgx.sources.dgx-pixels");
   });

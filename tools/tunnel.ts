@@ -80,9 +80,12 @@ async function main(): Promise<number> {
   const ended = groups.map(([hostName, g]) => {
     const forwards = g.endpoints.flatMap((e) => ["-L", `127.0.0.1:${local(e)}:127.0.0.1:${portOf(e)}`]);
     process.stderr.write(`tunnel: ${hostName}: opening ${g.endpoints.length} forwards through ${g.destination}\n`);
+    // A connection of its own (ssh takes the first value of an option, so these win over the host's multiplexing):
+    // forwards made through a shared master would outlive this process.
+    const own = ["-o", "ControlMaster=no", "-o", "ControlPath=none"];
     const child = spawn(
       "ssh",
-      ["-N", "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=30", ...g.args, ...forwards, g.destination],
+      ["-N", ...own, "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=30", ...g.args, ...forwards, g.destination],
       {
         stdio: ["ignore", "ignore", "pipe"],
       },
