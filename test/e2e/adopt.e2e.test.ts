@@ -148,6 +148,33 @@ describeE2E("adoption e2e: a compose deployment migrated, and interrupted applie
   );
 });
 
+describeE2E("pre-flight e2e: the engine's networks against the stacks' ranges", () => {
+  test(
+    "a network of the engine that holds our range stops the deploy before any change, naming it and the key",
+    async () => {
+      const project = await projectWithData("subnet");
+      project.network = { name: `${project.id}-net`, subnet: "10.213.0.0/24", gateway: "10.213.0.1" };
+      const t = setUp(project);
+      const squatter = `${project.id}-squatter`;
+      try {
+        expect(docker(["network", "create", "--subnet", "10.213.0.0/16", squatter]).status).toBe(0);
+        const refused = await t.cli("deploy");
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toContain(
+          `network ${project.id}-net needs 10.213.0.0/24, but the engine's network ${squatter} holds 10.213.0.0/16; ` +
+            `move ours with projects.${project.id}.network.subnet`,
+        );
+        expect(docker(["network", "inspect", `${project.id}-net`]).status).not.toBe(0);
+        expect(docker(["ps", "-aq", "--filter", `label=sparky.owner=${project.id}`]).stdout.trim()).toBe("");
+      } finally {
+        docker(["network", "rm", squatter]);
+        await t.cleanUp();
+      }
+    },
+    3 * 60_000,
+  );
+});
+
 /** Process ids below `pid`, with their command lines. */
 function descendants(pid: number): { pid: number; args: string }[] {
   const table = lines(spawnSync("ps", ["-e", "-o", "pid=,ppid=,args="], { encoding: "utf8" }).stdout).map((l) => {

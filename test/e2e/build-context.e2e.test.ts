@@ -147,6 +147,25 @@ describeE2E.each(["local", "ssh"])("build context e2e (%s engine)", (kind) => {
     expect(await changes()).toEqual([]);
   }, 120_000);
 
+  test("the reference's operations reach the host's containers by name: ps, health, logs, restart, gpu-status", async () => {
+    const ops = (args: string[]) => run("node", ["bin/run.js", "tools/ops.ts", ...args], { env, timeoutMs: 120_000 });
+    const ps = await ops(["ps", "box"]);
+    expect(`${ps.code}\n${ps.stderr}`).toMatch(/^0\n/);
+    expect(ps.stdout).toMatch(new RegExp(`${project.id}-model\\s+box\\s+running \\(healthy\\)`));
+    expect((await ops(["health", "box"])).code).toBe(0);
+    const logs = await ops(["logs", "box", "model", "--lines", "5"]);
+    expect(`${logs.code}`).toBe("0");
+    const before = containerId(`${project.id}-worker`);
+    const restarted = await ops(["restart", "box", "worker"]);
+    expect(restarted.stdout).toContain(`${project.id}-worker: restarted`);
+    expect(containerId(`${project.id}-worker`)).toBe(before);
+    const gpu = await ops(["gpu-status", "box"]);
+    expect(gpu.stdout).toContain("box: no GPU (config.hosts.box.gpus is false)");
+    const unknown = await ops(["logs", "box", "nope"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown service "nope"');
+  }, 180_000);
+
   if (kind === "ssh")
     test("just urls shows every endpoint with its ssh -L; just tunnel forwards them and closes on Ctrl-C", async () => {
       const urls = await tool(["tools/urls.ts", "box"]);
