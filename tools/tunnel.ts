@@ -2,14 +2,11 @@
 // on this machine (one ssh per host, with the host's sshOpts), shows each as it opens, and closes them on Ctrl-C.
 import { ChildProcess, spawn } from "node:child_process";
 import * as net from "node:net";
-import * as path from "node:path";
 import { sshDestination } from "../constructs/model/endpoints";
 import type { Endpoint, ResolvedSystem } from "../constructs/model";
 import { InputError, parseCommandLine, positiveInteger } from "./engine/args";
 import { runCli } from "./engine/cli";
-import { readEndpoints } from "./engine/endpoints";
-import { prepareStacks } from "./engine/prepare";
-import { REPO_ROOT } from "./engine/toolchain";
+import { deployedEndpoints } from "./engine/endpoints";
 
 const USAGE = `usage: tunnel [TARGET] [STACKS...] [--output DIR] [--local-port-offset N]
   Forwards the loopback-only ports of the target's ssh:// hosts to the same ports on 127.0.0.1 here (or those ports
@@ -47,17 +44,10 @@ async function main(): Promise<number> {
     values["local-port-offset"] === undefined ? 0 : positiveInteger("local-port-offset", values["local-port-offset"], 0, USAGE);
   const local = (e: Endpoint) => portOf(e) + offset;
   const [target, ...stacks] = positionals;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...(target ? { SPARKY_TARGET: target } : {}) };
-  const prepared = prepareStacks({
-    env,
-    projectRoot: REPO_ROOT,
-    outdir: path.resolve(values.output ?? env.CDKTF_OUTDIR ?? path.join(REPO_ROOT, "cdktf.out")),
-    stacks: stacks.filter((s) => s.trim() !== ""),
-    checkSecrets: false,
-  });
+  const { prepared, results: deployed } = await deployedEndpoints(target, stacks, values.output);
   const hosts = hostsByStack(prepared.model!);
   const byHost = new Map<string, { args: string[]; destination: string; endpoints: Endpoint[] }>();
-  for (const { stack, endpoints } of await readEndpoints(prepared.selected, prepared.env)) {
+  for (const { stack, endpoints } of deployed) {
     const host = hosts.get(stack.name);
     const ssh = host && sshDestination(host.spec);
     if (!host || !ssh) continue;

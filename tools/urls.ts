@@ -1,12 +1,9 @@
 // `just urls [target] [stacks]`: where everything a target deployed is reached, from its Docker stacks' `endpoints`
 // outputs: service, URL, whether it listens on the host's loopback only, and the ssh -L that reaches it.
-import * as path from "node:path";
 import { parseCommandLine } from "./engine/args";
 import { runCli } from "./engine/cli";
-import { readEndpoints } from "./engine/endpoints";
-import { prepareStacks } from "./engine/prepare";
+import { deployedEndpoints } from "./engine/endpoints";
 import { alignedTable } from "./engine/table";
-import { REPO_ROOT } from "./engine/toolchain";
 
 const USAGE = `usage: urls [TARGET] [STACKS...] [--output DIR]
   TARGET  a target of the config (default: SPARKY_TARGET, else the config's defaultTarget)
@@ -19,15 +16,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const [target, ...stacks] = positionals;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...(target ? { SPARKY_TARGET: target } : {}) };
-  const prepared = prepareStacks({
-    env,
-    projectRoot: REPO_ROOT,
-    outdir: path.resolve(values.output ?? env.CDKTF_OUTDIR ?? path.join(REPO_ROOT, "cdktf.out")),
-    stacks: stacks.filter((s) => s.trim() !== ""),
-    checkSecrets: false,
-  });
-  const results = await readEndpoints(prepared.selected, prepared.env);
+  const { prepared, results } = await deployedEndpoints(target, stacks, values.output);
   const rows = results.flatMap(({ stack, endpoints, error }) =>
     error
       ? [[stack.name, "(cannot read its outputs)", prepared.masker.text(error.split("\n")[0]), "", ""]]

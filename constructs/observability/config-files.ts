@@ -1,6 +1,7 @@
 import type { ResolvedHost } from "../model";
 import { DCGM_COUNTERS_PATH } from "../model/dcgm-counters";
 import type { ConfigFile } from "../services/docker-service";
+import { renderDashboard } from "./dashboard-json";
 import { renderDcgmCsv } from "./dcgm-csv";
 import {
   dashboards,
@@ -8,7 +9,6 @@ import {
   GRAFANA_DATASOURCES_PATH,
   GRAFANA_PROVIDER_PATH,
   projectDashboardsDir,
-  renderDashboard,
   renderDashboardProvider,
   renderDatasources,
 } from "./grafana";

@@ -1,7 +1,10 @@
 // The endpoints a deployed Docker stack outputs (its `endpoints` output, read from state), for `just urls` and
 // `just tunnel`.
+import * as path from "node:path";
 import { ENDPOINTS_OUTPUT, Endpoint } from "../../constructs/model/endpoints";
+import { prepareStacks, PreparedStacks } from "./prepare";
 import { forEachBounded, ensureInitialized, runEngine, SynthesizedStack } from "./stacks";
+import { REPO_ROOT } from "./toolchain";
 import { readStackConfig } from "./variables";
 
 export interface StackEndpoints {
@@ -27,4 +30,24 @@ export async function readEndpoints(stacks: readonly SynthesizedStack[], env: No
       ? { stack: docker[i], endpoints: r.value }
       : { stack: docker[i], error: r.reason instanceof Error ? r.reason.message : String(r.reason) },
   );
+}
+
+/**
+ * The target's stacks synthesized in place (`--output`, else CDKTF_OUTDIR, else cdktf.out, where its deploy ran) with
+ * their deployed endpoints. Reading outputs needs no secrets.
+ */
+export async function deployedEndpoints(
+  target: string | undefined,
+  stacks: readonly string[],
+  output: string | undefined,
+): Promise<{ prepared: PreparedStacks; results: StackEndpoints[] }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(target ? { SPARKY_TARGET: target } : {}) };
+  const prepared = prepareStacks({
+    env,
+    projectRoot: REPO_ROOT,
+    outdir: path.resolve(output ?? env.CDKTF_OUTDIR ?? path.join(REPO_ROOT, "cdktf.out")),
+    stacks: stacks.filter((s) => s.trim() !== ""),
+    checkSecrets: false,
+  });
+  return { prepared, results: await readEndpoints(prepared.selected, prepared.env) };
 }
