@@ -68,7 +68,9 @@ describe.each(["local", "dgx"])("synth output on the %s target is the pre-change
 
   test.each(stacks)("%s: every resource moved or kept, configs equal", (stack) => {
     const before = stateFileNamed(JSON.parse(fs.readFileSync(path.join(FIXTURES, target, `${stack}.tf.json`), "utf8")));
-    const after = stateFileNamed(machineIndependent(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"))));
+    const after = stateFileNamed(
+      machineIndependent(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"))),
+    );
     const moves = new Map((after.moved ?? []).map((m) => [m.from, m.to]));
     const oldAddresses = Object.entries(before.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((id) => `${type}.${id}`));
     const newAddresses = Object.entries(after.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((id) => `${type}.${id}`));
