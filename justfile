@@ -49,6 +49,34 @@ diff target="" stacks="" *flags:
 destroy target="" stacks="" *flags:
     node bin/run.js tools/deploy.ts destroy "$@"
 
+# Where everything a target deployed is reached: service, URL, loopback-only, ssh -L (e.g. `just urls dgx`)
+urls target="" *stacks:
+    node bin/run.js tools/urls.ts "$@"
+
+# Forward the loopback-only ports of the target's ssh:// hosts here; Ctrl-C closes them
+tunnel target="" *stacks:
+    node bin/run.js tools/tunnel.ts "$@"
+
+# The target's containers (by their real names), their state and ports
+ps target="":
+    node bin/run.js tools/ops.ts ps "$@"
+
+# State and health of the target's containers (exit 1 when one is not running and healthy)
+health target="" *services:
+    node bin/run.js tools/ops.ts health "$@"
+
+# A container's last log lines, e.g. `just logs dgx backend-worker --follow`
+logs target service *flags:
+    node bin/run.js tools/ops.ts logs "$@"
+
+# Restart services of a target, e.g. `just restart dgx comfyui`
+restart target +services:
+    node bin/run.js tools/ops.ts restart "$@"
+
+# nvidia-smi on the target's GPU hosts
+gpu-status target="":
+    node bin/run.js tools/ops.ts gpu-status "$@"
+
 # Plan every stack and render one PR comment (exit 0 no changes, 2 changes, 1 error); `apply --from DIR` applies it
 plan-preview *args:
     node bin/run.js tools/plan-preview.ts "$@"

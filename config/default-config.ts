@@ -19,6 +19,8 @@ export const DEFAULT_CONFIG: DeploymentConfigInput = {
       gpus: true,
       arch: "arm64",
       projects: ["dgx-pixels", "sparky"],
+      // 128 GB of unified memory, shared by CPU and GPU; the OS, Docker and page cache keep 8g of it.
+      memory: { total: "128g", reserve: "8g" },
     },
   },
   targets: {

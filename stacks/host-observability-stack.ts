@@ -5,7 +5,7 @@ import { ModelAddressedStack } from "../constructs/core/addresses";
 import { HostObservability } from "../constructs/observability";
 import { ContainerPolicy } from "../constructs/services";
 import { HOST_OBSERVABILITY_PATHS, moveFromHashedAddresses } from "./hashed-addresses";
-import { dockerProviderFor } from "./project-services-stack";
+import { dockerProviderFor, endpointsOutput } from "./project-services-stack";
 
 export interface HostObservabilityStackProps {
   readonly host: ResolvedHost;
@@ -22,5 +22,6 @@ export class HostObservabilityStack extends ModelAddressedStack {
     this.observability = new HostObservability(this, "observability", { host: props.host, imageSet: props.target.images });
     Aspects.of(this).add(new ContainerPolicy());
     moveFromHashedAddresses(this, HOST_OBSERVABILITY_PATHS);
+    endpointsOutput(this, props.host.spec, Object.values(props.host.observability.services));
   }
 }

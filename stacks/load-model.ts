@@ -10,6 +10,8 @@ export const CONFIG_FILE = "sparky.config.json";
 export interface ConfigSource {
   /** Where the config came from: a file path, or "embedded default". */
   origin: string;
+  /** Where its relative paths (project sources) start: the config file's directory, else the project root. */
+  dir: string;
   config: unknown;
 }
 
@@ -27,11 +29,11 @@ export function readDeploymentConfig(env: NodeJS.ProcessEnv, projectRoot: string
     } catch (error) {
       throw new ModelValidationError([{ path: file, message: `not valid JSON: ${(error as Error).message}` }]);
     }
-    source = { origin: file, config: parsed };
+    source = { origin: file, dir: path.dirname(file), config: parsed };
   } else if (env.SPARKY_CONFIG) {
     throw new ModelValidationError([{ path: "SPARKY_CONFIG", message: `config file ${file} does not exist` }]);
   } else {
-    source = { origin: "embedded default", config: structuredClone(DEFAULT_CONFIG) };
+    source = { origin: "embedded default", dir: projectRoot, config: structuredClone(DEFAULT_CONFIG) };
   }
   return { ...source, config: applyEnvironmentOverrides(source.config, env) };
 }
@@ -69,6 +71,10 @@ export function loadModel(
 ): ResolvedSystem & { origin: string } {
   const source = readDeploymentConfig(env, projectRoot);
   const trusted = env.SPARKY_TRUSTED_HOSTS?.split(/[,\s]+/).filter(Boolean);
-  const system = validateModel(source.config, projects, { target: env.SPARKY_TARGET || undefined, trustedHosts: trusted });
+  const system = validateModel(source.config, projects, {
+    target: env.SPARKY_TARGET || undefined,
+    trustedHosts: trusted,
+    configDir: source.dir,
+  });
   return { ...system, origin: source.origin };
 }

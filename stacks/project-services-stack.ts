@@ -1,9 +1,11 @@
 import { Construct } from "constructs";
-import { Aspects } from "cdktf";
+import { Aspects, TerraformOutput } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import type { HostSpec, PlacedProject, TargetSpec } from "../constructs/model";
+import { endpointsOf, ENDPOINTS_OUTPUT } from "../constructs/model";
+import type { HostSpec, PlacedProject, ResolvedService, TargetSpec } from "../constructs/model";
 import { ModelAddressedStack } from "../constructs/core/addresses";
 import { ContainerPolicy, ProjectServices, Scraper } from "../constructs/services";
+import type { BuildContext } from "./build-contexts";
 import { moveFromHashedAddresses, PROJECT_SERVICES_PATHS } from "./hashed-addresses";
 
 export interface ProjectServicesStackProps {
@@ -12,6 +14,8 @@ export interface ProjectServicesStackProps {
   readonly target: TargetSpec;
   /** The host's observability set, where services with a metrics endpoint are scraped. */
   readonly observability: Scraper;
+  /** What synth read of the project's build contexts. */
+  readonly contexts?: readonly BuildContext[];
 }
 
 /** `<project>-services`: the project's network, volumes and containers on its host's Docker engine. */
@@ -25,10 +29,20 @@ export class ProjectServicesStack extends ModelAddressedStack {
       placed: props.placed,
       imageSet: props.target.images,
       observability: props.observability,
+      contextSha256: Object.fromEntries((props.contexts ?? []).map((c) => [c.service, c.sha256])),
     });
     Aspects.of(this).add(new ContainerPolicy());
     moveFromHashedAddresses(this, PROJECT_SERVICES_PATHS);
+    endpointsOutput(this, props.host, Object.values(props.placed.services));
   }
+}
+
+/** The `endpoints` output: every published port with its URL (and ssh tunnel); `just urls` prints it. */
+export function endpointsOutput(scope: Construct, host: HostSpec, services: readonly ResolvedService[]): TerraformOutput {
+  return new TerraformOutput(scope, ENDPOINTS_OUTPUT, {
+    value: endpointsOf(host, services),
+    description: "Published endpoints: service, URL, loopback-only, and the ssh -L command for ssh:// hosts",
+  });
 }
 
 export function dockerProviderFor(scope: Construct, host: HostSpec): DockerProvider {

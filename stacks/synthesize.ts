@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { absentContextWarnings, BuildContext, inspectBuildContexts } from "./build-contexts";
 import { loadModel, readProjects } from "./load-model";
 import { defineSystem, SystemStacks } from "./system";
 import type { ResolvedSystem } from "../constructs/model";
@@ -11,12 +12,17 @@ export interface SynthesizeOptions {
   projects?: readonly unknown[];
 }
 
-/** Validate (throws ModelValidationError before anything is written), then synthesize every stack of the target. */
-export function synthesize(options: SynthesizeOptions): { model: ResolvedSystem; stacks: SystemStacks } {
+/**
+ * Validate (throws ModelValidationError before anything is written), read the build contexts (an absent one is a
+ * warning), then synthesize every stack of the target.
+ */
+export function synthesize(options: SynthesizeOptions): { model: ResolvedSystem; stacks: SystemStacks; contexts: BuildContext[] } {
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
+  const contexts = inspectBuildContexts(model);
+  model.warnings.push(...absentContextWarnings(contexts));
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = defineSystem(app, model, options.projectRoot);
+  const stacks = defineSystem(app, model, options.projectRoot, contexts);
   app.synth();
-  return { model, stacks };
+  return { model, stacks, contexts };
 }

@@ -4,6 +4,7 @@ import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
 import { ProjectServicesStack } from "./project-services-stack";
+import type { BuildContext } from "./build-contexts";
 import { configureStateBackend } from "./state-backend";
 import { StateServerStack } from "./state-server-stack";
 
@@ -20,7 +21,7 @@ export interface SystemStacks {
  * `<host>-observability`, and `<host>-state` on the host that keeps the target's state. A services stack that has scraped containers deploys after its host's observability
  * stack, which owns the shared network they join.
  */
-export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string): SystemStacks {
+export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string, contexts: readonly BuildContext[] = []): SystemStacks {
   const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {}, stateServers: {} };
   const server = system.hosts.find((h) => h.stateServer)?.stateServer;
@@ -54,6 +55,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
           host: host.spec,
           target,
           observability: new ObservabilityLink(host.observability, observability),
+          contexts: contexts.filter((c) => c.project === placed.project.id),
         }),
         name,
       );

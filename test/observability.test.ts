@@ -122,7 +122,11 @@ describe("observability config generated from the model", () => {
         expect(job.job_name).toBe(`${project}-${service}`);
         expect(sc.labels.role).toMatch(/^(ml|backend|mcp|observability|dev)$/);
         expect(sc.targets).toHaveLength(1);
-        expect(sc.targets[0]).toMatch(new RegExp(`^${project === "host" ? "local-obs" : project}-${service}:\\d+$`));
+        const container =
+          project === "host"
+            ? `local-obs-${service}`
+            : host.projects.find((p) => p.project.id === project)!.services[service].containerName;
+        expect(sc.targets[0]).toMatch(new RegExp(`^${container}:\\d+$`));
       }
     }
     expect(jobs["dgx-pixels-comfyui"].scrape_interval).toBe("30s");
@@ -209,6 +213,7 @@ describe("alert rules are checked against what the host exposes", () => {
     expect(hostMetricNames(local).has("DCGM_FI_DEV_GPU_TEMP")).toBe(true);
     const onlyRule: Project = {
       ...local.projects[0].project,
+      dashboards: [],
       alerts: [
         {
           name: "g",
@@ -262,13 +267,19 @@ describe("Grafana provisioning", () => {
       expect.objectContaining({ uid: "sparky-prometheus", type: "prometheus", url: "http://local-obs-prometheus:9090", isDefault: true }),
     ]);
     const provider = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/dashboards/sparky.yaml")!.content);
-    expect(provider.providers[0].options.path).toBe("/etc/grafana/provisioning/dashboards/sparky");
+    expect(provider.providers.map((p: any) => [p.folder, p.options.path])).toEqual([
+      ["Sparky (local)", "/etc/grafana/provisioning/dashboards/sparky"],
+      ["DGX-Pixels", "/etc/grafana/provisioning/dashboards/projects/dgx-pixels"],
+    ]);
     expect(
       grafana
         .map((f) => f.path)
         .filter((p) => p.endsWith(".json"))
         .sort(),
     ).toEqual([
+      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-gpu.json",
+      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-health.json",
+      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-quality.json",
       "/etc/grafana/provisioning/dashboards/sparky/sparky-gpu.json",
       "/etc/grafana/provisioning/dashboards/sparky/sparky-health.json",
       "/etc/grafana/provisioning/dashboards/sparky/sparky-workloads.json",
@@ -359,7 +370,7 @@ describe("synthesized observability stack", () => {
       expect.arrayContaining([
         "GF_USERS_ALLOW_SIGN_UP=false",
         "GF_ANALYTICS_REPORTING_ENABLED=false",
-        "GF_AUTH_ANONYMOUS_ENABLED=false",
+        "GF_INSTALL_PLUGINS=redis-datasource",
         "GF_SECURITY_ADMIN_PASSWORD=${var.GRAFANA_ADMIN_PASSWORD}",
       ]),
     );
@@ -379,7 +390,7 @@ describe("synthesized observability stack", () => {
       "/etc/prometheus/rules/dgx-pixels.yml",
       "/etc/prometheus/rules/sparky.yml",
     ]);
-    expect(uploads("local-obs-grafana")).toHaveLength(5);
+    expect(uploads("local-obs-grafana")).toHaveLength(8);
     expect(uploads("local-obs-dcgm-exporter")).toEqual([DCGM_COUNTERS_PATH]);
     expect(byName("local-obs-dcgm-exporter").env).toContain(`STANDIN_METRICS_FILE=${DCGM_COUNTERS_PATH}`);
     expect(byName("local-obs-dcgm-exporter").upload[0].content).toBe(renderDcgmCsv());

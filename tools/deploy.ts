@@ -11,14 +11,16 @@ import { runCli } from "./engine/cli";
 import { REPO_ROOT } from "./engine/toolchain";
 import { runStacks, StacksCommand } from "./deploy/run";
 
-const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--terraform-parallelism N] [--lock-timeout D] [--yes]
+const USAGE = `usage: deploy <diff|deploy|destroy> [TARGET] [STACKS...] [--output DIR] [--parallel N] [--terraform-parallelism N] [--lock-timeout D] [--yes] [--adopt]
   TARGET   a target of the config (default: SPARKY_TARGET, else the config's defaultTarget)
   STACKS   stack name patterns, space- or comma-separated ('*-services *-observability'); default every stack
   --output the synthesized output directory (default: CDKTF_OUTDIR, else cdktf.out)
   --parallel stacks planned at once (default 4)
   --terraform-parallelism resources the engine works on at once per stack (default 10; lower it for a DGX over ssh)
   --lock-timeout how long to wait for a stack's state lock held by another run, e.g. 0s, 30s, 5m (default 60s)
-  --yes    destroy without asking (required without a terminal)`;
+  --yes    destroy without asking (required without a terminal)
+  --adopt  diff, deploy: take over containers, networks and volumes named like the stacks' own that another tool
+           made (e.g. the compose deployment being migrated); containers are replaced, volumes kept with their data`;
 
 const OPTIONS = {
   output: { type: "string" },
@@ -26,6 +28,7 @@ const OPTIONS = {
   "terraform-parallelism": { type: "string" },
   "lock-timeout": { type: "string" },
   yes: { type: "boolean" },
+  adopt: { type: "boolean" },
 } as const;
 const COMMANDS: readonly string[] = ["diff", "deploy", "destroy"];
 
@@ -64,6 +67,7 @@ async function main(): Promise<number> {
       : undefined,
     lockTimeout: duration("lock-timeout", values["lock-timeout"]),
     yes: values.yes === true,
+    adopt: values.adopt === true,
     confirm: process.stdin.isTTY && process.stderr.isTTY ? confirm : undefined,
     stdout: (text) => process.stdout.write(text),
     stderr: process.stderr,

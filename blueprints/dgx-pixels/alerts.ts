@@ -8,7 +8,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
     rules: [
       {
         alert: "GPUHighVRAMUsage",
-        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL) * 100 > 95",
+        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL * 100) > 95",
         for: "2m",
         severity: "warning",
         labels: { component: "gpu", category: "memory" },
@@ -18,7 +18,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
       },
       {
         alert: "GPUCriticalVRAMUsage",
-        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL) * 100 > 98",
+        expr: "(DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL * 100) > 98",
         for: "1m",
         severity: "critical",
         labels: { component: "gpu", category: "memory" },
@@ -56,7 +56,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
         alert: "GPUECCDoubleBitErrors",
         expr: "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) > 0",
         severity: "critical",
-        labels: { component: "gpu", category: "hardware" },
+        labels: { component: "gpu", category: "memory" },
         summary: "Uncorrectable ECC errors on GPU {{ $labels.gpu }}",
         description: "GPU {{ $labels.gpu }} logged double-bit (uncorrectable) ECC errors in the last 10 minutes; results may be corrupt.",
       },
@@ -77,7 +77,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
     rules: [
       {
         alert: "HighGenerationLatency",
-        expr: "histogram_quantile(0.95, sum by (le, workflow) (rate(dgx_pixels_generation_duration_seconds_bucket[5m]))) > 10",
+        expr: "histogram_quantile(0.95, rate(dgx_pixels_generation_duration_seconds_bucket[5m])) > 10",
         for: "10m",
         severity: "warning",
         labels: { component: "backend", category: "performance" },
@@ -87,7 +87,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
       },
       {
         alert: "CriticalGenerationLatency",
-        expr: "histogram_quantile(0.95, sum by (le, workflow) (rate(dgx_pixels_generation_duration_seconds_bucket[5m]))) > 20",
+        expr: "histogram_quantile(0.95, rate(dgx_pixels_generation_duration_seconds_bucket[5m])) > 20",
         for: "5m",
         severity: "critical",
         labels: { component: "backend", category: "performance" },
@@ -97,7 +97,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
       },
       {
         alert: "HighFailureRate",
-        expr: "sum(rate(dgx_pixels_generation_failures_total[5m])) / sum(rate(dgx_pixels_images_generated_total[5m])) > 0.1",
+        expr: "(rate(dgx_pixels_generation_failures_total[5m]) / rate(dgx_pixels_images_generated_total[5m])) > 0.1",
         for: "5m",
         severity: "critical",
         labels: { component: "backend", category: "reliability" },
@@ -141,7 +141,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
       },
       {
         alert: "DiskSpaceLow",
-        expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.15',
+        expr: '(node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}) < 0.15',
         for: "10m",
         severity: "warning",
         labels: { component: "system", category: "storage" },
@@ -150,7 +150,7 @@ export const alerts: NonNullable<ProjectInput["alerts"]> = [
       },
       {
         alert: "DiskSpaceCritical",
-        expr: 'node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"} < 0.05',
+        expr: '(node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}) < 0.05',
         for: "5m",
         severity: "critical",
         labels: { component: "system", category: "storage" },

@@ -1,5 +1,6 @@
 import type { ProjectInput } from "../../constructs/model";
 import { alerts } from "./alerts";
+import { dashboards } from "./dashboards";
 import { decisions } from "./decisions";
 import { plan } from "./plan";
 import { network, services, volumes } from "./services";
@@ -37,4 +38,7 @@ export const dgxPixels: ProjectInput = {
   services,
   volumes,
   alerts,
+  dashboards,
+  // A checkout of raibid-labs/dgx-pixels next to sparky-infra, as compose's `..` is the checkout's root.
+  sourceRoot: "../dgx-pixels",
 };

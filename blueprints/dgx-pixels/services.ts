@@ -1,10 +1,13 @@
 import type { ProjectInput } from "../../constructs/model";
 
-/** Where a dgx-pixels checkout (the compose file's `..`) lives on the Docker host. */
+/** Where a dgx-pixels checkout (the compose file's `..`) lives on the Docker host, for its bind mounts. */
 const ROOT = "/srv/dgx-pixels";
 
-const GPU_ENV = { NVIDIA_VISIBLE_DEVICES: "all", CUDA_VISIBLE_DEVICES: "0" };
-const PYTHON_ENV = { PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" };
+/** Every image builds from the checkout's root, as compose's `context: ..` does (the checkout: the project's sourceRoot). */
+const build = (dockerfile: string) => ({ build: { context: ".", dockerfile, args: {} } });
+
+/** The GPU the Spark has, with the driver capabilities compose names. */
+const GPU: NonNullable<ProjectInput["services"][string]["gpu"]> = { capabilities: ["gpu", "compute", "utility"] };
 
 export const network: ProjectInput["network"] = { name: "dgx-pixels-net", subnet: "172.28.0.0/16", gateway: "172.28.0.1" };
 
@@ -12,13 +15,13 @@ export const services: ProjectInput["services"] = {
   comfyui: {
     role: "ml",
     description: "ComfyUI server running SDXL (+LoRA) workflows on the GB10 GPU.",
-    image: {
-      build: { context: "../dgx-pixels", dockerfile: "docker/Dockerfile.comfyui", args: {} },
-      tag: "dgx-pixels-comfyui:latest",
-    },
+    image: { ...build("docker/Dockerfile.comfyui"), tag: "dgx-pixels-comfyui:latest" },
+    containerName: "dgx-pixels-comfyui",
     hostname: "comfyui",
+    command: ["python", "main.py", "--listen", "0.0.0.0", "--port", "8188"],
+    workingDir: "/workspace/ComfyUI",
     ports: [{ container: 8188, bind: "127.0.0.1", description: "ComfyUI web UI and HTTP API" }],
-    env: { ...GPU_ENV, ...PYTHON_ENV },
+    env: { NVIDIA_VISIBLE_DEVICES: "all", CUDA_VISIBLE_DEVICES: "0", PYTHONUNBUFFERED: "1" },
     volumes: [
       { hostPath: `${ROOT}/ComfyUI`, target: "/workspace/ComfyUI" },
       { volume: "comfyui-models", target: "/workspace/models" },
@@ -26,7 +29,9 @@ export const services: ProjectInput["services"] = {
       { volume: "comfyui-outputs", target: "/workspace/outputs" },
     ],
     shmSize: "16g",
-    gpu: { capabilities: ["gpu", "compute", "utility"] },
+    gpu: GPU,
+    // One SDXL model at FP16 within WS-04's 80 GB ceiling.
+    memory: "80g",
     healthcheck: {
       test: ["CMD", "curl", "-f", "http://localhost:8188/system_stats"],
       probe: { http: { port: 8188, path: "/system_stats" } },
@@ -44,6 +49,8 @@ export const services: ProjectInput["services"] = {
       timeout: "10s",
       exposes: ["comfyui_workflow_queue_depth"],
       labels: { component: "comfyui" },
+      honorLabels: true,
+      keep: "comfyui_.*",
     },
   },
 
@@ -51,17 +58,24 @@ export const services: ProjectInput["services"] = {
     role: "backend",
     description:
       "Python ZeroMQ worker: takes generation jobs (REQ-REP 5555), publishes progress (PUB-SUB 5556), drives ComfyUI and exports metrics on 8000.",
-    image: {
-      build: { context: "../dgx-pixels", dockerfile: "docker/Dockerfile.backend", args: {} },
-      tag: "dgx-pixels-backend:latest",
-    },
+    image: { ...build("docker/Dockerfile.backend"), tag: "dgx-pixels-backend:latest" },
+    containerName: "dgx-pixels-backend",
     hostname: "backend-worker",
+    command: ["python", "-m", "python.workers.zmq_server"],
+    workingDir: "/app",
     ports: [
       { container: 5555, bind: "127.0.0.1", description: "ZeroMQ REQ-REP job submission" },
       { container: 5556, bind: "127.0.0.1", description: "ZeroMQ PUB-SUB progress events" },
       { container: 8000, bind: "127.0.0.1", description: "Prometheus metrics" },
     ],
-    env: { ...GPU_ENV, ...PYTHON_ENV, COMFYUI_URL: "http://comfyui:8188" },
+    env: {
+      NVIDIA_VISIBLE_DEVICES: "all",
+      ZMQ_REQ_REP_ADDR: "tcp://0.0.0.0:5555",
+      ZMQ_PUB_SUB_ADDR: "tcp://0.0.0.0:5556",
+      COMFYUI_URL: "http://comfyui:8188",
+      PYTHONUNBUFFERED: "1",
+      PYTHONDONTWRITEBYTECODE: "1",
+    },
     volumes: [
       { hostPath: `${ROOT}/python`, target: "/app/python" },
       { hostPath: `${ROOT}/workflows`, target: "/app/workflows", readOnly: true },
@@ -70,13 +84,15 @@ export const services: ProjectInput["services"] = {
       { hostPath: `${ROOT}/config`, target: "/app/config", readOnly: true },
       { volume: "backend-logs", target: "/app/logs" },
     ],
-    gpu: { capabilities: ["gpu", "compute", "utility"] },
+    gpu: GPU,
+    // The worker drives ComfyUI and loads no model of its own.
+    memory: "8g",
     healthcheck: {
       test: [
         "CMD",
         "python3",
         "-c",
-        "import zmq; s = zmq.Context().socket(zmq.REQ); s.setsockopt(zmq.RCVTIMEO, 5000); s.connect('tcp://localhost:5555')",
+        "import zmq; ctx = zmq.Context(); sock = ctx.socket(zmq.REQ); sock.setsockopt(zmq.RCVTIMEO, 5000); sock.connect('tcp://localhost:5555'); sock.close(); ctx.term()",
       ],
       probe: { tcp: { port: 5555 } },
       interval: "30s",
@@ -109,24 +125,27 @@ export const services: ProjectInput["services"] = {
         "comfyui_workflow_queue_depth",
       ],
       labels: { component: "backend", language: "python" },
+      honorLabels: true,
     },
   },
 
   "mcp-server": {
     role: "mcp",
     description: "FastMCP server exposing sprite generation and Bevy deployment tools (stdio by default, optional HTTP on 3001).",
-    image: {
-      build: { context: "../dgx-pixels", dockerfile: "docker/Dockerfile.mcp", args: {} },
-      tag: "dgx-pixels-mcp:latest",
-    },
+    image: { ...build("docker/Dockerfile.mcp"), tag: "dgx-pixels-mcp:latest" },
+    containerName: "dgx-pixels-mcp",
     hostname: "mcp-server",
+    command: ["python", "-m", "mcp_server.server"],
+    workingDir: "/app",
     ports: [{ container: 3001, bind: "127.0.0.1", description: "MCP HTTP transport (optional; stdio is the default)" }],
     env: {
-      ...PYTHON_ENV,
-      COMFYUI_URL: "http://comfyui:8188",
       ZMQ_ENDPOINT: "tcp://backend-worker:5555",
+      COMFYUI_URL: "http://comfyui:8188",
+      PYTHONUNBUFFERED: "1",
       DGX_PIXELS_CONFIG: "/app/config/mcp_config.yaml",
     },
+    // A thin API; the limit counts it in the host's memory budget.
+    memory: "2g",
     volumes: [
       { hostPath: `${ROOT}/python/mcp_server`, target: "/app/mcp_server" },
       { hostPath: `${ROOT}/config`, target: "/app/config", readOnly: true },
@@ -149,27 +168,26 @@ export const services: ProjectInput["services"] = {
   "dgx-pixels-dev": {
     role: "dev",
     description: "Reproducible development container (NGC PyTorch 24.11) with the whole checkout mounted at /workspace.",
-    image: {
-      build: { context: "../dgx-pixels", dockerfile: "docker/Dockerfile", args: {} },
-      tag: "dgx-pixels:dev",
-    },
+    image: { ...build("docker/Dockerfile"), tag: "dgx-pixels:dev" },
+    containerName: "dgx-pixels-dev",
     hostname: "dgx-pixels",
-    command: ["sleep", "infinity"],
+    command: ["/bin/bash"],
+    interactive: true,
     ports: [{ container: 8001, bind: "127.0.0.1", description: "Development server port" }],
-    env: { ...GPU_ENV, ...PYTHON_ENV },
+    env: { NVIDIA_VISIBLE_DEVICES: "all", CUDA_VISIBLE_DEVICES: "0", PYTHONUNBUFFERED: "1" },
     volumes: [
       { hostPath: ROOT, target: "/workspace" },
       { volume: "models", target: "/models" },
       { volume: "outputs", target: "/outputs" },
       { volume: "config", target: "/config" },
     ],
-    gpu: { capabilities: ["gpu", "compute", "utility"] },
+    gpu: GPU,
     healthcheck: {
       test: ["CMD", "python3", "-c", "import torch; assert torch.cuda.is_available()"],
       probe: { tcp: { port: 8001 } },
       interval: "30s",
       timeout: "10s",
-      startPeriod: "5s",
+      startPeriod: "10s",
       retries: 3,
     },
     restart: "unless-stopped",

@@ -62,6 +62,8 @@ export const services: ProjectInput["services"] = {
     env: { OLLAMA_FLASH_ATTENTION: "1", OLLAMA_KV_CACHE_TYPE: "q8_0" },
     volumes: [{ volume: "ollama-models", target: "/root/.ollama" }],
     gpu: { capabilities: ["gpu", "compute", "utility"] },
+    // llama3.2:3b (about 2 GB of weights) with its KV cache and the runtime.
+    memory: "8g",
     healthcheck: {
       test: ["CMD", "ollama", "list"],
       probe: { http: { port: 11434, path: "/api/tags" } },

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { Slug } from "./common";
 import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
+import { HostMemorySchema } from "./memory";
+import { SourcesSchema } from "./sources";
 
 const DockerHostUrl = z
   .string()
@@ -36,6 +38,7 @@ export const HostSchema = z.strictObject({
     .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" })
     .describe("Fixed `{ subnet, gateway }` of the host's shared observability network; it must not overlap a project's subnet on the host"),
   stateServer: StateServerSettingsSchema,
+  memory: HostMemorySchema.optional(),
 });
 
 export const StateSchema = z.union([
@@ -59,6 +62,7 @@ export const TargetSchema = z.strictObject({
     .describe("Run GPU services on a host without GPUs by dropping the GPU request; synth prints a warning per service"),
   profiles: z.array(Slug).default([]).describe('Optional profiles to deploy, e.g. `["dev"]`; services of other profiles are skipped'),
   state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
+  sources: SourcesSchema,
 });
 
 export const DeploymentConfigSchema = z.strictObject({
@@ -72,6 +76,7 @@ export const DeploymentConfigSchema = z.strictObject({
   }),
   hosts: z.record(Slug, HostSchema).describe("Docker hosts, by name"),
   targets: z.record(Slug, TargetSchema).describe("Deployment targets, by name"),
+  sources: SourcesSchema,
   defaultTarget: Slug.describe("Target used when `SPARKY_TARGET` is unset"),
 });
 

@@ -10,3 +10,8 @@ export * from "./resolved";
 export * from "./roles";
 export * from "./secrets";
 export * from "./state-server";
+export * from "./service-runtime";
+export * from "./scrape";
+export * from "./sources";
+export * from "./memory";
+export * from "./endpoints";

@@ -34,6 +34,26 @@ export const NODE_EXPORTER_EXPOSES = [
   "node_network_transmit_bytes_total",
 ];
 
+/** The reference compose's healthcheck timings for the set (node-exporter sets no start period). */
+const REFERENCE_TIMINGS = { interval: "30s", timeout: "10s", startPeriod: "10s", retries: 3 };
+
+const wgetSpider = (url: string) => ["CMD", "wget", "--spider", "-q", url];
+
+/**
+ * The node job keeps the reference's node_(cpu|memory|disk|network|filesystem) series, plus the boot time and load
+ * that the health dashboards' uptime and load panels read (the reference's own uptime panel read a series its filter
+ * dropped).
+ */
+export const NODE_KEEP = "node_(cpu|memory|disk|network|filesystem|boot_time|load).*";
+
+/** Memory limits of the set, so a host's memory budget counts it (none is large). */
+export const OBSERVABILITY_MEMORY: Readonly<Record<string, string>> = {
+  prometheus: "2g",
+  grafana: "1g",
+  "node-exporter": "256m",
+  "dcgm-exporter": "1g",
+};
+
 /**
  * Whether the host runs the DCGM exporter: on GPU hosts, and on CPU hosts where a placed project still requests a
  * GPU (a target with allowGpuDowngrade; locally the exporter is a stand-in serving the counters file).
@@ -50,6 +70,7 @@ export function hostRunsDcgm(host: HostSpec, projects?: readonly Project[]): boo
  */
 export function hostObservabilityServices(hostName: string, host: HostSpec, projects?: readonly Project[]): Record<string, ServiceSpec> {
   const bind = host.publicObservability && host.publicAddress ? host.publicAddress : "127.0.0.1";
+  const dcgm = hostRunsDcgm(host, projects);
   const services: Record<string, unknown> = {
     prometheus: {
       role: "observability",
@@ -60,6 +81,8 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
         "--storage.tsdb.path=/prometheus",
         "--storage.tsdb.retention.time=30d",
         "--storage.tsdb.retention.size=50GB",
+        "--web.console.libraries=/usr/share/prometheus/console_libraries",
+        "--web.console.templates=/usr/share/prometheus/consoles",
       ],
       // Not --web.enable-lifecycle: a changed config replaces the container (its files are uploaded), so no reload
       // endpoint is needed, and that endpoint would let any container on the shared network stop Prometheus.
@@ -68,13 +91,12 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       ports: [{ container: 9090, bind, description: "Prometheus UI and API" }],
       volumes: [{ volume: "prometheus-data", target: "/prometheus" }],
       healthcheck: {
-        test: ["CMD", "wget", "-q", "--spider", "http://localhost:9090/-/healthy"],
+        ...REFERENCE_TIMINGS,
+        test: wgetSpider("http://localhost:9090/-/healthy"),
         probe: { http: { port: 9090, path: "/-/healthy" } },
-        interval: "15s",
-        timeout: "5s",
-        startPeriod: "10s",
       },
-      metrics: { port: 9090, interval: "30s", exposes: PROMETHEUS_EXPOSES },
+      dependsOn: dcgm ? [{ service: "dcgm-exporter", condition: "started" }] : [],
+      metrics: { port: 9090, interval: "30s", exposes: PROMETHEUS_EXPOSES, labels: { component: "monitoring" } },
     },
     grafana: {
       role: "observability",
@@ -84,22 +106,20 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       env: {
         GF_SECURITY_ADMIN_USER: "admin",
         GF_USERS_ALLOW_SIGN_UP: "false",
-        GF_AUTH_ANONYMOUS_ENABLED: "false",
+        GF_INSTALL_PLUGINS: "redis-datasource",
+        GF_SERVER_ROOT_URL: `http://${bind === "127.0.0.1" ? "localhost" : bind}:3000`,
         GF_ANALYTICS_REPORTING_ENABLED: "false",
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-        GF_SERVER_ROOT_URL: `http://${bind}:3000`,
       },
       secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD" }],
       capDrop: ["ALL"],
       volumes: [{ volume: "grafana-data", target: "/var/lib/grafana" }],
       healthcheck: {
-        test: ["CMD", "wget", "-q", "--spider", "http://localhost:3000/api/health"],
+        ...REFERENCE_TIMINGS,
+        test: wgetSpider("http://localhost:3000/api/health"),
         probe: { http: { port: 3000, path: "/api/health" } },
-        interval: "15s",
-        timeout: "5s",
-        startPeriod: "20s",
       },
-      dependsOn: [{ service: "prometheus", condition: "healthy" }],
+      dependsOn: [{ service: "prometheus", condition: "started" }],
     },
     "node-exporter": {
       role: "observability",
@@ -111,16 +131,15 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       readOnlyRootfs: true,
       capDrop: ["ALL"],
       healthcheck: {
-        test: ["CMD", "wget", "-q", "--spider", "http://localhost:9100/metrics"],
+        ...REFERENCE_TIMINGS,
+        startPeriod: "0s",
+        test: wgetSpider("http://localhost:9100/metrics"),
         probe: { http: { port: 9100, path: "/metrics" } },
-        interval: "15s",
-        timeout: "5s",
-        startPeriod: "5s",
       },
-      metrics: { port: 9100, exposes: NODE_EXPORTER_EXPOSES },
+      metrics: { port: 9100, exposes: NODE_EXPORTER_EXPOSES, labels: { component: "system", os: "linux" }, keep: NODE_KEEP },
     },
   };
-  if (hostRunsDcgm(host, projects))
+  if (dcgm)
     services["dcgm-exporter"] = {
       role: "observability",
       description: `GPU metrics of ${hostName}`,
@@ -129,15 +148,23 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false", DCGM_EXPORTER_COLLECTORS: DCGM_COUNTERS_PATH },
       gpu: { capabilities: ["gpu", "utility"] },
       healthcheck: {
-        test: ["CMD", "curl", "-sf", "http://localhost:9400/metrics"],
+        ...REFERENCE_TIMINGS,
+        test: ["CMD", "curl", "-f", "http://localhost:9400/metrics"],
         probe: { http: { port: 9400, path: "/metrics" } },
-        interval: "15s",
-        timeout: "5s",
-        startPeriod: "10s",
       },
       // Its series are the fields of the counters file (dcgm-counters.ts), uploaded to DCGM_COUNTERS_PATH.
-      metrics: { port: 9400, exposes: [] },
+      metrics: {
+        port: 9400,
+        exposes: [],
+        labels: { component: "gpu" },
+        relabel: [
+          { from: "gpu", to: "gpu_id", regex: "(\\d+)", replacement: "gpu_${1}" },
+          { from: "UUID", to: "gpu_uuid" },
+        ],
+      },
     };
+  for (const [name, memory] of Object.entries(OBSERVABILITY_MEMORY))
+    if (services[name]) (services[name] as { memory?: string }).memory = memory;
   return Object.fromEntries(Object.entries(services).map(([name, s]) => [name, ServiceSchema.parse(s)]));
 }
 

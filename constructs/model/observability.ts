@@ -54,33 +54,55 @@ export type DcgmCounterGroupSpec = z.infer<typeof DcgmCounterGroupSchema>;
 
 /** One query of a dashboard panel. */
 export const PanelQuerySchema = z.strictObject({
-  expr: z.string().min(1),
-  legend: z.string().default(""),
+  expr: z.string().min(1).describe("PromQL; every metric it names must be exposed on the host"),
+  legend: z.string().default("").describe("Legend format, e.g. `GPU {{gpu}}`; Grafana's automatic legend when empty"),
 });
 
 /** A Grafana panel as the generator understands it; rendered to dashboard JSON with a fixed layout. */
 export const PanelSchema = z.strictObject({
-  title: z.string().min(1),
-  kind: z.enum(["timeseries", "stat", "gauge"]).default("timeseries"),
-  /** Grafana unit id, e.g. "percent", "celsius", "watt", "decmbytes", "s", "ops", "short". */
-  unit: z.string().default("short"),
-  description: z.string().optional(),
-  queries: z.array(PanelQuerySchema).min(1),
-  /** Full row width instead of half. */
-  wide: z.boolean().default(false),
-  /** Starts a new titled row before this panel. */
-  row: z.string().optional(),
+  title: z.string().min(1).describe("Panel title"),
+  kind: z
+    .enum(["timeseries", "stat", "gauge", "table"])
+    .default("timeseries")
+    .describe("Visualization; a `table` runs its queries once (instant) and merges them into one row"),
+  unit: z.string().default("short").describe('Grafana unit id, e.g. "percent", "celsius", "watt", "decmbytes", "s", "ops", "short"'),
+  description: z.string().optional().describe("Shown in the panel's info tooltip"),
+  queries: z.array(PanelQuerySchema).min(1).describe("Queries, drawn in order"),
+  wide: z.boolean().default(false).describe("Full row width instead of half"),
+  row: z.string().optional().describe("Starts a new titled row before this panel"),
+});
+
+/** A dashboard variable filled from a label's values (`label_values(metric, label)`). */
+export const DashboardVariableSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .describe("Variable name; queries use it as `$name`"),
+  metric: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+    .describe("Metric whose label values it offers; it must be exposed on the host"),
+  label: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .describe("Label whose values it offers"),
 });
 
 export const DashboardSchema = z.strictObject({
-  uid: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  title: z.string().min(1),
-  tags: z.array(z.string()).default([]),
-  refresh: Duration.default("30s"),
-  panels: z.array(PanelSchema),
+  uid: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .describe("Stable dashboard uid (links and bookmarks use it)"),
+  title: z.string().min(1).describe("Dashboard title"),
+  tags: z.array(z.string()).default([]).describe("Dashboard tags"),
+  refresh: Duration.default("30s").describe("Auto-refresh interval"),
+  timeRange: Duration.default("6h").describe("Time range shown when the dashboard opens (now minus this)"),
+  variables: z.array(DashboardVariableSchema).default([]).describe("Template variables, e.g. a GPU picker"),
+  panels: z.array(PanelSchema).describe("Panels, laid out two per row in order"),
 });
 
 export type PanelSpec = z.infer<typeof PanelSchema>;
 export type PanelInput = z.input<typeof PanelSchema>;
 export type DashboardSpec = z.infer<typeof DashboardSchema>;
 export type DashboardInput = z.input<typeof DashboardSchema>;
+export type DashboardVariableSpec = z.infer<typeof DashboardVariableSchema>;

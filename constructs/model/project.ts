@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { Slug } from "./common";
-import { AlertGroupSchema } from "./observability";
+import { AlertGroupSchema, DashboardSchema } from "./observability";
 import { OrchestrationSchema } from "./orchestration";
 import { RepositorySchema } from "./repository";
 import { NetworkSchema, ServiceSchema, VolumeSchema } from "./services";
+import { ProjectSourceFields } from "./sources";
 
 export const ProjectSchema = z.strictObject({
   id: Slug.describe("Project id; prefixes its containers, volumes and stacks"),
@@ -15,6 +16,13 @@ export const ProjectSchema = z.strictObject({
   services: z.record(Slug, ServiceSchema).describe("Containers, by service name"),
   volumes: z.record(Slug, VolumeSchema).default({}).describe("Named volumes, by name (Docker name `<project>-<name>`)"),
   alerts: z.array(AlertGroupSchema).default([]).describe("Prometheus alert rule groups"),
+  dashboards: z
+    .array(DashboardSchema)
+    .default([])
+    .describe(
+      "Grafana dashboards of the project, provisioned in its own folder on its host; every query may only use metrics the host exposes",
+    ),
+  ...ProjectSourceFields,
 });
 
 export type Project = z.infer<typeof ProjectSchema>;

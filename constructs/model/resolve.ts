@@ -21,20 +21,29 @@ import type {
 import { ROLE_DEFAULTS } from "./roles";
 import type { PortSpec, ServiceSpec, VolumeSpec } from "./services";
 import { ResolvedStateServer, stateServerEndpoint, stateServerHost, stateServerOwner, stateServerService } from "./state-server";
+import { driverCapabilities } from "./service-runtime";
+import { resolveBuild, sourceRootOf } from "./sources";
 
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
 
-/** A service with its defaults applied: host ports, the network alias, its role's presets, and the GPU only where there is one. */
+/**
+ * A service with its defaults applied: host ports, the hostname, its role's presets, the GPU only where there is one
+ * (its driver capabilities in NVIDIA_DRIVER_CAPABILITIES unless the service sets that itself), and the platform of the
+ * host's architecture.
+ */
 export function resolveService(owner: string, name: string, spec: ServiceSpec, host: HostSpec): ResolvedService {
   const role = ROLE_DEFAULTS[spec.role];
+  const capabilities = driverCapabilities(host.gpus ? spec.gpu : undefined);
   return {
     owner,
     name,
-    containerName: `${owner}-${name}`,
+    containerName: spec.containerName ?? `${owner}-${name}`,
+    platform: `linux/${host.arch}`,
     spec: {
       ...spec,
       hostname: spec.hostname ?? name,
+      env: capabilities ? { NVIDIA_DRIVER_CAPABILITIES: capabilities, ...spec.env } : spec.env,
       ports: spec.ports.map(resolvePort),
       stopGraceSeconds: spec.stopGraceSeconds ?? role.stopGraceSeconds,
       shmSize: spec.shmSize ?? role.shmSize,
@@ -53,10 +62,19 @@ const resolveVolumes = (owner: string, volumes: Record<string, VolumeSpec>): Rec
 /** Whether the target deploys a service: services with a profile only run when the target enables it. */
 export const deploysService = (target: TargetSpec, spec: ServiceSpec): boolean => !spec.profile || target.profiles.includes(spec.profile);
 
-function placeProject(project: Project, host: HostSpec, target: TargetSpec): PlacedProject {
+/** Where the target reads a project's build contexts: see sourceRootOf. */
+export interface SourceLocation {
+  config: DeploymentConfig;
+  targetName: string;
+  /** Directory relative source paths start from: the config file's. */
+  configDir: string;
+}
+
+function placeProject(project: Project, host: HostSpec, target: TargetSpec, sources: SourceLocation): PlacedProject {
+  const root = sourceRootOf(project, sources.config, sources.targetName, sources.configDir);
   const services = Object.entries(project.services)
     .filter(([, spec]) => deploysService(target, spec))
-    .map(([name, spec]) => [name, resolveService(project.id, name, spec, host)] as const);
+    .map(([name, spec]) => [name, { ...resolveService(project.id, name, spec, host), build: resolveBuild(spec, root) }] as const);
   return {
     project,
     network: project.network,
@@ -79,6 +97,9 @@ function scrapeTargets(project: string, services: Record<string, ResolvedService
             interval: spec.metrics.interval,
             timeout: spec.metrics.timeout,
             labels: spec.metrics.labels,
+            honorLabels: spec.metrics.honorLabels,
+            keep: spec.metrics.keep,
+            relabel: spec.metrics.relabel,
           },
         ]
       : [],
@@ -121,12 +142,20 @@ function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
  * The system a target deploys: every host of the target with the projects placed on it and its observability set.
  * Unknown hosts and projects are skipped (validation reports them), so this also runs on a model with problems.
  */
-export function resolveSystem(config: DeploymentConfig, projects: Project[], targetName: string, warnings: Problem[]): ResolvedSystem {
+export function resolveSystem(
+  config: DeploymentConfig,
+  projects: Project[],
+  targetName: string,
+  warnings: Problem[],
+  configDir: string = process.cwd(),
+): ResolvedSystem {
   const target = config.targets[targetName];
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
     const spec = config.hosts[name];
     if (!spec) return [];
-    const placed = projects.filter((p) => spec.projects.includes(p.id)).map((p) => placeProject(p, spec, target));
+    const placed = projects
+      .filter((p) => spec.projects.includes(p.id))
+      .map((p) => placeProject(p, spec, target, { config, targetName, configDir }));
     const server = stateServerHost(config, targetName) === name ? stateServer(name, spec) : undefined;
     return [
       { name, spec, projects: placed, observability: observabilitySet(name, spec, placed), ...(server ? { stateServer: server } : {}) },

@@ -5,6 +5,8 @@ import type { Problem } from "./problems";
 import type { Project } from "./project";
 import type { GpuRequest, NetworkSpec, PortSpec, ServiceSpec } from "./services";
 import type { ResolvedStateServer } from "./state-server";
+import type { RelabelSpec } from "./scrape";
+import type { ResolvedBuild } from "./sources";
 
 /** A published port with its host port decided (the container port unless the model says otherwise). */
 export interface ResolvedPort extends PortSpec {
@@ -33,8 +35,12 @@ export interface ResolvedService {
   owner: string;
   /** Service name in the model. */
   name: string;
-  /** "<owner>-<name>": the container's name, and its DNS name on shared networks. */
+  /** The model's `containerName`, else "<owner>-<name>": the container's name, and its DNS name on every network. */
   containerName: string;
+  /** "linux/<arch>" of the host it runs on: what its image is pulled or built for. */
+  platform: string;
+  /** Its image's build against the project's checkout; undefined for pulled images. */
+  build?: ResolvedBuild;
   spec: ResolvedServiceSpec;
 }
 
@@ -68,6 +74,11 @@ export interface ScrapeTarget {
   interval: string;
   timeout: string;
   labels: Record<string, string>;
+  /** Prometheus `honor_labels`. */
+  honorLabels: boolean;
+  /** Metric names kept after the scrape (regex); everything when undefined. */
+  keep?: string;
+  relabel: RelabelSpec[];
 }
 
 /** The monitoring set one host runs for all its projects. */

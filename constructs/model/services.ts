@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ByteSize, Duration, Slug } from "./common";
 import { ServicePolicyFields } from "./policy";
+import { ScrapeOptionFields } from "./scrape";
+import { ServiceRuntimeFields } from "./service-runtime";
 
 const IMAGE_REFERENCE =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -114,6 +116,7 @@ export const MetricsEndpointSchema = z.strictObject({
     .default([])
     .describe("Metric names the service exposes; alert rules and dashboards may only use these"),
   labels: z.record(z.string(), z.string()).default({}).describe("Extra static labels on the scrape job"),
+  ...ScrapeOptionFields,
 });
 
 export const SecretEnvSchema = z.strictObject({
@@ -131,7 +134,7 @@ export const ServiceSchema = z.strictObject({
   role: ServiceRole,
   description: z.string().min(1).describe("What the service does"),
   image: ImageSchema.describe("Where the image comes from: a reference, or a build"),
-  hostname: Slug.optional().describe("Alias on the project network; default: the service name"),
+  hostname: Slug.optional().describe("The container's hostname; default: the service name (other containers reach it by its service name)"),
   command: z.array(z.string()).optional().describe("Replaces the image's command"),
   ports: z.array(PortSchema).default([]).describe("Published ports"),
   env: z
@@ -160,6 +163,7 @@ export const ServiceSchema = z.strictObject({
     .optional()
     .describe("Seconds a deploy waits for a graceful stop before removing the container; default: the role's (see Role defaults)"),
   ...ServicePolicyFields,
+  ...ServiceRuntimeFields,
 });
 
 export const VolumeSchema = z.strictObject({

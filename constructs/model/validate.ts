@@ -1,4 +1,6 @@
+import { checkContainerNames } from "./checks/containers";
 import { checkDeploymentReferences, checkHost } from "./checks/hosts";
+import { checkMemoryBudget } from "./checks/memory";
 import { observabilityProblems } from "./checks/observability";
 import { checkOrchestration } from "./checks/orchestration";
 import { checkDeploymentSafety, checkServiceSafety } from "./checks/security";
@@ -21,6 +23,8 @@ export interface ValidationOptions {
    * CI sets it from its protected Environment (SPARKY_TRUSTED_HOSTS), so a change to the config cannot redirect it.
    */
   trustedHosts?: readonly string[];
+  /** Directory of the config file, where relative source paths start; the working directory when unset. */
+  configDir?: string;
 }
 
 /**
@@ -63,10 +67,12 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
     if (!config.targets[targetName])
       problems.push({ path: "target", message: unknownReference("target", targetName, Object.keys(config.targets)) });
     else {
-      system = resolveSystem(config, projects, targetName, warnings);
+      system = resolveSystem(config, projects, targetName, warnings, options.configDir);
       for (const host of system.hosts) {
         checkHost(system, host, problems, warnings);
         problems.push(...observabilityProblems(host));
+        checkContainerNames(host, problems);
+        checkMemoryBudget(host, problems);
       }
     }
   }

@@ -1,13 +1,14 @@
 import type { ResolvedHost } from "../model";
 import { DCGM_COUNTERS_PATH } from "../model/dcgm-counters";
 import type { ConfigFile } from "../services/docker-service";
+import { renderDashboard } from "./dashboard-json";
 import { renderDcgmCsv } from "./dcgm-csv";
 import {
   dashboards,
   GRAFANA_DASHBOARDS_DIR,
   GRAFANA_DATASOURCES_PATH,
   GRAFANA_PROVIDER_PATH,
-  renderDashboard,
+  projectDashboardsDir,
   renderDashboardProvider,
   renderDatasources,
 } from "./grafana";
@@ -25,6 +26,7 @@ export function observabilityFiles(host: ResolvedHost): Record<string, ConfigFil
     .filter((p) => p.alerts.length > 0)
     .map((p) => ({ path: ruleFilePath(p.id), content: renderRuleFile(p.id, p.alerts) }));
 
+  const withDashboards = host.projects.map((p) => p.project).filter((p) => p.dashboards.length > 0);
   const files: Record<string, ConfigFile[]> = {
     prometheus: [
       {
@@ -40,8 +42,11 @@ export function observabilityFiles(host: ResolvedHost): Record<string, ConfigFil
     ],
     grafana: [
       { path: GRAFANA_DATASOURCES_PATH, content: renderDatasources(`${owner}-prometheus`) },
-      { path: GRAFANA_PROVIDER_PATH, content: renderDashboardProvider(host.name) },
+      { path: GRAFANA_PROVIDER_PATH, content: renderDashboardProvider(host.name, withDashboards) },
       ...dashboards(host).map((d) => ({ path: `${GRAFANA_DASHBOARDS_DIR}/${d.uid}.json`, content: renderDashboard(d) })),
+      ...withDashboards.flatMap((p) =>
+        p.dashboards.map((d) => ({ path: `${projectDashboardsDir(p.id)}/${d.uid}.json`, content: renderDashboard(d) })),
+      ),
     ],
   };
   if (services["dcgm-exporter"]) files["dcgm-exporter"] = [{ path: DCGM_COUNTERS_PATH, content: renderDcgmCsv() }];

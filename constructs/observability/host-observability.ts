@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import type { ResolvedHost } from "../model";
-import { DockerService, ImageSet, orderByDependencies } from "../services";
+import { DockerService, ImageSet, orderByDependencies, ownedNetwork } from "../services";
 import { observabilityFiles } from "./config-files";
 
 export interface HostObservabilityProps {
@@ -24,11 +24,7 @@ export class HostObservability extends Construct {
     super(scope, id);
     const set = props.host.observability;
     const files = observabilityFiles(props.host);
-    this.network = new Network(this, set.network.name, {
-      name: set.network.name,
-      driver: "bridge",
-      ipamConfig: [{ subnet: set.network.subnet, gateway: set.network.gateway }],
-    });
+    this.network = ownedNetwork(this, set.network.name, set.owner, set.network);
     const volumeNames = Object.fromEntries(Object.entries(set.volumes).map(([name, v]) => [name, v.dockerName]));
     for (const [name, service] of Object.entries(set.services))
       this.services[name] = new DockerService(this, name, {

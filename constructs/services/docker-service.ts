@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { dependable } from "cdktf";
+import { dependable, TerraformLocal } from "cdktf";
 import { Container, ContainerNetworksAdvanced, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { durationSeconds, goDuration, sizeInMiB } from "../model";
-import type { ResolvedService } from "../model";
+import type { ResolvedBuild, ResolvedService } from "../model";
 import { addressByModelId } from "../core/addresses";
 import { secretInput } from "../core/secret-input";
 import { ImageSet, resolveImage } from "./images";
+import { OWNER_LABEL } from "./ownership";
 
 /** A file placed into the container before it starts (config rendered from the model). */
 export interface ConfigFile {
@@ -25,6 +26,11 @@ export interface DockerServiceProps {
   readonly imageSet?: ImageSet;
   /** Config files uploaded into the container; a change replaces the container. */
   readonly files?: readonly ConfigFile[];
+  /**
+   * For a built image: the sha256 of its context as synth read it (its change rebuilds the image), or undefined when
+   * the context was absent, which makes every plan of the stack fail before anything changes.
+   */
+  readonly contextSha256?: string;
 }
 
 /**
@@ -44,15 +50,9 @@ export class DockerService extends Construct {
     addressByModelId(this, props.service.name);
     this.service = props.service;
     const { spec, containerName } = props.service;
-    const resolved = resolveImage(props.imageSet ?? "production", spec);
-
-    this.image = new Image(this, "image", {
-      name: resolved.name,
-      keepLocally: true,
-      buildAttribute: resolved.build
-        ? { context: resolved.build.context, dockerfile: resolved.build.dockerfile, buildArgs: resolved.build.args, tag: [resolved.name] }
-        : undefined,
-    });
+    const resolved = resolveImage(props.imageSet ?? "production", props.service);
+    this.image = new Image(this, "image", { name: resolved.name, keepLocally: true, platform: props.service.platform });
+    if (resolved.build) this.buildFromContext(resolved.name, resolved.build, props.contextSha256);
 
     const secretEnv = spec.secretEnv.map(
       (secret) =>
@@ -74,13 +74,17 @@ export class DockerService extends Construct {
       : undefined;
     const command = resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command;
     const memory = spec.memory ? sizeInMiB(spec.memory) : undefined;
-    this.networks = [{ name: props.network, aliases: [spec.hostname] }];
+    // Reached by its service name, as compose names it (its container name resolves on every network anyway).
+    this.networks = [{ name: props.network, aliases: [props.service.name] }];
 
     this.container = new Container(this, "container", {
       name: containerName,
       image: this.image.imageId,
       hostname: spec.hostname,
       command,
+      workingDir: spec.workingDir,
+      stdinOpen: spec.interactive || undefined,
+      tty: spec.interactive || undefined,
       env,
       user: spec.user,
       restart: spec.restart,
@@ -111,7 +115,7 @@ export class DockerService extends Construct {
       capabilities: spec.capDrop.length > 0 ? { drop: [...spec.capDrop] } : undefined,
       upload: (props.files ?? []).map((f) => ({ file: f.path, content: f.content })),
       labels: Object.entries({
-        "sparky.owner": props.service.owner,
+        [OWNER_LABEL]: props.service.owner,
         "sparky.service": props.service.name,
         "sparky.role": spec.role,
         // The provider ignores healthcheck edits on existing containers; labels are ForceNew, so a hash of
@@ -119,6 +123,36 @@ export class DockerService extends Construct {
         "sparky.healthcheck-hash": hash(JSON.stringify(healthcheck ?? null)),
       }).map(([label, value]) => ({ label, value })),
     });
+  }
+
+  /**
+   * Builds the image from the project's checkout for the host's platform, again whenever the context's content
+   * changes. Without the context (absent at synth) a precondition stops every plan, naming the path and the config key.
+   */
+  private buildFromContext(tag: string, build: ResolvedBuild, sha256: string | undefined): void {
+    const { contextDir, dockerfile, args, sourceKey } = build;
+    this.image.putBuildAttribute({
+      context: contextDir,
+      dockerfile,
+      buildArgs: args,
+      tag: [tag],
+      platform: this.service.platform,
+    });
+    this.image.triggers = { context_sha256: sha256 ?? "absent" };
+    if (sha256 === undefined) {
+      // A condition must refer to something in the configuration: the list of this image's absent contexts.
+      const absent = new TerraformLocal(this, "absent-build-context", [contextDir]);
+      this.image.lifecycle = {
+        precondition: [
+          {
+            condition: `\${length(local.${absent.friendlyUniqueId}) == 0}`,
+            errorMessage:
+              `The build context ${contextDir} (with ${dockerfile}) was absent when this stack was synthesized. ` +
+              `Check the sources out there, or point ${sourceKey} at a checkout, then synthesize again.`,
+          },
+        ],
+      };
+    }
   }
 
   /** Joins another network, where other containers reach it by its container name. */

@@ -1,10 +1,11 @@
-import type { ProbeSpec, ResolvedServiceSpec } from "../model";
+import type { ProbeSpec, ResolvedBuild, ResolvedService, ResolvedServiceSpec } from "../model";
 import { DCGM_COUNTERS_PATH } from "../model/dcgm-counters";
 
 /** What the container actually runs on a given target. */
 export interface ResolvedImage {
   name: string;
-  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  /** Built from the project's checkout (the context is an absolute directory of the deploying machine). */
+  build?: ResolvedBuild;
   /** Replaces the production healthcheck command (stand-ins cannot run it). */
   healthcheckTest?: string[];
   /** Added to the container's env, e.g. to tell a stand-in which ports and metrics to serve. */
@@ -15,8 +16,8 @@ export interface ResolvedImage {
 
 export type ImageSet = "production" | "local";
 
-export function productionImage(spec: ResolvedServiceSpec): ResolvedImage {
-  return "ref" in spec.image ? { name: spec.image.ref, env: {} } : { name: spec.image.tag, build: spec.image.build, env: {} };
+export function productionImage({ spec, build }: Pick<ResolvedService, "spec" | "build">): ResolvedImage {
+  return "ref" in spec.image ? { name: spec.image.ref, env: {} } : { name: spec.image.tag, build, env: {} };
 }
 
 /** Tags built by scripts/build-local-images.sh from Debian packages and a static stand-in binary. */
@@ -65,6 +66,6 @@ export function localImage(spec: ResolvedServiceSpec): ResolvedImage {
   };
 }
 
-export function resolveImage(imageSet: ImageSet, spec: ResolvedServiceSpec): ResolvedImage {
-  return imageSet === "local" ? localImage(spec) : productionImage(spec);
+export function resolveImage(imageSet: ImageSet, service: Pick<ResolvedService, "spec" | "build">): ResolvedImage {
+  return imageSet === "local" ? localImage(service.spec) : productionImage(service);
 }

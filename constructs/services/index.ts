@@ -2,3 +2,4 @@ export * from "./docker-service";
 export * from "./images";
 export * from "./container-policy";
 export * from "./project-services";
+export * from "./ownership";

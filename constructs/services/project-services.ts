@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { Volume } from "@cdktf/provider-docker/lib/volume";
 import type { PlacedProject } from "../model";
 import { DockerService, orderByDependencies } from "./docker-service";
 import type { ImageSet } from "./images";
+import { ownedNetwork, ownedVolume } from "./ownership";
 
 /** Joins a scraped service to its host's monitoring; see ObservabilityLink. */
 export interface Scraper {
@@ -16,6 +16,8 @@ export interface ProjectServicesProps {
   readonly imageSet?: ImageSet;
   /** Where services with a metrics endpoint are scraped. */
   readonly observability?: Scraper;
+  /** Content hashes of the build contexts, by service name (undefined: the context was absent at synth). */
+  readonly contextSha256?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -31,24 +33,23 @@ export class ProjectServices extends Construct {
     super(scope, id);
     const { placed } = props;
     const { network: spec } = placed;
-    this.network = new Network(this, spec.name, {
-      name: spec.name,
-      driver: "bridge",
-      ipamConfig: spec.subnet ? [{ subnet: spec.subnet, gateway: spec.gateway }] : undefined,
-    });
+    this.network = ownedNetwork(this, spec.name, placed.project.id, spec);
     // Volumes and services get a scope each: a volume and a service may share a model name.
     const volumes = new Construct(this, "volumes");
     const services = new Construct(this, "services");
     for (const [name, volume] of Object.entries(placed.volumes)) {
       if (volume.keep && !volume.hostPath) continue;
-      new Volume(volumes, name, {
-        name: volume.dockerName,
-        driverOpts: volume.hostPath ? { type: "none", o: "bind", device: volume.hostPath } : undefined,
-      });
+      ownedVolume(volumes, name, placed.project.id, { name: volume.dockerName, hostPath: volume.hostPath });
     }
     const volumeNames = Object.fromEntries(Object.entries(placed.volumes).map(([name, v]) => [name, v.dockerName]));
     for (const [name, service] of Object.entries(placed.services)) {
-      const docker = new DockerService(services, name, { service, network: this.network.name, volumeNames, imageSet: props.imageSet });
+      const docker = new DockerService(services, name, {
+        service,
+        network: this.network.name,
+        volumeNames,
+        imageSet: props.imageSet,
+        contextSha256: props.contextSha256?.[name],
+      });
       // A container left behind by a deleted network would come back without its ports; recreate it with the network.
       docker.container.lifecycle = { replaceTriggeredBy: [`${this.network.terraformResourceType}.${this.network.friendlyUniqueId}`] };
       if (service.spec.metrics) props.observability?.scrape(docker);

@@ -37,4 +37,14 @@ describeE2E("justfile: arguments are data, never shell", () => {
     expect(preview.stderr).toContain('--parallel must be a whole number of at least 1, not "0"');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
+
+  test("just logs / restart / urls with shell in their arguments run nothing", async () => {
+    const logs = await just("logs", "local", `$(touch ${marker("logs")})`);
+    expect(logs.stderr).toContain(`unknown service "$(touch ${marker("logs")})"`);
+    const restart = await just("restart", `$(touch ${marker("restart")})`, "comfyui");
+    expect(restart.stderr).toContain(`unknown target "$(touch ${marker("restart")})"`);
+    const urls = await just("urls", `; touch ${marker("urls")}`);
+    expect(urls.code).not.toBe(0);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });

@@ -16,7 +16,6 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
   let ws: ReturnType<typeof workspace>;
   let env: NodeJS.ProcessEnv = {};
   let out = "";
-  let sshLog = "";
   let deployed = false;
 
   const stacksCli = (command: string) =>
@@ -30,7 +29,6 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
     project = await uniqueTinyProject("ssh");
     ws = workspace("ssh", () => {});
     sshd = await startSshd(ws.dir);
-    sshLog = sshd.log;
     const sshOpts = sshd.sshOpts();
     const config = {
       github: { owner: "acme" },
@@ -59,7 +57,7 @@ describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {
       deployed = true;
       const deploy = await stacksCli("deploy");
       expect(`${deploy.code}\n${deploy.stderr.slice(-3000)}`).toMatch(/^0\n/);
-      expect(fs.readFileSync(sshLog, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
+      expect(fs.readFileSync(sshd!.log, "utf8")).toMatch(/Accepted publickey for root from 127\.0\.0\.1/);
       const states = await pollUntil(
         "containers healthy",
         async () => [`${project.id}-model`, `${project.id}-worker`].map((n) => JSON.parse(docker(["inspect", n]).stdout)[0].State),

@@ -29,6 +29,9 @@ interface Inspect {
 
 const inspect = (name: string): Inspect => JSON.parse(docker(["inspect", name]).stdout)[0];
 
+/** A service's container: the model's name for it (dgx-pixels keeps the reference's), else `<project>-<service>`. */
+const containerOf = (project: Project, service: string) => project.services[service].containerName ?? `${project.id}-${service}`;
+
 /** When a container first reported healthy, from Docker's health log (which keeps the last five probes). */
 function firstHealthy(name: string): number {
   const ok = (inspect(name).State.Health?.Log ?? []).filter((l) => l.ExitCode === 0).map((l) => Date.parse(l.End));
@@ -100,14 +103,14 @@ describeE2E("system e2e: just deploy of every services and observability stack o
         const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
         await pollUntil(
           `${project.id} containers healthy`,
-          async () => deployedServices.map(([name]) => inspect(`${project.id}-${name}`).State),
+          async () => deployedServices.map(([name]) => inspect(containerOf(project, name)).State),
           (states) => states.every((s) => s.Running && (!s.Health || s.Health.Status === "healthy")),
           180_000,
         );
         for (const [name, service] of deployedServices) {
           for (const dep of service.dependsOn.filter((d) => d.condition === "healthy"))
-            expect(Date.parse(inspect(`${project.id}-${name}`).State.StartedAt)).toBeGreaterThanOrEqual(
-              firstHealthy(`${project.id}-${dep.service}`),
+            expect(Date.parse(inspect(containerOf(project, name)).State.StartedAt)).toBeGreaterThanOrEqual(
+              firstHealthy(containerOf(project, dep.service)),
             );
           for (const port of service.ports)
             expect({
@@ -122,7 +125,7 @@ describeE2E("system e2e: just deploy of every services and observability stack o
         }
         // Profile services (dgx-pixels' dev container) are not deployed without the profile.
         for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile))
-          expect(docker(["inspect", `${project.id}-${name}`]).status).not.toBe(0);
+          expect(docker(["inspect", containerOf(project, name)]).status).not.toBe(0);
       }
       for (const port of [9090, 3000, 9100, 9400]) expect(await tcpAnswers(port)).toBe(true);
     },

@@ -11,6 +11,8 @@ import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
 import { destroySelection, destroySummary } from "./destroy";
 import { unhealthyReport } from "./health";
+import { isDockerStack, preflight, volumesAtRisk } from "./preflight";
+import { removeImports } from "../adopt/docker";
 
 export type StacksCommand = "diff" | "deploy" | "destroy";
 
@@ -30,6 +32,8 @@ export interface StacksRunOptions {
   lockTimeout?: string;
   /** destroy: go on without asking. */
   yes?: boolean;
+  /** diff, deploy: also adopt objects named like the stacks' own that another tool made (e.g. a compose deployment). */
+  adopt?: boolean;
   /** destroy: asks the person at the terminal; undefined when nobody can answer (not a TTY). */
   confirm?: (question: string) => Promise<boolean>;
   /** deploy: apply only when what the plans change equals this reviewed change set (CI's apply on merge). */
@@ -51,6 +55,7 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     projects: options.projects,
     stacks: options.stacks,
     select: command === "destroy" ? (all) => destroySelection(all, options.stacks, note) : undefined,
+    requireBuildContexts: command !== "destroy",
     log: note,
   });
   return withStateServers(prepared.selected, prepared.env, note, () => planAndApply(command, prepared, options));
@@ -59,6 +64,9 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
 async function planAndApply(command: StacksCommand, prepared: PreparedStacks, options: StacksRunOptions): Promise<number> {
   const note = (line: string) => options.stderr.write(`${line}\n`);
   const order = dependencyOrder(prepared.selected);
+  if (command !== "destroy") {
+    await preflight(prepared.selected, { env: prepared.env, system: prepared.model, adopt: options.adopt === true, note });
+  }
   const view = new ProgressView(
     (command === "destroy" ? [...order].reverse() : order).map((s) => s.name),
     command,
@@ -75,13 +83,14 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
     startStopped: command === "deploy",
   };
   try {
-    const planned = await planAll(order, context);
+    const planned = await planAll(order, context).finally(() => order.forEach(removeImports));
     if (command === "diff") {
       view.finish();
       return diff(planned, prepared, options);
     }
     if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
     if (options.reviewed && !matchesReviewed(planned, options.reviewed, view, prepared, note)) return 1;
+    if (command === "deploy") refuseDataLoss(planned, view);
     // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
     // Destroy: the other way round.
     const dependents = (stack: SynthesizedStack) => order.filter((s) => s.dependencies.includes(stack.name)).map((s) => s.name);
@@ -96,6 +105,20 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
   } finally {
     view.finish();
   }
+}
+
+/** A deploy never destroys a volume that holds data: it stops before applying anything. */
+function refuseDataLoss(planned: readonly PlannedStack[], view: ProgressView): void {
+  const atRisk = planned.flatMap((p) => (p.plan && isDockerStack(p.stack) ? volumesAtRisk(p.stack, p.plan.json) : []));
+  if (atRisk.length === 0) return;
+  view.finish();
+  throw new InputError(
+    [
+      "deploy: refusing to destroy volumes that hold data; nothing was applied:",
+      ...atRisk,
+      "Make the model match the volume as it is (name, bind path), or move the data and remove the volume by hand.",
+    ].join("\n"),
+  );
 }
 
 function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, options: StacksRunOptions): number {

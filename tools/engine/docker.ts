@@ -1,27 +1,32 @@
-// The Docker CLI against a stack's own engine: the docker provider's `host` (a local socket or ssh://), reached
-// over SSH with the provider's own `ssh_opts`, so a lookup goes where the engine goes, with the same key, host
-// key checks and multiplexed connection.
-import { spawnSync, SpawnSyncReturns } from "node:child_process";
+// The Docker CLI against a host's engine, the one the docker provider reaches: a local socket, or an ssh:// host over
+// the Docker CLI's own SSH helper (`docker system dial-stdio` on the host, as the provider does) with the host's
+// sshOpts. Going through dial-stdio, rather than running `docker` in a remote shell, keeps every lookup within what a
+// key restricted to the read-only API proxy may do.
+import { spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
-interface DockerEndpoint {
+/** How to reach one Docker engine. */
+export interface DockerEndpoint {
+  /** unix:///…, tcp://… or ssh://user@host[:port]; the local default engine when undefined. */
   host?: string;
-  sshOpts: string[];
+  sshOpts?: readonly string[];
 }
 
-function endpointOf(stack: Pick<SynthesizedStack, "dir">): DockerEndpoint {
+/** The engine a synthesized Docker stack's provider talks to. */
+export function stackEndpoint(stack: Pick<SynthesizedStack, "dir">): DockerEndpoint {
   const provider = readStackConfig(stack.dir).provider?.docker?.[0];
-  const host = provider?.host;
-  const sshOpts = provider?.ssh_opts;
-  return { host: typeof host === "string" ? host : undefined, sshOpts: Array.isArray(sshOpts) ? sshOpts.map(String) : [] };
+  return {
+    host: typeof provider?.host === "string" ? provider.host : undefined,
+    sshOpts: Array.isArray(provider?.ssh_opts) ? (provider.ssh_opts as unknown[]).map(String) : [],
+  };
 }
 
 export function dockerHost(stack: Pick<SynthesizedStack, "dir">): string | undefined {
-  return endpointOf(stack).host;
+  return stackEndpoint(stack).host;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -36,26 +41,51 @@ function realSsh(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The Docker CLI has no flag for extra ssh options: it runs `ssh` from PATH. A directory of our own (0700, for
- * one command, removed after it) first on PATH holds an `ssh` that adds the host's options and runs the real one.
+ * The Docker CLI has no flag for extra ssh options: it runs `ssh` from PATH. A directory of our own (0700, for one
+ * command, removed after it) first on PATH holds an `ssh` that adds the host's options and runs the real one.
+ * Returns the environment to run docker with, and the cleanup.
  */
-function withSshOptions<T>(sshOpts: readonly string[], run: (env: NodeJS.ProcessEnv) => T): T {
+function sshOptionsEnv(endpoint: DockerEndpoint): { env: NodeJS.ProcessEnv; done: () => void } {
+  const sshOpts = endpoint.sshOpts ?? [];
+  if (!endpoint.host?.startsWith("ssh://") || sshOpts.length === 0) return { env: process.env, done: () => {} };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-ssh-"));
+  const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
+  fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
+  return {
+    env: { ...process.env, PATH: [dir, process.env.PATH ?? ""].join(path.delimiter) },
+    done: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The docker command line for the endpoint (the ssh options come through the environment, see sshOptionsEnv). */
+export const dockerArgs = (endpoint: DockerEndpoint, args: readonly string[]): string[] => [
+  ...(endpoint.host ? ["-H", endpoint.host] : []),
+  ...args,
+];
+
+/** Runs `docker` against the endpoint (30 s at most unless told); stdout and stderr as text. */
+export function dockerOn(endpoint: DockerEndpoint, args: readonly string[], timeoutMs = 30_000): SpawnSyncReturns<string> {
+  const { env, done } = sshOptionsEnv(endpoint);
   try {
-    const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
-    fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
-    return run({ ...process.env, PATH: [dir, process.env.PATH ?? ""].join(path.delimiter) });
+    return spawnSync("docker", dockerArgs(endpoint, args), { encoding: "utf8", timeout: timeoutMs, env });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    done();
   }
+}
+
+/** Runs `docker` against the endpoint with the terminal attached (logs -f, interactive recipes); resolves its exit code. */
+export function dockerAttached(endpoint: DockerEndpoint, args: readonly string[]): Promise<number> {
+  const { env, done } = sshOptionsEnv(endpoint);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn("docker", dockerArgs(endpoint, args), { stdio: "inherit", env });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  }).finally(done);
 }
 
 /** Runs `docker` against the stack's engine (30 s at most); stdout and stderr as text. */
 export function dockerRun(stack: Pick<SynthesizedStack, "dir">, args: string[]): SpawnSyncReturns<string> {
-  const { host, sshOpts } = endpointOf(stack);
-  const docker = (env: NodeJS.ProcessEnv) =>
-    spawnSync("docker", [...(host ? ["-H", host] : []), ...args], { encoding: "utf8", timeout: 30_000, env });
-  return host?.startsWith("ssh://") && sshOpts.length > 0 ? withSshOptions(sshOpts, docker) : docker(process.env);
+  return dockerOn(stackEndpoint(stack), args);
 }
 
 /** The command's trimmed stdout, or undefined when it failed or printed nothing. */

@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ResolvedSystem } from "../../constructs/model";
+import type { BuildContext } from "../../stacks/build-contexts";
 import { synthesize } from "../../stacks/synthesize";
 import { InputError } from "./args";
 import { createMasker, Masker } from "./mask";
@@ -13,6 +14,7 @@ import { SynthesizedStack, synthesizedStacks } from "./stacks";
 import { withoutUnnamedStateServers } from "./state-server";
 import { tightenStackFiles } from "./file-modes";
 import { toolchainEnv } from "./toolchain";
+import { memoryBudgetLines } from "../../stacks/memory-report";
 import { formatWarning } from "../../stacks/warnings";
 
 export interface PrepareOptions {
@@ -26,6 +28,10 @@ export interface PrepareOptions {
   stacks?: readonly string[] | string;
   /** Use the stacks already in `outdir` instead of synthesizing (default true). */
   synth?: boolean;
+  /** Refuse stacks that build from a context absent at synth (diff, deploy): before anything is written. */
+  requireBuildContexts?: boolean;
+  /** Check the selected stacks' secrets (default true); commands that only read state (outputs) need none. */
+  checkSecrets?: boolean;
   /**
    * Picks the stacks to run from every synthesized one (default: the ones matching `stacks`); a state server's own
    * stack is among them only when a pattern naming "state" matches it.
@@ -37,6 +43,8 @@ export interface PrepareOptions {
 export interface PreparedStacks {
   /** Undefined with `synth: false`. */
   model?: ResolvedSystem;
+  /** The build contexts synth read (empty with `synth: false`). */
+  contexts: BuildContext[];
   all: SynthesizedStack[];
   selected: SynthesizedStack[];
   /** The caller's environment plus what the secrets check found (GITHUB_TOKEN from `gh auth token`). */
@@ -57,18 +65,20 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
   const parent = path.dirname(outdir);
   const parentExisted = fs.existsSync(parent);
   let model: ResolvedSystem | undefined;
+  let contexts: BuildContext[] = [];
   let installed = false;
   try {
     if (synth) {
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(parent, { recursive: true });
-      model = synthesize({
+      ({ model, contexts } = synthesize({
         env: toolchainEnv(options.env),
         projectRoot: options.projectRoot,
         outdir: staging,
         projects: options.projects,
-      }).model;
+      }));
       for (const warning of model.warnings) log(formatWarning(warning));
+      for (const line of memoryBudgetLines(model)) log(line);
     }
     const all = synthesizedStacks(staging);
     const candidates = withoutUnnamedStateServers(all, options.stacks);
@@ -81,14 +91,15 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
             .join(", ") || "the selection"
         }; the stacks are: ${all.map((s) => s.name).join(", ")}`,
       );
-    const found = resolveSecrets(selected, options.env);
+    if (options.requireBuildContexts) requireBuildContexts(selected, contexts);
+    const found = options.checkSecrets === false ? {} : resolveSecrets(selected, options.env);
     const env = { ...options.env, ...found };
     const masker = createMasker({ env, names: secretsOf(all).map((s) => s.name) });
     if (synth) installSynth(staging, outdir);
     installed = true;
     const moved = (s: SynthesizedStack) => ({ ...s, dir: path.join(outdir, path.relative(staging, s.dir)) });
     for (const stack of selected) for (const note of tightenStackFiles(moved(stack))) log(`sparky-infra: ${note}`);
-    return { model, all: all.map(moved), selected: selected.map(moved), env, masker };
+    return { model, contexts, all: all.map(moved), selected: selected.map(moved), env, masker };
   } finally {
     if (synth) fs.rmSync(staging, { recursive: true, force: true });
     // Nothing written on failure: not even the output directory's parent (e.g. a fresh --out directory).
@@ -109,4 +120,22 @@ function installSynth(staging: string, outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(outdir), { recursive: true });
   fs.renameSync(staging, outdir);
+}
+
+/** A stack that builds from a context absent at synth fails here, first, naming the path and the config key. */
+export function requireBuildContexts(selected: readonly SynthesizedStack[], contexts: readonly BuildContext[]): void {
+  const names = new Set(selected.map((s) => s.name));
+  const absent = contexts.filter((c) => c.sha256 === undefined && names.has(c.stack));
+  if (absent.length === 0) return;
+  const byDir = new Map<string, BuildContext[]>();
+  for (const c of absent) byDir.set(c.dir, [...(byDir.get(c.dir) ?? []), c]);
+  throw new InputError(
+    [
+      "build contexts are missing; nothing was planned or changed:",
+      ...[...byDir.entries()].map(
+        ([dir, cs]) =>
+          `  ${dir} (${cs.map((c) => `${c.stack}: ${c.service}`).join(", ")}): check the sources out there, or set ${cs[0].sourceKey} to a checkout`,
+      ),
+    ].join("\n"),
+  );
 }

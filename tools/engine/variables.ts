@@ -11,6 +11,7 @@ export interface StackConfig {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   /** cdktf's and sparky-infra's metadata (a comment to the engine). */
   "//"?: Record<string, unknown>;
+  output?: Record<string, { value?: unknown }>;
 }
 
 export function readStackConfig(dir: string): StackConfig {

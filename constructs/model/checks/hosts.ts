@@ -152,3 +152,10 @@ export function checkHost(system: ResolvedSystem, host: ResolvedHost, problems: 
         });
     }
 }
+
+/** Whether two IPv4 ranges share an address (Docker refuses a network whose range overlaps another's). */
+export function subnetsOverlap(a: string, b: string): boolean {
+  const [aFirst, aLast] = addressRange(a);
+  const [bFirst, bLast] = addressRange(b);
+  return aFirst <= bLast && bFirst <= aLast;
+}

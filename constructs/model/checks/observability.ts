@@ -5,6 +5,8 @@ import { hintFor, Problem } from "../problems";
 import type { Project } from "../project";
 import { promqlReferences } from "../promql";
 import type { ResolvedHost, ResolvedService } from "../resolved";
+import { keptBy } from "../scrape";
+import type { MetricsEndpointSpec } from "../services";
 
 /** Series Prometheus writes itself for every target and every alerting rule. */
 export const BUILTIN_METRICS = [
@@ -30,15 +32,39 @@ export function seriesOf(exposes: readonly string[]): string[] {
   );
 }
 
+/** What Prometheus keeps of one endpoint: its series, less those its `keep` filter drops. */
+export function keptSeries(metrics: MetricsEndpointSpec | undefined, extra: readonly string[] = []): string[] {
+  return [...seriesOf(metrics?.exposes ?? []), ...extra].filter(keptBy(metrics?.keep));
+}
+
 /** Everything Prometheus on the host can hold: built-ins, the host set's exporters and every deployed project service. */
 export function hostMetricNames(host: ResolvedHost): Set<string> {
   const names = new Set<string>(BUILTIN_METRICS);
-  for (const [name, service] of Object.entries(host.observability.services)) {
-    for (const m of seriesOf(service.spec.metrics?.exposes ?? [])) names.add(m);
-    if (name === "dcgm-exporter") for (const m of dcgmMetricNames()) names.add(m);
-  }
-  for (const service of deployed(host)) for (const m of seriesOf(service.spec.metrics?.exposes ?? [])) names.add(m);
+  for (const [name, service] of Object.entries(host.observability.services))
+    for (const m of keptSeries(service.spec.metrics, name === "dcgm-exporter" ? dcgmMetricNames() : [])) names.add(m);
+  for (const service of deployed(host)) for (const m of keptSeries(service.spec.metrics)) names.add(m);
   return names;
+}
+
+/** The metrics and `job` matchers of one PromQL expression, checked against the host. */
+function checkExpr(expr: string, at: string, known: Set<string>, jobs: Set<string>, problems: Problem[]): void {
+  const refs = promqlReferences(expr);
+  for (const metric of refs.metrics)
+    if (!known.has(metric)) problems.push({ path: at, message: `unknown metric "${metric}"${hintFor(metric, known)}` });
+  for (const job of refs.jobs) {
+    if (job.op === "=" && !jobs.has(job.value))
+      problems.push({ path: at, message: `unknown job "${job.value}"${hintFor(job.value, jobs)}` });
+    if (job.op === "=~") {
+      let re: RegExp | undefined;
+      try {
+        re = new RegExp(`^(?:${job.value})$`);
+      } catch {
+        problems.push({ path: at, message: `job matcher =~"${job.value}" is not a valid regular expression` });
+      }
+      if (re && ![...jobs].some((j) => re!.test(j)))
+        problems.push({ path: at, message: `job matcher =~"${job.value}" matches no scrape job (jobs: ${[...jobs].sort().join(", ")})` });
+    }
+  }
 }
 
 const deployed = (host: ResolvedHost): ResolvedService[] => host.projects.flatMap((p) => Object.values(p.services));
@@ -50,7 +76,7 @@ const deployed = (host: ResolvedHost): ResolvedService[] => host.projects.flatMa
 export function checkObservability(project: Project, hostMetricNames: Set<string>, jobs: Set<string>, at: string): Problem[] {
   const problems: Problem[] = [];
   const known = new Set(hostMetricNames);
-  for (const [, s] of Object.entries(project.services)) for (const m of seriesOf(s.metrics?.exposes ?? [])) known.add(m);
+  for (const [, s] of Object.entries(project.services)) for (const m of keptSeries(s.metrics)) known.add(m);
 
   for (const [name, service] of Object.entries(project.services)) {
     const metrics = service.metrics;
@@ -58,6 +84,12 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
     const mAt = `${at}.services.${name}.metrics`;
     if (durationSeconds(metrics.timeout) > durationSeconds(metrics.interval))
       problems.push({ path: `${mAt}.timeout`, message: `${metrics.timeout} is longer than the scrape interval ${metrics.interval}` });
+    if (metrics.keep !== undefined)
+      try {
+        new RegExp(metrics.keep);
+      } catch {
+        problems.push({ path: `${mAt}.keep`, message: `"${metrics.keep}" is not a valid regular expression` });
+      }
     for (const label of Object.keys(metrics.labels))
       if ((RESERVED_TARGET_LABELS as readonly string[]).includes(label))
         problems.push({ path: `${mAt}.labels.${label}`, message: `"${label}" is set by the scrape job itself; choose another label name` });
@@ -80,27 +112,19 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
       const refs = promqlReferences(rule.expr);
       if (refs.metrics.length === 0 && !refs.jobs.length)
         problems.push({ path: `${rAt}.expr`, message: `names no metric; an alert must watch a series` });
-      for (const metric of refs.metrics)
-        if (!known.has(metric)) problems.push({ path: `${rAt}.expr`, message: `unknown metric "${metric}"${hintFor(metric, known)}` });
-      for (const job of refs.jobs) {
-        if (job.op === "=" && !jobs.has(job.value))
-          problems.push({ path: `${rAt}.expr`, message: `unknown job "${job.value}"${hintFor(job.value, jobs)}` });
-        if (job.op === "=~") {
-          let re: RegExp | undefined;
-          try {
-            re = new RegExp(`^(?:${job.value})$`);
-          } catch {
-            problems.push({ path: `${rAt}.expr`, message: `job matcher =~"${job.value}" is not a valid regular expression` });
-          }
-          if (re && ![...jobs].some((j) => re!.test(j)))
-            problems.push({
-              path: `${rAt}.expr`,
-              message: `job matcher =~"${job.value}" matches no scrape job (jobs: ${[...jobs].sort().join(", ")})`,
-            });
-        }
-      }
+      checkExpr(rule.expr, `${rAt}.expr`, known, jobs, problems);
     }
   }
+  project.dashboards.forEach((d) => {
+    const dAt = `${at}.dashboards.${d.uid}`;
+    d.variables.forEach((v, i) => {
+      if (!known.has(v.metric))
+        problems.push({ path: `${dAt}.variables[${i}].metric`, message: `unknown metric "${v.metric}"${hintFor(v.metric, known)}` });
+    });
+    d.panels.forEach((panel, i) =>
+      panel.queries.forEach((q, j) => checkExpr(q.expr, `${dAt}.panels[${i}].queries[${j}].expr`, known, jobs, problems)),
+    );
+  });
   return problems;
 }
 

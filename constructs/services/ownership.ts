@@ -1,0 +1,40 @@
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import type { Construct } from "constructs";
+
+/** The label that marks a Docker object as a stack's: a deploy adopts such an object when its state lost track of it. */
+export const OWNER_LABEL = "sparky.owner";
+
+const ownerLabel = (owner: string) => [{ label: OWNER_LABEL, value: owner }];
+
+/**
+ * A bridge network labelled with its owner, with a fixed range when the model gives one. Like a volume's, its labels
+ * never replace it (Docker cannot change them): an adopted network keeps the labels its creator gave it.
+ */
+export function ownedNetwork(
+  scope: Construct,
+  id: string,
+  owner: string,
+  spec: { name: string; subnet?: string; gateway?: string },
+): Network {
+  return new Network(scope, id, {
+    name: spec.name,
+    driver: "bridge",
+    ipamConfig: spec.subnet ? [{ subnet: spec.subnet, gateway: spec.gateway }] : undefined,
+    labels: ownerLabel(owner),
+    lifecycle: { ignoreChanges: ["labels"] },
+  });
+}
+
+/**
+ * A volume labelled with its owner. Labels never replace it: Docker cannot change a volume's labels, and one adopted
+ * from another tool (compose labels its volumes) holds data that a replacement would throw away.
+ */
+export function ownedVolume(scope: Construct, id: string, owner: string, spec: { name: string; hostPath?: string }): Volume {
+  return new Volume(scope, id, {
+    name: spec.name,
+    driverOpts: spec.hostPath ? { type: "none", o: "bind", device: spec.hostPath } : undefined,
+    labels: ownerLabel(owner),
+    lifecycle: { ignoreChanges: ["labels"] },
+  });
+}

@@ -1,0 +1,144 @@
+// The reference justfile's operations against a target's Docker hosts (local or ssh://), by the containers' real names:
+//   ops ps [target]                         every container of the target, its state and ports
+//   ops health [target]                     state and health of each; exit 1 when one is not running and healthy
+//   ops logs [target] SERVICE [--follow] [--lines N]
+//   ops restart [target] SERVICE...
+//   ops gpu-status [target]                 nvidia-smi on each GPU host
+// A SERVICE is a service name (comfyui), `project/service`, or a container name (dgx-pixels-backend).
+import { spawnSync } from "node:child_process";
+import { sshDestination } from "../constructs/model/endpoints";
+import type { ResolvedHost, ResolvedService } from "../constructs/model";
+import { loadModel } from "../stacks/load-model";
+import { InputError, parseCommandLine, positiveInteger, UsageError } from "./engine/args";
+import { runCli } from "./engine/cli";
+import { dockerAttached, DockerEndpoint, dockerOn } from "./engine/docker";
+import { alignedTable } from "./engine/table";
+import { REPO_ROOT } from "./engine/toolchain";
+
+const USAGE = `usage: ops <ps|health|logs|restart|gpu-status> [TARGET] [SERVICE...] [--follow] [--lines N]`;
+const COMMANDS = ["ps", "health", "logs", "restart", "gpu-status"];
+const GPU_QUERY = "--query-gpu=name,memory.used,memory.total,temperature.gpu,utilization.gpu,power.draw";
+
+interface Placed {
+  host: ResolvedHost;
+  service: ResolvedService;
+}
+
+const endpointOf = (host: ResolvedHost): DockerEndpoint => ({ host: host.spec.dockerHost, sshOpts: host.spec.sshOpts });
+
+/** Every container the target runs, the hosts' observability sets included. */
+function containersOf(hosts: readonly ResolvedHost[]): Placed[] {
+  return hosts.flatMap((host) => [
+    ...host.projects.flatMap((p) => Object.values(p.services).map((service) => ({ host, service }))),
+    ...Object.values(host.observability.services).map((service) => ({ host, service })),
+  ]);
+}
+
+function pick(all: readonly Placed[], names: readonly string[]): Placed[] {
+  return names.map((name) => {
+    const matches = all.filter(({ service: s }) => s.containerName === name || `${s.owner}/${s.name}` === name || s.name === name);
+    if (matches.length === 1) return matches[0];
+    const known = all.map((p) => p.service.containerName).join(", ");
+    throw new InputError(
+      matches.length === 0
+        ? `unknown service "${name}"; the target runs ${known}`
+        : `"${name}" is ambiguous; name the container (${matches.map((m) => m.service.containerName).join(", ")})`,
+    );
+  });
+}
+
+interface State {
+  Status: string;
+  Health?: { Status: string };
+}
+
+/** State of each container by name (absent: not created). */
+function states(placed: readonly Placed[]): Map<string, State> {
+  const out = new Map<string, State>();
+  for (const host of new Set(placed.map((p) => p.host))) {
+    const names = placed.filter((p) => p.host === host).map((p) => p.service.containerName);
+    const r = dockerOn(endpointOf(host), ["inspect", "--type", "container", "--format", "{{.Name}} {{json .State}}", ...names]);
+    for (const line of r.stdout.split("\n").filter(Boolean)) {
+      const space = line.indexOf(" ");
+      out.set(line.slice(1, space), JSON.parse(line.slice(space + 1)) as State);
+    }
+  }
+  return out;
+}
+
+const describeState = (s: State | undefined) => (s ? `${s.Status}${s.Health ? ` (${s.Health.Status})` : ""}` : "not created");
+const ports = (s: ResolvedService) => s.spec.ports.map((p) => `${p.bind}:${p.host}->${p.container}/${p.protocol}`).join(", ");
+
+async function main(): Promise<number> {
+  const options = { follow: { type: "boolean", short: "f" }, lines: { type: "string" } } as const;
+  const { values, positionals, help } = parseCommandLine(process.argv.slice(2), options, USAGE);
+  if (help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, target, ...names] = positionals;
+  if (!command || !COMMANDS.includes(command)) throw new UsageError(`${command ? `unknown command ${command}` : "no command"}\n${USAGE}`);
+  const model = loadModel({ ...process.env, ...(target ? { SPARKY_TARGET: target } : {}) }, REPO_ROOT);
+  const all = containersOf(model.hosts);
+  const chosen = names.length > 0 ? pick(all, names) : all;
+  const write = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`);
+
+  if (command === "ps" || command === "health") {
+    const found = states(chosen);
+    write(
+      alignedTable(
+        ["container", "host", "state", "ports"],
+        chosen.map(({ host, service }) => [
+          service.containerName,
+          host.name,
+          describeState(found.get(service.containerName)),
+          ports(service),
+        ]),
+      ),
+    );
+    if (command === "ps") return 0;
+    const unwell = chosen.filter(({ service }) => {
+      const s = found.get(service.containerName);
+      return !s || s.Status !== "running" || (s.Health !== undefined && s.Health.Status !== "healthy");
+    });
+    if (unwell.length > 0)
+      process.stderr.write(`health: not running and healthy: ${unwell.map((u) => u.service.containerName).join(", ")}\n`);
+    return unwell.length > 0 ? 1 : 0;
+  }
+  if (command === "logs") {
+    if (chosen.length !== 1 || names.length !== 1) throw new UsageError(`logs takes one SERVICE\n${USAGE}`);
+    const lines = String(positiveInteger("lines", values.lines, 100, USAGE));
+    const [{ host, service }] = chosen;
+    return dockerAttached(endpointOf(host), ["logs", "--tail", lines, ...(values.follow ? ["--follow"] : []), service.containerName]);
+  }
+  if (command === "restart") {
+    if (names.length === 0) throw new UsageError(`restart takes the SERVICEs to restart\n${USAGE}`);
+    let code = 0;
+    for (const { host, service } of chosen) {
+      const r = dockerOn(endpointOf(host), ["restart", service.containerName], 120_000);
+      process.stdout.write(`${service.containerName}: ${r.status === 0 ? "restarted" : `failed: ${r.stderr.trim()}`}\n`);
+      if (r.status !== 0) code = 1;
+    }
+    return code;
+  }
+  // gpu-status: nvidia-smi on the host itself, as the reference's recipe ran it.
+  let code = 0;
+  for (const host of model.hosts) {
+    if (!host.spec.gpus) {
+      process.stdout.write(`${host.name}: no GPU (config.hosts.${host.name}.gpus is false)\n`);
+      continue;
+    }
+    const ssh = sshDestination(host.spec);
+    const smi = ["nvidia-smi", GPU_QUERY, "--format=csv"];
+    const r = ssh
+      ? spawnSync("ssh", [...ssh.args, "-o", "BatchMode=yes", ssh.destination, "--", ...smi], { encoding: "utf8", timeout: 30_000 })
+      : spawnSync(smi[0], smi.slice(1), { encoding: "utf8", timeout: 30_000 });
+    process.stdout.write(
+      `${host.name}:\n${r.status === 0 ? r.stdout : `  nvidia-smi failed: ${(r.stderr || r.error?.message || "").trim()}\n`}`,
+    );
+    if (r.status !== 0) code = 1;
+  }
+  return code;
+}
+
+runCli(COMMANDS.includes(process.argv[2]) ? `ops ${process.argv[2]}` : "ops", main);
