@@ -1,5 +1,7 @@
 export * from "./common";
 export * from "./orchestration";
+export * from "./tracking";
+export * from "./adoption";
 export * from "./services";
 export * from "./observability";
 export * from "./repository";
@@ -9,3 +11,4 @@ export * from "./problems";
 export * from "./resolved";
 export * from "./roles";
 export * from "./secrets";
+export * from "./placement";

@@ -24,13 +24,16 @@ import type { PortSpec, ServiceSpec, VolumeSpec } from "./services";
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
 
+/** A container's name, and its DNS name on shared networks: "<owner>-<service>". */
+export const containerName = (owner: string, service: string): string => `${owner}-${service}`;
+
 /** A service with its defaults applied: host ports, the network alias, its role's presets, and the GPU only where there is one. */
 export function resolveService(owner: string, name: string, spec: ServiceSpec, host: HostSpec): ResolvedService {
   const role = ROLE_DEFAULTS[spec.role];
   return {
     owner,
     name,
-    containerName: `${owner}-${name}`,
+    containerName: containerName(owner, name),
     spec: {
       ...spec,
       hostname: spec.hostname ?? name,
