@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { adoptionDir, githubAdoptions } from "./adoption";
 import { loadModel, readProjects } from "./load-model";
 import { defineSystem, SystemStacks } from "./system";
 import type { ResolvedSystem } from "../constructs/model";
@@ -15,8 +16,9 @@ export interface SynthesizeOptions {
 export function synthesize(options: SynthesizeOptions): { model: ResolvedSystem; stacks: SystemStacks } {
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
+  const adoptions = githubAdoptions(model, adoptionDir(options.env, options.projectRoot), model.warnings);
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = defineSystem(app, model, options.projectRoot);
+  const stacks = defineSystem(app, model, options.projectRoot, adoptions);
   app.synth();
   return { model, stacks };
 }

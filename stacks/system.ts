@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import type { ResolvedSystem } from "../constructs/model";
+import { projectPlacements, type GitHubAdoption, type ResolvedSystem } from "../constructs/model";
 import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
@@ -17,7 +17,12 @@ export interface SystemStacks {
  * `<host>-observability`. A services stack that has scraped containers deploys after its host's observability
  * stack, which owns the shared network they join.
  */
-export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string): SystemStacks {
+export function defineSystem(
+  app: App,
+  system: ResolvedSystem,
+  projectRoot: string,
+  adoptions: Readonly<Record<string, GitHubAdoption>> = {},
+): SystemStacks {
   const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {} };
   const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
@@ -27,7 +32,15 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
 
   for (const project of system.projects) {
     const name = `${project.id}-github`;
-    stacks.github[project.id] = withState(new ProjectGitHubStack(app, name, { project, github: config.github }), name);
+    stacks.github[project.id] = withState(
+      new ProjectGitHubStack(app, name, {
+        project,
+        github: config.github,
+        adoption: adoptions[project.id],
+        placements: projectPlacements(config, system.projects, project),
+      }),
+      name,
+    );
   }
   for (const host of system.hosts) {
     const obsName = `${host.name}-observability`;
