@@ -28,7 +28,7 @@ describe("golden renderings of real plans", () => {
 describe("summary, banner and details", () => {
   test("create: 9 to add (network, 4 images, 4 containers), nothing destroyed, exit 2", () => {
     const s = summarizePlan(plan("create"));
-    expect(s.counts).toEqual({ add: 9, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    expect(s.counts).toEqual({ add: 9, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 });
     const r = renderComment([outcome("create")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 9 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256.create.slice(0, 12)}\` |`);
@@ -84,7 +84,7 @@ describe("summary, banner and details", () => {
 
   test("github create: repository, default branch, ruleset, 16 labels, 3 milestones, 5 issues, 8 files and the Actions secret, masked", () => {
     const s = summarizePlan(plan("github-create"));
-    expect(s.counts).toEqual({ add: 36, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    expect(s.counts).toEqual({ add: 36, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 });
     const types: Record<string, number> = {};
     for (const c of s.changes) types[c.rc.type] = (types[c.rc.type] ?? 0) + 1;
     expect(types).toEqual({

@@ -50,7 +50,12 @@ export async function planAll(
     const summary = summarizePlan(r.value.json);
     const c = summary.counts;
     if (!summary.hasChanges) view.set(stack.name, "no changes");
-    else view.set(stack.name, "planned", `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy`);
+    else
+      view.set(
+        stack.name,
+        "planned",
+        `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy${c.close ? `, ${c.close} to close` : ""}`,
+      );
     return { stack, plan: r.value, hasChanges: summary.hasChanges };
   });
 }

@@ -5,10 +5,12 @@ import { InputError } from "../engine/args";
 import { prepareStacks, PreparedStacks } from "../engine/prepare";
 import { ProgressStream, ProgressView } from "../engine/progress";
 import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
+import { fileConflicts } from "../plan-preview/conflicts";
 import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
-import { destroySelection, destroySummary } from "./destroy";
+import { destroySelection, destroySummary, holdsGitHubWork } from "./destroy";
 import { unhealthyReport } from "./health";
+import { planRetirement, retire, Retirement, retirementText } from "./retire";
 
 export type StacksCommand = "diff" | "deploy" | "destroy";
 
@@ -62,12 +64,25 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
     destroy: command === "destroy",
   };
   try {
-    const planned = await planAll(order, context);
+    // Destroy never deletes a *-github stack's work: a named one is retired (repository archived, the rest forgotten).
+    const retiring = command === "destroy" ? order.filter(holdsGitHubWork) : [];
+    const retirements = await Promise.all(
+      retiring.map(async (stack) => {
+        view.set(stack.name, "planning");
+        const r = await planRetirement(stack, prepared.env, prepared.masker);
+        view.set(stack.name, r.error ? "failed" : "planned", retirementText(r));
+        return r;
+      }),
+    );
+    const planned = await planAll(
+      order.filter((s) => !retiring.includes(s)),
+      context,
+    );
     if (command === "diff") {
       view.finish();
       return diff(planned, prepared, options);
     }
-    if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
+    if (command === "destroy" && !(await confirmDestroy(planned, retirements, view, options))) return 1;
     // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
     // Destroy: the other way round.
     const dependents = (stack: SynthesizedStack) => order.filter((s) => s.dependencies.includes(stack.name)).map((s) => s.name);
@@ -76,6 +91,9 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
       phase: command === "deploy" ? "applying" : "destroying",
       waitsFor: command === "deploy" ? (s) => s.dependencies : dependents,
     });
+    for (const r of retirements)
+      if (r.archived.length + r.forgotten.length > 0) applied.push(await retire(r, { ...context, env: prepared.env }));
+      else view.set(r.stack.name, "no changes", "nothing deployed");
     view.finish();
     report(applied, prepared, command, note);
     return applied.every((a) => a.result === "applied" || a.result === "no changes") ? 0 : 1;
@@ -87,7 +105,13 @@ export async function runStacks(command: StacksCommand, options: StacksRunOption
 function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, options: StacksRunOptions): number {
   const outcomes = planned.map((p) =>
     p.plan
-      ? { stack: p.stack.name, planFile: p.plan.planFile, planSha256: p.plan.planSha256, json: p.plan.json }
+      ? {
+          stack: p.stack.name,
+          planFile: p.plan.planFile,
+          planSha256: p.plan.planSha256,
+          json: p.plan.json,
+          conflicts: fileConflicts(p.stack.dir, p.plan.json),
+        }
       : { stack: p.stack.name, error: p.error },
   );
   const rendered = renderComment(outcomes, {
@@ -98,12 +122,23 @@ function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, opti
   return rendered.exitCode;
 }
 
-async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressView, options: StacksRunOptions): Promise<boolean> {
+async function confirmDestroy(
+  planned: readonly PlannedStack[],
+  retirements: readonly Retirement[],
+  view: ProgressView,
+  options: StacksRunOptions,
+): Promise<boolean> {
   view.finish();
-  const { lines, resources } = destroySummary(planned);
+  const { lines, resources } = destroySummary(planned, retirements);
   const note = (line: string) => options.stderr.write(`${line}\n`);
   for (const line of lines) note(line);
-  if (planned.some((p) => p.error)) throw new InputError("a stack could not be planned (above); nothing was destroyed");
+  if (planned.some((p) => p.error) || retirements.some((r) => r.error))
+    throw new InputError(
+      `a stack could not be planned (above); nothing was destroyed${retirements
+        .filter((r) => r.error)
+        .map((r) => `\n${r.stack.name}: ${r.error}`)
+        .join("")}`,
+    );
   if (resources === 0) {
     note("destroy: nothing to destroy");
     return true;

@@ -9,6 +9,7 @@ import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, runEngine, SynthesizedStack } from "../engine/stacks";
 import { REPO_ROOT } from "../engine/toolchain";
+import { Ownership, ownershipOf } from "../../constructs/github/ownership";
 import { readStackConfig, StackConfig } from "../engine/variables";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
 import type { IgnoreEntry } from "./ignore";
@@ -45,6 +46,17 @@ function prepare(options: CheckOptions): PreparedStacks {
 }
 
 const stackConfig = (stack: SynthesizedStack): StackConfig => readStackConfig(stack.dir);
+
+/** Each resource's ownership note (what people own or share), by address. */
+function ownershipIn(stack: SynthesizedStack): Record<string, Ownership> {
+  const out: Record<string, Ownership> = {};
+  for (const [type, blocks] of Object.entries(stackConfig(stack).resource ?? {}))
+    for (const [name, block] of Object.entries(blocks)) {
+      const own = ownershipOf(block);
+      if (own) out[`${type}.${name}`] = own;
+    }
+  return out;
+}
 
 /**
  * Finds the object that now holds the name of a resource refresh reported deleted (a container recreated by
@@ -160,7 +172,12 @@ async function checkStack(
     const o = occupants[address] ?? { id: imports[address] };
     occupants[address] = { ...o, live: { ...(o.live ?? {}), ...live } };
   }
-  const report = analyzeStack(stack.name, refresh.json, normal.json, { ignore: options.ignore, masker, occupants });
+  const report = analyzeStack(stack.name, refresh.json, normal.json, {
+    ignore: options.ignore,
+    masker,
+    occupants,
+    ownership: ownershipIn(stack),
+  });
   if (stopped.length > 0) {
     report.drift.unshift(
       ...stopped.map((s) => ({

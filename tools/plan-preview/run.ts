@@ -12,6 +12,7 @@ import { selectStacks } from "../engine/select";
 import { dependencyOrder, ensureInitialized, forEachBounded, planStack, runEngine, synthesizedStacks } from "../engine/stacks";
 import { synthesize } from "../../stacks/synthesize";
 import { toolchainEnv } from "../engine/toolchain";
+import { fileConflicts } from "./conflicts";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
 export const SYNTH_DIR = "cdktf.out";
@@ -91,7 +92,7 @@ export async function planPreview(options: PreviewOptions): Promise<PreviewResul
     const stack = selected[i].name;
     const planFile = path.join(stack, PLAN_NAME);
     return r.status === "fulfilled"
-      ? { stack, planFile, planSha256: r.value.planSha256, json: r.value.json }
+      ? { stack, planFile, planSha256: r.value.planSha256, json: r.value.json, conflicts: fileConflicts(selected[i].dir, r.value.json) }
       : { stack, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   });
   const result = writeOutputs(out, outcomes, masker, { subtitle: options.subtitle ?? subtitleFromEnv(options.env), limit: options.limit });
