@@ -161,11 +161,15 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
     const own = options.ownership?.[address];
     return own ? diffs.filter((d) => !own.people.includes(String(d.segments[0]))) : diffs;
   };
-  /** A shared value the code leaves as reality has it: people changed their part, which the code keeps. */
+  /**
+   * Against what was last applied, a shared value's difference is people's when everything the code adds is
+   * already in reality (people's part, kept) and everything it drops is already gone from reality.
+   */
   const sharedAgrees = (c: ResourceChange, d: Difference) => {
-    const own = options.ownership?.[c.address];
     const top = String(d.segments[0]);
-    return !!own?.shared.includes(top) && semanticEqual(valueAt(c.change.before, [top]), valueAt(c.change.after, [top]));
+    if (!options.ownership?.[c.address]?.shared.includes(top)) return false;
+    const [last, code, reality] = [asSet(d.before), asSet(d.after), asSet(valueAt(c.change.before, [top]))];
+    return [...code].every((x) => last.has(x) || reality.has(x)) && [...last].every((x) => code.has(x) || !reality.has(x));
   };
   const codeAfter = (address: string) => (normal.resource_changes ?? []).find((r) => r.address === address)?.change.after;
   const keep = (address: string, changes: AttributeChange[]): AttributeChange[] =>

@@ -45,9 +45,8 @@ export function renderAgentGuide(project: Project, plan: OrchestrationPlan, plac
     `1. Read its spec, e.g. [${workstreamSpecPath(example)}](${workstreamSpecPath(example)}), and its issue (\`${workstreamIssueTitle(example)}\`).`,
     `2. Branch from \`${repo.defaultBranch}\` under the spec's directory name, e.g. \`${example.slug}\`.`,
     `3. Change only your orchestrator's paths; its hard dependencies must be done first.`,
-    `4. Open a pull request into \`${repo.defaultBranch}\`; it is squash-merged once ${repo.requiredReviews} approval${repo.requiredReviews === 1 ? "" : "s"}` +
-      (checks ? ` and the checks ${checks} pass` : "") +
-      ` are in.`,
+    `4. Open a pull request into \`${repo.defaultBranch}\`; it is squash-merged once it has ${repo.requiredReviews} approval${repo.requiredReviews === 1 ? "" : "s"}` +
+      (checks ? ` and the checks ${checks} pass.` : "."),
     `5. Write \`COMPLETION_SUMMARY.md\` next to the spec. The issue closes when the blueprint marks the workstream done.`,
     ``,
     `## Services`,

@@ -7,6 +7,12 @@ type Probe = { http: { port: number; path: string } } | { tcp: { port: number } 
 const healthText = (probe: Probe | undefined) =>
   !probe ? "—" : "http" in probe ? `http :${probe.http.port}${probe.http.path}` : `tcp :${probe.tcp.port}`;
 
+const gpuText = (capabilities: readonly string[] | undefined) => (capabilities ? capabilities.join(", ") : "—");
+const hostsText = (placements: readonly HostPlacement[]) =>
+  placements.length === 0
+    ? "no host yet (no host of the config lists the project)"
+    : `the host${placements.length === 1 ? "" : "s"} ${placements.map((p) => `\`${p.host}\``).join(" and ")}`;
+
 export function renderDockerQuickref(project: Project, placements: readonly HostPlacement[]): string {
   const containers = projectContainers(placements);
   const stack = `${project.id}-services`;
@@ -16,15 +22,15 @@ export function renderDockerQuickref(project: Project, placements: readonly Host
     mdMarker(project),
     `# ${project.name}: Docker quick reference`,
     ``,
-    `sparky-infra deploys these containers on ${placements.map((p) => `\`${p.host}\``).join(", ") || "no host yet"} (stack \`${stack}\`), on the network \`${project.network.name}\`.`,
+    `sparky-infra deploys these containers (stack \`${stack}\`, network \`${project.network.name}\`) on ${hostsText(placements)}.`,
     ``,
     table(
-      ["Container", "Role", "Ports (bind:host → container)", "GPU", "Health", "Profile"],
+      ["Container", "Role", "Ports (bind:host → container)", "GPU", "Health probe", "Profile"],
       containers.map((s) => [
         `\`${s.containerName}\``,
         s.spec.role,
         s.spec.ports.map(portText).join(", ") || "—",
-        s.spec.gpu ? s.spec.gpu.capabilities.join(", ") : "—",
+        gpuText(project.services[s.name]?.gpu?.capabilities),
         healthText(s.spec.healthcheck?.probe),
         s.spec.profile ?? "—",
       ]),
