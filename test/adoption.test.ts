@@ -73,7 +73,10 @@ describe("a confirmed adoption map in synth", () => {
     expect(files).toContain("CONTRIBUTING.md");
     const read = out.data.github_rest_api["conflict-CLAUDE-md"];
     expect(read.endpoint).toBe("repos/raibid-labs/dgx-pixels/contents/CLAUDE.md?ref=main");
-    expect(read["//"]["sparky-infra-conflict"]).toMatchObject({ path: "CLAUDE.md", generated: expect.stringContaining("# DGX-Pixels: guidance for agents") });
+    expect(read["//"]["sparky-infra-conflict"]).toMatchObject({
+      path: "CLAUDE.md",
+      generated: expect.stringContaining("# DGX-Pixels: guidance for agents"),
+    });
   });
 
   test("people's labels are read for the adopted open issues from the first plan on", () => {
@@ -136,14 +139,21 @@ describe("matching what exists", () => {
   test("labels by name (confirmed), milestones and issues by key, label or name (to confirm), the rest listed", () => {
     expect(section.labels["priority:P0"]).toEqual({ name: "Priority:P0", confirmed: true, why: "same name" });
     expect(section.milestones.M5).toMatchObject({ number: 3, confirmed: false, why: "title starts with M5" });
-    expect(section.workstreams["WS-01"]).toMatchObject({ number: 1, confirmed: false, why: "title starts with PIXELS-001, its first issue key" });
+    expect(section.workstreams["WS-01"]).toMatchObject({
+      number: 1,
+      confirmed: false,
+      why: "title starts with PIXELS-001, its first issue key",
+    });
     expect(section.workstreams["WS-17"]).toMatchObject({ number: 60, why: "labelled workstream-17" });
     expect(section.unmatched.issues).toEqual([
       { number: 2, title: "PIXELS-002: Hardware Baselines (part 2)", state: "closed", note: "another issue of WS-01; left to people" },
       { number: 61, title: "Unrelated bug", state: "open" },
     ]);
     expect(section.unmatched.labels).toEqual(["bug", "workstream"]);
-    expect(section.files).toEqual({ "CLAUDE.md": { writer: "person", sha: "s1" }, "DOCKER-QUICKREF.md": { writer: "sparky-infra", sha: "s2" } });
+    expect(section.files).toEqual({
+      "CLAUDE.md": { writer: "person", sha: "s1" },
+      "DOCKER-QUICKREF.md": { writer: "sparky-infra", sha: "s2" },
+    });
     expect(section.ruleset).toEqual({ name: "protect-main", id: 9 });
     expect(section.variables).toEqual(["SPARKY_INFRA_ISSUE_NUMBERS"]);
   });
@@ -153,7 +163,9 @@ describe("matching what exists", () => {
     expect(notes).toContain(
       "WS-16 is in-progress, but its issue #48 is closed: the provider cannot reopen it; reopen it by hand or mark the workstream done",
     );
-    expect(notes).toContain("CLAUDE.md is a person's file: left alone (a conflict in previews); list it in repository.takeOver to replace it");
+    expect(notes).toContain(
+      "CLAUDE.md is a person's file: left alone (a conflict in previews); list it in repository.takeOver to replace it",
+    );
   });
 
   test("what a person confirmed or corrected is kept on the next run; nothing is proposed twice", () => {

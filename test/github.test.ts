@@ -171,14 +171,21 @@ describe("ProjectGitHubStack (tiny fixture)", () => {
         "github_issue_label.label-milestone-M1.name, github_issue_label.label-priority-P0.name, " +
         "github_issue_label.label-status-not-started.name, github_issue_label.label-type-workstream.name], " +
         'try([for l in jsondecode(data.github_rest_api.issue-labels["issue-WS-03"].body).labels : l.name if !contains(' +
-        JSON.stringify(Object.values(result.out.resource.github_issue_label).map((l: any) => l.name).sort()).replace(/","/g, '", "') +
+        JSON.stringify(
+          Object.values(result.out.resource.github_issue_label)
+            .map((l: any) => l.name)
+            .sort(),
+        ).replace(/","/g, '", "') +
         ", l.name)], []))}",
     );
     // People own the body after creation and the assignees; the model keeps the rest. Raw destroys are refused.
     expect(ws3.lifecycle).toEqual({ ignore_changes: ["body", "assignees"], prevent_destroy: true });
     // The split is noted in the issue's `//` comment for the tools (Testing.synth drops comments; toTerraform keeps them).
     const raw = result.stack.toTerraform() as any;
-    expect(raw.resource.github_issue["issue-WS-03"]["//"]["sparky-infra-ownership"]).toEqual({ people: ["body", "assignees"], shared: ["labels"] });
+    expect(raw.resource.github_issue["issue-WS-03"]["//"]["sparky-infra-ownership"]).toEqual({
+      people: ["body", "assignees"],
+      shared: ["labels"],
+    });
     // "Blocks" never carries a number: it would point at dependents, which point back (a Terraform cycle).
     const ws1 = issues["issue-WS-01"];
     expect(ws1.body).toContain("- Blocks: WS-02: Work WS-02, WS-03: Work WS-03");

@@ -28,7 +28,11 @@ const analyze = (state: object, reality: object, code: object) =>
 
 describe("drift on an issue people work in", () => {
   test("a ticked checkbox, an assignee and a person's own label are not drift", () => {
-    const reality = issue({ body: "- [x] scrapes every 15 s", assignees: ["alice"], labels: ["needs-review", "status:in-progress", "type:workstream"] });
+    const reality = issue({
+      body: "- [x] scrapes every 15 s",
+      assignees: ["alice"],
+      labels: ["needs-review", "status:in-progress", "type:workstream"],
+    });
     // The code keeps people's labels (read at plan time), and ignores body and assignees: it wants reality back.
     const r = analyze(issue(), reality, reality);
     expect({ status: r.status, drift: r.drift, unapplied: r.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
@@ -58,10 +62,9 @@ describe("drift on an issue people work in", () => {
 
 describe("previews say close, not destroy, for an issue", () => {
   const closing = plan({
-    resource_changes: [
-      change(I, ["delete"], issue(), null, {}),
-      change("github_issue_label.label-x", ["delete"], { name: "x" }, null),
-    ].map((c) => ({ ...c, action_reason: "delete_because_no_resource_config" })),
+    resource_changes: [change(I, ["delete"], issue(), null, {}), change("github_issue_label.label-x", ["delete"], { name: "x" }, null)].map(
+      (c) => ({ ...c, action_reason: "delete_because_no_resource_config" }),
+    ),
   });
 
   test("counted as a close, not a destroy", () => {
@@ -85,12 +88,25 @@ describe("an explicit destroy of a *-github stack archives and forgets", () => {
     provider: { github: [{ owner: "o" }] },
     data: { github_user: { caller: { username: "" } }, github_rest_api: { "issue-labels": { endpoint: "x" } } },
     resource: {
-      github_repository: { repository: { name: "r", description: "d", archive_on_destroy: true, lifecycle: { prevent_destroy: true, ignore_changes: ["auto_init"] }, depends_on: ["data.github_user.caller"] } },
+      github_repository: {
+        repository: {
+          name: "r",
+          description: "d",
+          archive_on_destroy: true,
+          lifecycle: { prevent_destroy: true, ignore_changes: ["auto_init"] },
+          depends_on: ["data.github_user.caller"],
+        },
+      },
       github_issue: { "issue-WS-16": { title: "t" } },
     },
     import: [{ to: "github_repository.repository", id: "r" }],
   };
-  const forgotten = ["github_issue.issue-WS-16", "github_issue_label.label-x", "data.github_rest_api.x[\"k\"]".slice(5), "github_repository_file.file-a"];
+  const forgotten = [
+    "github_issue.issue-WS-16",
+    "github_issue_label.label-x",
+    'data.github_rest_api.x["k"]'.slice(5),
+    "github_repository_file.file-a",
+  ];
   const retired = retireConfig(config, forgotten);
 
   test("only the repository stays, archived on destroy, with nothing but that flag allowed to change", () => {

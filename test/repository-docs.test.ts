@@ -35,7 +35,9 @@ const containers = new Map(
     ),
   ),
 );
-const stackNames = new Set(systems.flatMap((s) => [...s.projects.map((p) => `${p.id}-services`), ...s.projects.map((p) => `${p.id}-github`)]));
+const stackNames = new Set(
+  systems.flatMap((s) => [...s.projects.map((p) => `${p.id}-services`), ...s.projects.map((p) => `${p.id}-github`)]),
+);
 const code = (text: string) => [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
 
 describe.each(blueprints.map((b) => [b.id, b] as const))("%s: the generated repository docs", (_id, input) => {
@@ -57,7 +59,7 @@ describe.each(blueprints.map((b) => [b.id, b] as const))("%s: the generated repo
     for (const command of commands) {
       const [recipe, ...args] = /just\s+(.*)$/.exec(command)![1].split(/\s+/);
       expect([command, recipes.has(recipe)]).toEqual([command, true]);
-      for (const arg of args.filter((a, i) => !a.startsWith("-") && !args[i - 1]?.startsWith("--") || args[i - 1] === "--stacks"))
+      for (const arg of args.filter((a, i) => (!a.startsWith("-") && !args[i - 1]?.startsWith("--")) || args[i - 1] === "--stacks"))
         expect([command, arg, config.targets[arg] !== undefined || stackNames.has(arg)]).toEqual([command, arg, true]);
       const target = /SPARKY_TARGET=(\S+)/.exec(command)?.[1];
       if (target) expect(Object.keys(config.targets)).toContain(target);
@@ -66,20 +68,25 @@ describe.each(blueprints.map((b) => [b.id, b] as const))("%s: the generated repo
 
   test("every container name and port is one the model deploys", () => {
     const quickref = files.get("DOCKER-QUICKREF.md")!;
-    const named = docs.flatMap(([, text]) => code(text)).flatMap((c) => c.split(/\s+/)).filter((w) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(w) && (w.startsWith(`${project.id}-`) || /-obs-/.test(w)));
+    const named = docs
+      .flatMap(([, text]) => code(text))
+      .flatMap((c) => c.split(/\s+/))
+      .filter((w) => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(w) && (w.startsWith(`${project.id}-`) || /-obs-/.test(w)));
     const names = named.filter((w) => !stackNames.has(w) && !/^ws\d\d-/.test(w) && w !== project.network.name);
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect([name, containers.has(name)]).toEqual([name, true]);
     for (const row of quickref.split("\n").filter((l) => /^\| `[a-z0-9-]+` \|/.test(l))) {
       const name = /`([a-z0-9-]+)`/.exec(row)![1];
-      for (const port of row.match(/[\d.]+:\d+ → \d+/g) ?? []) expect([name, containers.get(name)]).toEqual([name, expect.arrayContaining([port])]);
+      for (const port of row.match(/[\d.]+:\d+ → \d+/g) ?? [])
+        expect([name, containers.get(name)]).toEqual([name, expect.arrayContaining([port])]);
     }
   });
 
   test("labels, paths, branches, issue titles and checks are the model's", () => {
     const labels = new Set(labelDefinitions(plan).map((l) => l.name));
     const contributing = files.get("CONTRIBUTING.md")!;
-    for (const l of code(contributing).filter((c) => /^(status|priority|domain|milestone|type):|^critical-path$/.test(c))) expect(labels).toContain(l);
+    for (const l of code(contributing).filter((c) => /^(status|priority|domain|milestone|type):|^critical-path$/.test(c)))
+      expect(labels).toContain(l);
     for (const [, text] of docs)
       for (const p of [...text.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1])) expect([p, files.has(p)]).toEqual([p, true]);
     const slugs = plan.workstreams.map((w) => w.slug);

@@ -139,7 +139,7 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
    * Out-of-band changes to what people own are not drift; on a shared value only the part the code would undo is
    * (a model label removed, or one of the model's labels added where the model does not put it).
    */
-  const owned = (address: string, diffs: Difference[], code: unknown): Difference[] => {
+  const owned = (address: string, diffs: Difference[], code: unknown, codeUnknown: unknown): Difference[] => {
     const own = options.ownership?.[address];
     if (!own) return diffs;
     return diffs.filter((d) => {
@@ -150,6 +150,8 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
         return false;
       }
       if (!own.shared.includes(top)) return true;
+      // Not known until apply (e.g. a label the plan recreates): whatever changed may be undone, so it counts.
+      if (valueAt(codeUnknown, [top]) === true) return true;
       const [before, after, wanted] = [asSet(d.before), asSet(d.after), asSet(valueAt(code, [top]))];
       const undone = [...before].some((x) => !after.has(x) && wanted.has(x)) || [...after].some((x) => !before.has(x) && !wanted.has(x));
       if (!undone) ignored.push({ address, path, reason: SHARED });
@@ -171,7 +173,7 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
     const [last, code, reality] = [asSet(d.before), asSet(d.after), asSet(valueAt(c.change.before, [top]))];
     return [...code].every((x) => last.has(x) || reality.has(x)) && [...last].every((x) => code.has(x) || !reality.has(x));
   };
-  const codeAfter = (address: string) => (normal.resource_changes ?? []).find((r) => r.address === address)?.change.after;
+  const codeChange = (address: string) => (normal.resource_changes ?? []).find((r) => r.address === address)?.change;
   const keep = (address: string, changes: AttributeChange[]): AttributeChange[] =>
     changes.filter((a) => {
       const entry = findIgnore(ignore, stack, address, a.path);
@@ -211,10 +213,12 @@ export function analyzeStack(stack: string, refreshOnly: PlanJson, normal: PlanJ
       } else drift.push({ address: c.address, type: c.type, kind: "deleted", attributes: [] });
       continue;
     }
-    const code = codeAfter(c.address) ?? c.change.after;
+    const code = codeChange(c.address);
     const attributes = keep(
       c.address,
-      owned(c.address, diffAttributes(c.change.before, c.change.after), code).map((d) => masked(c, d)),
+      owned(c.address, diffAttributes(c.change.before, c.change.after), code ? code.after : c.change.after, code?.after_unknown).map((d) =>
+        masked(c, d),
+      ),
     );
     if (attributes.length === 0) continue;
     driftBefore.set(c.address, c.change.before);
