@@ -93,6 +93,19 @@ describeE2E("adopting the dgx-pixels repository (emulator, real provider)", () =
   });
 
   test(
+    "without adoption, a deploy stops at the existing repository: nothing is created or duplicated",
+    async () => {
+      const issues = (await all(`${repo}/issues?state=all`)).length;
+      const labels = (await all(`${repo}/labels`)).length;
+      log.length = 0;
+      expect((await stacks("deploy", [STACK])).code).toBe(1);
+      expect(log.join("\n")).toContain("the repository already exists: run `just adopt dgx-pixels`, confirm the map, and deploy again");
+      expect([(await all(`${repo}/issues?state=all`)).length, (await all(`${repo}/labels`)).length]).toEqual([issues, labels]);
+    },
+    STEP,
+  );
+
+  test(
     "adopt proposes matches, lists what it cannot match, and a second run changes nothing",
     async () => {
       const [first] = await adopt({ env, projectRoot: REPO_ROOT, projects: ["dgx-pixels"], stderr: lineStream((l) => log.push(l)) });

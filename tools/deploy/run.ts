@@ -156,6 +156,10 @@ function report(applied: readonly AppliedStack[], { masker }: PreparedStacks, co
     if (a.result === "skipped") note(`\n${command}: ${a.stack.name} skipped: ${a.message}`);
     if (a.result !== "failed" && a.result !== "unplanned") continue;
     note(`\n${command}: ${a.stack.name} FAILED${a.result === "unplanned" ? " to plan" : ""}\n${a.message}`);
+    if (/name already exists on this account/.test(a.message) && a.stack.name.endsWith("-github"))
+      note(
+        `${command}: the repository already exists: run \`just adopt ${a.stack.name.replace(/-github$/, "")}\`, confirm the map, and deploy again (nothing was created)`,
+      );
     // A health gate fails during apply: then the containers' own state and logs say why.
     if (command === "deploy" && a.result === "failed") for (const line of unhealthyReport(a.stack, masker)) note(line);
   }
