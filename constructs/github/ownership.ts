@@ -31,8 +31,9 @@ export function ownershipOf(block: unknown): Ownership | undefined {
 }
 
 /**
- * Refuses `destroy` (and any replacement) of what people's work lives in: a raw `tofu destroy` or `cdktf destroy`
- * of a `*-github` stack fails before anything goes. `just destroy` archives the repository and forgets the rest
+ * Refuses `destroy` and any replacement of what people's work lives in (the repository; labels, milestones and
+ * issues, which a replacement would strip from every issue or close): a raw `tofu destroy` or `cdktf destroy` of
+ * a `*-github` stack fails before anything goes. `just destroy` archives the repository and forgets the rest
  * instead (tools/deploy/retire.ts). A resource the model drops is still removed (an issue: closed).
  */
 export function protect(resource: TerraformResource): void {

@@ -180,7 +180,8 @@ export class GitHubRepository extends Construct {
       // commit_author/commit_email stay unset: set, they are read back from the commit and drift.
       dependsOn: [this.defaultBranch],
     });
-    protect(file);
+    // Not protected: a generated file may be replaced (a renamed default branch); a raw destroy of the stack is
+    // refused anyway, by the repository's prevent_destroy.
     if (existing) file.importFrom(`${this.spec.name}/${path}:${this.spec.defaultBranch}`);
     this.files[path] = file;
     this.ruleset.dependsOn = [...(this.ruleset.dependsOn ?? []), dependable(file)];
