@@ -59,8 +59,10 @@ export function githubAdoptions(system: ResolvedSystem, dir: string, warnings: P
     const github = adoption?.github;
     if (!github) continue;
     const { owner, baseUrl } = system.config.github;
-    if (adoptionApplies(github, owner, baseUrl)) out[project.id] = github;
-    else
+    if (adoptionApplies(github, owner, baseUrl)) {
+      out[project.id] = github;
+      warnings.push(...pendingProposals(github, path.relative(process.cwd(), file) || file));
+    } else
       warnings.push({
         path: path.relative(process.cwd(), file) || file,
         message: `its numbers belong to ${github.owner}${github.baseUrl ? ` at ${github.baseUrl}` : ""}, not ${owner}${baseUrl ? ` at ${baseUrl}` : ""}; not used`,
@@ -68,4 +70,22 @@ export function githubAdoptions(system: ResolvedSystem, dir: string, warnings: P
   }
   if (problems.length > 0) throw new ModelValidationError(problems);
   return out;
+}
+
+/** Each proposed match nobody confirmed: until someone does, that object is neither imported nor created. */
+function pendingProposals(github: GitHubAdoption, at: string): Problem[] {
+  const sections = [
+    ["milestones", github.milestones],
+    ["workstreams", github.workstreams],
+    ["gates", github.gates],
+    ["tracking", github.tracking ? { issue: github.tracking } : {}],
+  ] as const;
+  return sections.flatMap(([name, entries]) =>
+    Object.entries(entries)
+      .filter(([, e]) => !e.confirmed)
+      .map(([id, e]) => ({
+        path: `${at}: github.${name}${name === "tracking" ? "" : `.${id}`}`,
+        message: `#${e.number} "${e.title}" is proposed, not confirmed: it is neither imported nor created until "confirmed" is true (or the entry is removed)`,
+      })),
+  );
 }

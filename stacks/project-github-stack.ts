@@ -80,6 +80,7 @@ export class ProjectGitHubStack extends ModelAddressedStack {
     });
 
     new TerraformOutput(this, "repository_url", { value: this.repository.repository.htmlUrl });
-    new TerraformOutput(this, "tracking_issue", { value: this.orchestration.trackingIssue.number });
+    const tracking = this.orchestration.trackingIssue;
+    if (tracking) new TerraformOutput(this, "tracking_issue", { value: tracking.number });
   }
 }

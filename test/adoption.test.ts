@@ -60,8 +60,10 @@ describe("a confirmed adoption map in synth", () => {
       "github_repository_file.file-DOCKER-QUICKREF-md": "dgx-pixels/DOCKER-QUICKREF.md:main",
       "github_repository_file.file-CONTRIBUTING-md": "dgx-pixels/CONTRIBUTING.md:main",
     });
-    // WS-17's match is not confirmed: not imported.
+    // WS-17's match is a proposal nobody confirmed: neither imported nor created (that could duplicate #51).
     expect(imports["github_issue.issue-WS-17"]).toBeUndefined();
+    expect(out.resource.github_issue["issue-WS-17"]).toBeUndefined();
+    expect(out.resource.github_issue["issue-WS-18"].body).toContain("WS-17: Docker Compose Deployment");
     // A done workstream has no resource; its adopted issue is only linked from the tracking issue.
     expect(out.resource.github_issue["issue-WS-01"]).toBeUndefined();
     expect(out.resource.github_issue["issue-tracking"].body).toContain("- [x] #11 PIXELS-001: Hardware Baselines — done");
@@ -112,6 +114,17 @@ describe("the map's checks", () => {
     const warnings: { path: string; message: string }[] = [];
     expect(githubAdoptions(system, dir, warnings)).toEqual({});
     expect(warnings[0].message).toBe("its numbers belong to raibid-labs, not someone-else; not used");
+    // For its own owner, the map applies and each unconfirmed proposal is a warning.
+    const own = validateModel(structuredClone(DEFAULT_CONFIG), blueprints);
+    const ownWarnings: { path: string; message: string }[] = [];
+    expect(Object.keys(githubAdoptions(own, dir, ownWarnings))).toEqual(["dgx-pixels"]);
+    expect(ownWarnings).toEqual([
+      {
+        path: expect.stringMatching(/dgx-pixels\.json: github\.workstreams\.WS-17$/),
+        message:
+          '#51 "PIXELS-051: Compose" is proposed, not confirmed: it is neither imported nor created until "confirmed" is true (or the entry is removed)',
+      },
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
@@ -133,6 +146,7 @@ describe("matching what exists", () => {
     files: { "CLAUDE.md": { sha: "s1", generated: false }, "DOCKER-QUICKREF.md": { sha: "s2", generated: true } },
     rulesets: [{ id: 9, name: "protect-main" }],
     variables: ["SPARKY_INFRA_ISSUE_NUMBERS"],
+    managedIssues: {},
   };
   const { section, notes } = matchGitHub(view, found);
 
@@ -176,6 +190,29 @@ describe("matching what exists", () => {
     expect(again.unmatched.issues.map((i) => i.number)).toEqual([1, 61]);
     expect(matchGitHub(view, found, again).section).toEqual(again);
   });
+});
+
+test("after a deploy, sparky-infra's own issues and milestones are recognised as such, confirmed", () => {
+  const view = githubModelView(project(), []);
+  const found: FoundGitHub = {
+    owner: "raibid-labs",
+    repository: { name: "dgx-pixels", id: 7, archived: false },
+    labels: [],
+    milestones: [{ number: 4, title: "M5: Production Readiness", state: "open" }],
+    issues: [
+      { number: 70, title: "Gate: whatever it is called now", state: "open", labels: [] },
+      { number: 71, title: "DGX-Pixels: orchestration tracking", state: "open", labels: ["type:tracking"] },
+    ],
+    files: {},
+    rulesets: [],
+    variables: [],
+    managedIssues: { "issue-gate-gate-1-foundation": 70, "issue-tracking": 71 },
+  };
+  const { section } = matchGitHub(view, found);
+  const why = "sparky-infra manages it (SPARKY_INFRA_ISSUE_NUMBERS)";
+  expect(section.gates["gate-1-foundation"]).toMatchObject({ number: 70, confirmed: true, why });
+  expect(section.tracking).toMatchObject({ number: 71, confirmed: true, why });
+  expect(section.milestones.M5).toMatchObject({ number: 4, confirmed: true, why: "same title" });
 });
 
 describe("tracking in the model", () => {

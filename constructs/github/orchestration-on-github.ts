@@ -37,11 +37,19 @@ export interface OrchestrationOnGitHubProps {
   readonly context?: RepositoryContext;
 }
 
-const WORKSTREAM_KEY = (id: string) => `issue-${id}`;
-const GATE_KEY = (id: string) => `issue-gate-${addressKey(id)}`;
-const TRACKING_KEY = "issue-tracking";
+/** Each issue's key: its address in the stack, and its key in SPARKY_INFRA_ISSUE_NUMBERS. */
+export const ISSUE_KEYS = {
+  workstream: (id: string) => `issue-${id}`,
+  gate: (id: string) => `issue-gate-${addressKey(id)}`,
+  tracking: "issue-tracking",
+} as const;
+const WORKSTREAM_KEY = ISSUE_KEYS.workstream;
+const GATE_KEY = ISSUE_KEYS.gate;
+const TRACKING_KEY = ISSUE_KEYS.tracking;
 
 const confirmed = (entry: AdoptedIssue | undefined) => (entry?.confirmed ? entry : undefined);
+/** A proposed match nobody confirmed yet: the object is neither imported nor created (that could duplicate it). */
+const unconfirmed = (entry: AdoptedIssue | undefined) => entry !== undefined && !entry.confirmed;
 
 /**
  * A project's orchestration made visible in its repository: labels for status, priority, domain and milestone,
@@ -56,7 +64,8 @@ export class OrchestrationOnGitHub extends Construct {
   readonly issues: Record<string, Issue> = {};
   /** Issues of the gates not passed yet, keyed by gate id. */
   readonly gateIssues: Record<string, Issue> = {};
-  readonly trackingIssue: Issue;
+  /** Undefined while its adoption is a pending proposal. */
+  readonly trackingIssue?: Issue;
   private readonly repository: GitHubRepository;
   private readonly adoption?: GitHubAdoption;
   private readonly people: PeopleLabels;
@@ -70,6 +79,7 @@ export class OrchestrationOnGitHub extends Construct {
     const labels = labelDefinitions(plan);
     for (const label of labels) this.repository.addLabel(label);
     for (const m of plan.milestones) {
+      if (unconfirmed(this.adoption?.milestones[m.spec.id])) continue;
       const milestone = new RepositoryMilestone(this, `milestone-${m.spec.id}`, {
         owner: props.owner,
         repository: this.repository.repository.name,
@@ -97,7 +107,7 @@ export class OrchestrationOnGitHub extends Construct {
     this.people.record(this.repository.repository.name, {
       ...Object.fromEntries(Object.entries(this.issues).map(([ws, issue]) => [WORKSTREAM_KEY(ws), issue])),
       ...Object.fromEntries(Object.entries(this.gateIssues).map(([gate, issue]) => [GATE_KEY(gate), issue])),
-      [TRACKING_KEY]: this.trackingIssue,
+      ...(this.trackingIssue ? { [TRACKING_KEY]: this.trackingIssue } : {}),
     });
     for (const [path, content] of generatedFiles(plan.project, plan, props.context)) this.repository.addFile(path, content);
   }
@@ -141,7 +151,7 @@ export class OrchestrationOnGitHub extends Construct {
     return issue;
   }
 
-  private defineIssues(plan: OrchestrationPlan): Issue {
+  private defineIssues(plan: OrchestrationPlan): Issue | undefined {
     const project = plan.project;
     const repository = this.repository.repository;
     const adoption = this.adoption;
@@ -150,7 +160,8 @@ export class OrchestrationOnGitHub extends Construct {
       workstream: (id) => {
         const issue = this.issues[id];
         if (issue) return `#${Token.asString(issue.number)}`;
-        if (!workstreamClosed(plan.workstream(id).spec)) throw new Error(`issue for ${id} referenced before it exists (would be a cycle)`);
+        if (!workstreamClosed(plan.workstream(id).spec) && !unconfirmed(adoption?.workstreams[id]))
+          throw new Error(`issue for ${id} referenced before it exists (would be a cycle)`);
         return known(adoption?.workstreams[id]);
       },
       gate: (id) => (this.gateIssues[id] ? `#${Token.asString(this.gateIssues[id].number)}` : known(adoption?.gates[id])),
@@ -160,7 +171,7 @@ export class OrchestrationOnGitHub extends Construct {
 
     // Create in dependency order so every referenced issue exists; the reference graph is acyclic by construction.
     // Done workstreams have no issue resource (closed), so they never hold anything up.
-    const open = plan.workstreams.filter((w) => !workstreamClosed(w.spec));
+    const open = plan.workstreams.filter((w) => !workstreamClosed(w.spec) && !unconfirmed(adoption?.workstreams[w.spec.id]));
     const openIds = new Set(open.map((w) => w.spec.id));
     const created = new Set<string>();
     const pending = [...open];
@@ -184,7 +195,7 @@ export class OrchestrationOnGitHub extends Construct {
             `milestone:${s.milestone}`,
             ...(ws.critical ? ["critical-path"] : []),
           ],
-          milestoneNumber: this.milestones[s.milestone].number,
+          milestoneNumber: this.milestones[s.milestone]?.number,
         },
         confirmed(adoption?.workstreams[s.id]),
       );
@@ -193,7 +204,7 @@ export class OrchestrationOnGitHub extends Construct {
 
     for (const gate of plan.gates) {
       const g = gate.spec;
-      if (gateClosed(g)) continue;
+      if (gateClosed(g) || unconfirmed(adoption?.gates[g.id])) continue;
       const lastMilestone = g.from[g.from.length - 1];
       this.gateIssues[g.id] = this.issue(
         GATE_KEY(g.id),
@@ -212,6 +223,7 @@ export class OrchestrationOnGitHub extends Construct {
       );
     }
 
+    if (unconfirmed(adoption?.tracking)) return undefined;
     return this.issue(
       TRACKING_KEY,
       { title: trackingIssueTitle(project), body: renderTrackingIssueBody(project, plan, refs), labels: ["type:tracking"] },

@@ -149,6 +149,15 @@ describeE2E("adopting the dgx-pixels repository (emulator, real provider)", () =
       const [second] = await adopt({ env, projectRoot: REPO_ROOT, projects: ["dgx-pixels"], stderr: lineStream(() => {}) });
       expect(second.outcome).toBe("unchanged");
       expect(fs.readFileSync(mapFile(), "utf8")).toBe(text);
+
+      // Unconfirmed, a proposed issue or milestone is neither imported nor created: nothing can be duplicated.
+      log.length = 0;
+      expect((await stacks("diff", [STACK])).code).toBe(2);
+      expect(log.join("\n")).toContain('is proposed, not confirmed: it is neither imported nor created until "confirmed" is true');
+      const proposed = (await shownPlan("diff.tfplan")).resource_changes!.filter((c) =>
+        /^github_issue\.issue-WS-|^github_repository_milestone\.milestone-M5$/.test(c.address),
+      );
+      expect(proposed).toEqual([]);
     },
     STEP,
   );

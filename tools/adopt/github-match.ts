@@ -3,6 +3,7 @@
 // matched at most once; what matches nothing is listed, never duplicated. Entries of an earlier map are kept as
 // the person left them (re-running changes nothing unless GitHub did).
 import type { AdoptedIssue, GitHubAdoption } from "../../constructs/model";
+import { ISSUE_KEYS, ISSUE_NUMBERS_VARIABLE } from "../../constructs/github";
 import type { GitHubModelView, ModelIssue } from "./github-model";
 
 export interface FoundIssue {
@@ -23,6 +24,8 @@ export interface FoundGitHub {
   files: Record<string, { sha: string; generated: boolean }>;
   rulesets: { id: number; name: string }[];
   variables: string[];
+  /** The issues sparky-infra already manages (its SPARKY_INFRA_ISSUE_NUMBERS variable), by issue key. */
+  managedIssues: Record<string, number>;
 }
 
 const norm = (s: string) =>
@@ -80,6 +83,8 @@ const issueRules: Rule<ModelIssue, FoundIssue>[] = [
 ];
 
 const milestoneRules: Rule<GitHubModelView["milestones"][number], Omit<FoundIssue, "labels">>[] = [
+  // The model's own title (a milestone sparky-infra made): as certain as a label's name, so confirmed.
+  (m, f) => (f.title === m.title ? "same title" : undefined),
   (m, f) => (startsWithKey(f.title, m.id) ? `title starts with ${m.id}` : undefined),
   (m, f) => (containsName(f.title, m.name) ? `title names "${m.name}"` : undefined),
 ];
@@ -130,7 +135,7 @@ export function matchGitHub(view: GitHubModelView, found: FoundGitHub, previous?
     const before = previous?.milestones[m.id];
     const proposal = proposedMilestones.get(m.id);
     if (before) milestones[m.id] = kept(before, found.milestones);
-    else if (proposal) milestones[m.id] = entry(proposal.found, proposal.why);
+    else if (proposal) milestones[m.id] = { ...entry(proposal.found, proposal.why), confirmed: proposal.found.title === m.title };
   }
 
   // Issues: earlier entries first, then workstreams, gates and the tracking issue.
@@ -140,33 +145,50 @@ export function matchGitHub(view: GitHubModelView, found: FoundGitHub, previous?
     ...(previous?.tracking ? [previous.tracking] : []),
   ];
   const taken = new Set(earlier.map((i) => i.number));
+  // Issues sparky-infra created and manages (its numbers variable) are its own: confirmed, never proposed elsewhere.
+  const managed = (key: string, already: AdoptedIssue | undefined): AdoptedIssue | undefined => {
+    const issue = issues.find((i) => i.number === found.managedIssues[key]);
+    if (already || !issue || taken.has(issue.number)) return undefined;
+    taken.add(issue.number);
+    return { ...entry(issue, `sparky-infra manages it (${ISSUE_NUMBERS_VARIABLE})`), confirmed: true };
+  };
+  const own = new Map<string, AdoptedIssue | undefined>([
+    ...view.workstreams.map((w) => [`ws:${w.id}`, managed(ISSUE_KEYS.workstream(w.id), previous?.workstreams[w.id])] as const),
+    ...view.gates.map((g) => [`gate:${g.id}`, managed(ISSUE_KEYS.gate(g.id), previous?.gates[g.id])] as const),
+    ["tracking", managed(ISSUE_KEYS.tracking, previous?.tracking)],
+  ]);
   const newWorkstreams = assign(
-    view.workstreams.filter((w) => !previous?.workstreams[w.id]),
+    view.workstreams.filter((w) => !previous?.workstreams[w.id] && !own.get(`ws:${w.id}`)),
     issues,
     workstreamRules,
     taken,
   );
   const newGates = assign(
-    view.gates.filter((g) => !previous?.gates[g.id]),
+    view.gates.filter((g) => !previous?.gates[g.id] && !own.get(`gate:${g.id}`)),
     issues,
     issueRules,
     taken,
   );
   const trackingModel = [{ id: "tracking", name: view.trackingTitle, title: view.trackingTitle, done: false }];
-  const newTracking = previous?.tracking
-    ? undefined
-    : assign(
-        trackingModel,
-        issues,
-        [...issueRules.slice(0, 1), (_m, f) => (f.labels.includes("type:tracking") ? "labelled type:tracking" : undefined)],
-        taken,
-      ).get("tracking");
+  const newTracking =
+    previous?.tracking || own.get("tracking")
+      ? undefined
+      : assign(
+          trackingModel,
+          issues,
+          [...issueRules.slice(0, 1), (_m, f) => (f.labels.includes("type:tracking") ? "labelled type:tracking" : undefined)],
+          taken,
+        ).get("tracking");
+  /** An earlier entry as the person left it, else sparky-infra's own issue, else a proposal. */
+  const decide = (
+    before: AdoptedIssue | undefined,
+    mine: AdoptedIssue | undefined,
+    proposal: { found: FoundIssue; why: string } | undefined,
+  ) => (before ? kept(before, issues) : (mine ?? (proposal ? entry(proposal.found, proposal.why) : undefined)));
 
   const workstreams: GitHubAdoption["workstreams"] = {};
   for (const w of view.workstreams) {
-    const before = previous?.workstreams[w.id];
-    const proposal = newWorkstreams.get(w.id);
-    const e = before ? kept(before, issues) : proposal ? entry(proposal.found, proposal.why) : undefined;
+    const e = decide(previous?.workstreams[w.id], own.get(`ws:${w.id}`), newWorkstreams.get(w.id));
     if (!e) continue;
     workstreams[w.id] = e;
     if (w.done && e.state === "open")
@@ -178,16 +200,10 @@ export function matchGitHub(view: GitHubModelView, found: FoundGitHub, previous?
   }
   const gates: GitHubAdoption["gates"] = {};
   for (const g of view.gates) {
-    const before = previous?.gates[g.id];
-    const proposal = newGates.get(g.id);
-    const e = before ? kept(before, issues) : proposal ? entry(proposal.found, proposal.why) : undefined;
+    const e = decide(previous?.gates[g.id], own.get(`gate:${g.id}`), newGates.get(g.id));
     if (e) gates[g.id] = e;
   }
-  const tracking = previous?.tracking
-    ? kept(previous.tracking, issues)
-    : newTracking
-      ? entry(newTracking.found, newTracking.why)
-      : undefined;
+  const tracking = decide(previous?.tracking, own.get("tracking"), newTracking);
 
   // Issues that belong to no model issue; another issue key of a workstream says which one it is about.
   const matched = new Set([...Object.values(workstreams), ...Object.values(gates), ...(tracking ? [tracking] : [])].map((i) => i.number));

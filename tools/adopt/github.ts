@@ -1,5 +1,6 @@
 // The GitHub adopter: reads what exists for a project (repository, labels, milestones, issues, the generated
 // paths, the ruleset and variables) and proposes the adoption map's `github` section.
+import { ISSUE_NUMBERS_VARIABLE } from "../../constructs/github";
 import { GENERATED_MARKER } from "../../constructs/orchestration/docs";
 import type { GitHubAdoption } from "../../constructs/model";
 import { InputError } from "../engine/args";
@@ -18,6 +19,16 @@ interface ApiNumbered {
   state: "open" | "closed";
   labels?: (ApiLabel | string)[];
   pull_request?: unknown;
+}
+
+/** SPARKY_INFRA_ISSUE_NUMBERS as written by the stack: issue key → number ({} when absent or unreadable). */
+function parseNumbers(value: string | undefined): Record<string, number> {
+  try {
+    const parsed = JSON.parse(value ?? "{}") as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
 }
 
 async function readGitHub(
@@ -67,6 +78,7 @@ async function readGitHub(
     (v) => v.name,
   );
   const found: FoundGitHub = {
+    managedIssues: parseNumbers((await api.get<{ value: string }>(`${base}/actions/variables/${ISSUE_NUMBERS_VARIABLE}`))?.value),
     owner,
     baseUrl,
     repository: { name: repository.name, id: repository.id, archived: repository.archived },
