@@ -45,7 +45,7 @@ deploy target="" stacks="" *flags:
 diff target="" stacks="" *flags:
     node bin/run.js tools/deploy.ts diff "$@"
 
-# Destroy a target's stacks, never a *-github stack unless named; asks first (--yes in CI)
+# Destroy a target's stacks, never a *-github stack unless named (that archives the repository and forgets the rest); asks first (--yes in CI)
 destroy target="" stacks="" *flags:
     node bin/run.js tools/deploy.ts destroy "$@"
 
@@ -76,6 +76,10 @@ restart target +services:
 # nvidia-smi on the target's GPU hosts
 gpu-status target="":
     node bin/run.js tools/ops.ts gpu-status "$@"
+
+# Write adoption/<project>.json: the existing GitHub objects the stacks take over (confirm the proposals, then deploy)
+adopt *args:
+    node bin/run.js tools/adopt.ts "$@"
 
 # Plan every stack and render one PR comment (exit 0 no changes, 2 changes, 1 error); `apply --from DIR` applies it
 plan-preview *args:

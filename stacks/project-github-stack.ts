@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { dependable, TerraformOutput } from "cdktf";
 import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
-import type { DeploymentConfig, Project } from "../constructs/model";
+import type { DeploymentConfig, GitHubAdoption, HostPlacement, Project } from "../constructs/model";
 import { ModelAddressedStack } from "../constructs/core/addresses";
 import { GitHubRepository, OrchestrationOnGitHub } from "../constructs/github";
 import { OrchestrationPlan } from "../constructs/orchestration/plan";
@@ -10,6 +10,10 @@ import { OrchestrationPlan } from "../constructs/orchestration/plan";
 export interface ProjectGitHubStackProps {
   readonly project: Project;
   readonly github: DeploymentConfig["github"];
+  /** The project's existing GitHub objects (its adoption map), when the map applies to this GitHub. */
+  readonly adoption?: GitHubAdoption;
+  /** Every host of the config that runs the project, for the generated CLAUDE.md and DOCKER-QUICKREF.md. */
+  readonly placements?: readonly HostPlacement[];
 }
 
 /**
@@ -61,7 +65,9 @@ export class ProjectGitHubStack extends ModelAddressedStack {
 
     this.plan = new OrchestrationPlan(this, "orchestration", canonicalProject(props.project));
     this.repository = new GitHubRepository(this, "repository", {
+      owner: props.github.owner,
       spec: props.project.repository,
+      adoption: props.adoption,
       requireCodeOwnerReview: props.project.orchestrators.some((o) => o.owners.length > 0),
     });
     this.repository.repository.dependsOn = [dependable(caller)];
@@ -69,9 +75,12 @@ export class ProjectGitHubStack extends ModelAddressedStack {
       owner: props.github.owner,
       repository: this.repository,
       plan: this.plan,
+      adoption: props.adoption,
+      context: { placements: props.placements ?? [] },
     });
 
     new TerraformOutput(this, "repository_url", { value: this.repository.repository.htmlUrl });
-    new TerraformOutput(this, "tracking_issue", { value: this.orchestration.trackingIssue.number });
+    const tracking = this.orchestration.trackingIssue;
+    if (tracking) new TerraformOutput(this, "tracking_issue", { value: tracking.number });
   }
 }

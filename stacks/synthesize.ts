@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { adoptionDir, githubAdoptions } from "./adoption";
 import { absentContextWarnings, BuildContext, inspectBuildContexts } from "./build-contexts";
 import { loadModel, readProjects } from "./load-model";
 import { defineSystem, SystemStacks } from "./system";
@@ -20,9 +21,10 @@ export function synthesize(options: SynthesizeOptions): { model: ResolvedSystem;
   const model = loadModel(options.env, options.projectRoot, options.projects ?? readProjects(options.env, options.projectRoot));
   const contexts = inspectBuildContexts(model);
   model.warnings.push(...absentContextWarnings(contexts));
+  const adoptions = githubAdoptions(model, adoptionDir(options.env, options.projectRoot), model.warnings);
   // Token stack traces only help debug cdktf itself and cost a tenth of the synth time.
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const stacks = defineSystem(app, model, options.projectRoot, contexts);
+  const stacks = defineSystem(app, model, options.projectRoot, { contexts, adoptions });
   app.synth();
   return { model, stacks, contexts };
 }

@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import type { ResolvedSystem } from "../constructs/model";
+import { projectPlacements, type GitHubAdoption, type ResolvedSystem } from "../constructs/model";
 import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
 import { ProjectGitHubStack } from "./project-github-stack";
@@ -21,7 +21,15 @@ export interface SystemStacks {
  * `<host>-observability`, and `<host>-state` on the host that keeps the target's state. A services stack that has scraped containers deploys after its host's observability
  * stack, which owns the shared network they join.
  */
-export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string, contexts: readonly BuildContext[] = []): SystemStacks {
+export interface SystemInputs {
+  /** Build contexts found at synth, per project (see build-contexts.ts). */
+  contexts?: readonly BuildContext[];
+  /** Confirmed adoption maps of the GitHub stacks, per project (see adoption.ts). */
+  adoptions?: Readonly<Record<string, GitHubAdoption>>;
+}
+
+export function defineSystem(app: App, system: ResolvedSystem, projectRoot: string, inputs: SystemInputs = {}): SystemStacks {
+  const { contexts = [], adoptions = {} } = inputs;
   const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {}, stateServers: {} };
   const server = system.hosts.find((h) => h.stateServer)?.stateServer;
@@ -32,7 +40,15 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
 
   for (const project of system.projects) {
     const name = `${project.id}-github`;
-    stacks.github[project.id] = withState(new ProjectGitHubStack(app, name, { project, github: config.github }), name);
+    stacks.github[project.id] = withState(
+      new ProjectGitHubStack(app, name, {
+        project,
+        github: config.github,
+        adoption: adoptions[project.id],
+        placements: projectPlacements(config, system.projects, project),
+      }),
+      name,
+    );
   }
   for (const host of system.hosts) {
     if (host.stateServer)

@@ -98,7 +98,7 @@ describe("comparing the reviewed change set with the plan on merge", () => {
   test("stacks: one that now plans changes but was not reviewed, one reviewed that is not planned, one that fails", () => {
     expect(compareChangeSets(reviewed, changeSet(["a-services", undefined], ["b-services", plan("create")]))).toEqual([
       "a-services: could not be planned now",
-      "a-github: reviewed with 18 changes, but not planned now",
+      "a-github: reviewed with 19 changes, but not planned now",
       "b-services: not in the reviewed preview, but now plans 9 changes",
     ]);
     expect(

@@ -51,6 +51,7 @@ describe("the preview guard on synthesized stacks", () => {
 
   test("every stack of both blueprints passes with the trusted list printed for them", () => {
     expect(options.trusted.dockerHosts.map((h) => h.host)).toEqual(["ssh://ubuntu@dgx-spark"]);
+    expect(options.trusted.githubRepositories).toEqual(["raibid-labs/dgx-pixels", "raibid-labs/sparky"]);
     expect(guardStacks(options).map((s) => s.name)).toEqual(synthesizedStacks(pristine).map((s) => s.name));
   });
 
@@ -100,6 +101,23 @@ describe("the preview guard on synthesized stacks", () => {
         /^sparky-github: \/\/\.sparky\.stateServer: host "ssh:\/\/root@attacker\.example\.test" .* is not in the trusted list's dockerHosts/,
       ),
       expect.stringMatching(/^sparky-services: provider\.docker\[0\]: host .*ProxyCommand.* is not in the trusted list's dockerHosts/),
+    ]);
+  });
+
+  test("the REST API data source reads only the trusted repositories' issues and variables", () => {
+    edit("dgx-pixels-github", (c) => {
+      const reads = c.data.github_rest_api;
+      reads["issue-numbers"].endpoint = "repos/raibid-labs/private-keys/actions/variables/SPARKY_INFRA_ISSUE_NUMBERS";
+      reads["issue-labels"].endpoint = "repos/raibid-labs/dgx-pixels/contents/.env";
+      reads.extra = { endpoint: "orgs/raibid-labs/members", depends_on: [] };
+      c.data.github_user.caller.username = "octocat";
+    });
+    expect(problems()).toEqual([
+      'dgx-pixels-github: data.github_rest_api.issue-labels.endpoint: "repos/raibid-labs/dgx-pixels/contents/.env" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      "dgx-pixels-github: data.github_rest_api.issue-numbers.endpoint: raibid-labs/private-keys is not in the trusted list's githubRepositories",
+      "dgx-pixels-github: data.github_rest_api.extra.depends_on: not allowed in a preview (allowed: endpoint, for_each)",
+      'dgx-pixels-github: data.github_rest_api.extra.endpoint: "orgs/raibid-labs/members" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      'dgx-pixels-github: data.github_user.caller.username: must be "" (the caller): a preview reads no other account',
     ]);
   });
 

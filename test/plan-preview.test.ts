@@ -27,7 +27,7 @@ describe("golden renderings of real plans", () => {
 describe("summary, banner and details", () => {
   test("create: 9 to add (network, 4 images, 4 containers), nothing destroyed, exit 2", () => {
     const s = summarizePlan(plan("create"));
-    expect(s.counts).toEqual({ add: 9, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    expect(s.counts).toEqual({ add: 9, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 });
     const r = renderComment([outcome("create")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 9 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256.create.slice(0, 12)}\` |`);
@@ -43,7 +43,8 @@ describe("summary, banner and details", () => {
       change: { ...noise.change, after: { ...(noise.change.before as object), etag: 'W/"re-read"' } },
     };
     const withNoise = { ...real, resource_drift: [...real.resource_drift!, etagOnly] };
-    expect(summarizePlan(withNoise).drift).toEqual(["github_issue.issue-WS-01", "github_issue.issue-WS-02"]);
+    // WS-01's title was changed out of band; the other issues' bodies (people's) are not in any plan.
+    expect(summarizePlan(withNoise).drift).toEqual(["github_issue.issue-WS-01"]);
     const dependedOn = {
       ...withNoise,
       relevant_attributes: [...real.relevant_attributes!, { resource: "github_issue.unrelated", attribute: ["etag"] }],
@@ -81,25 +82,26 @@ describe("summary, banner and details", () => {
     expect(r.markdown).not.toContain("📝");
   });
 
-  test("github create: repository, default branch, ruleset, 16 labels, 3 milestones, 5 issues, 8 files and the Actions secret, masked", () => {
+  test("github create: repository, default branch, ruleset, 16 labels, 3 milestones, 5 issues, 11 files, the Actions secret and the issue numbers variable, masked", () => {
     const s = summarizePlan(plan("github-create"));
-    expect(s.counts).toEqual({ add: 36, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 });
+    expect(s.counts).toEqual({ add: 40, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 });
     const types: Record<string, number> = {};
     for (const c of s.changes) types[c.rc.type] = (types[c.rc.type] ?? 0) + 1;
     expect(types).toEqual({
       github_actions_secret: 1,
+      github_actions_variable: 1,
       github_branch_default: 1,
       github_issue: 5,
       github_issue_label: 16,
       github_repository: 1,
-      github_repository_file: 8,
+      github_repository_file: 11,
       github_repository_milestone: 3,
       github_repository_ruleset: 1,
     });
     const r = renderComment([outcome("github-create")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(
-      `| \`${repoStack}\` | 📝 changes | 36 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256["github-create"].slice(0, 12)}\` |`,
+      `| \`${repoStack}\` | 📝 changes | 40 | 0 | 0 | 0 | 0 | 0 | \`${m.sha256["github-create"].slice(0, 12)}\` |`,
     );
     expect(r.markdown).toContain(
       "**`github_actions_secret.secret-DEPLOY_TOKEN`**\n```diff\n+ destroy_on_drift = true\n+ plaintext_value = (sensitive)\n",
@@ -111,12 +113,12 @@ describe("summary, banner and details", () => {
     const r = renderComment([outcome("github-update")], { masker: fixtureMasker() });
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain(
-      `| \`${repoStack}\` | 📝 changes | 1 | 6 | 2 | 9 | 0 | 0 | \`${m.sha256["github-update"].slice(0, 12)}\` |`,
+      `| \`${repoStack}\` | 📝 changes | 1 | 4 | 2 | 12 | 0 | 0 | \`${m.sha256["github-update"].slice(0, 12)}\` |`,
     );
     const banner = r.markdown.split("\n").filter((l) => l.startsWith("> "));
     expect(banner.slice(0, 4)).toEqual([
       "> [!CAUTION]",
-      "> **2 to destroy, 9 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
+      "> **2 to destroy, 12 to replace.** These objects are deleted (replacements are recreated; their data and uptime are not kept):",
       `> - 🗑️ **destroy** \`${repoStack}\` · \`github_issue_label.label-milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
       `> - 🗑️ **destroy** \`${repoStack}\` · \`github_repository_milestone.milestone-M2\`: no longer in the configuration (\`delete_because_no_resource_config\`)`,
     ]);
@@ -124,7 +126,7 @@ describe("summary, banner and details", () => {
     expect(banner[4]).toBe(
       `> - 🔁 **replace** \`${repoStack}\` · \`github_actions_secret.secret-DEPLOY_TOKEN\`: an attribute cannot be updated in place (\`replace_because_cannot_update\`); forced by \`plaintext_value\``,
     );
-    expect(banner.slice(5)).toHaveLength(8);
+    expect(banner.slice(5)).toHaveLength(11);
     for (const line of banner.slice(5))
       expect(line).toMatch(
         /^> - 🔁 \*\*replace\*\* `[^`]+` · `github_repository_file\.file-[^`]+`: an attribute cannot be updated in place \(`replace_because_cannot_update`\); forced by `branch`$/,
@@ -146,9 +148,9 @@ describe("summary, banner and details", () => {
     const r = goldenCases().system();
     expect(r.exitCode).toBe(2);
     expect(r.markdown).toContain("**2 stacks**: 2 with changes · 0 without · 0 failed");
-    expect(r.markdown).toContain(`| \`${repoStack}\` | 📝 changes | 1 | 6 | 2 | 9 |`);
+    expect(r.markdown).toContain(`| \`${repoStack}\` | 📝 changes | 1 | 4 | 2 | 12 |`);
     expect(r.markdown).toContain(`| \`${stack}\` | 📝 changes | 2 | 1 | 2 | 1 |`);
-    expect(r.markdown).toContain("> **4 to destroy, 10 to replace.**");
+    expect(r.markdown).toContain("> **4 to destroy, 13 to replace.**");
     expect(r.markdown).toContain(`> - 🔁 **replace** \`${stack}\` · \`docker_container.worker\``);
     expect(r.trimmed).toBe(false);
   });

@@ -15,6 +15,8 @@ const ws = (id: string, max: number, dependsOn: string[] = [], priority: "P0" | 
   objective: "x",
   deliverables: ["x"],
   acceptanceCriteria: ["x"],
+  status: "not-started" as const,
+  issueKeys: [],
 });
 
 describe("schedule", () => {

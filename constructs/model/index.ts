@@ -1,5 +1,7 @@
 export * from "./common";
 export * from "./orchestration";
+export * from "./tracking";
+export * from "./adoption";
 export * from "./services";
 export * from "./observability";
 export * from "./repository";
@@ -15,3 +17,4 @@ export * from "./scrape";
 export * from "./sources";
 export * from "./memory";
 export * from "./endpoints";
+export * from "./placement";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IsoDate, Priority, Slug } from "./common";
+import { workstreamTrackingFields } from "./tracking";
 
 export const MilestoneId = z.string().regex(/^M\d+$/, 'must look like "M0"');
 export const WorkstreamId = z.string().regex(/^WS-\d{2}$/, 'must look like "WS-01"');
@@ -50,6 +51,7 @@ export const WorkstreamSchema = z.strictObject({
   objective: z.string().min(1).describe("What it achieves"),
   deliverables: z.array(z.string().min(1)).min(1).describe("What it delivers"),
   acceptanceCriteria: z.array(z.string().min(1)).min(1).describe("Checks that say it is done"),
+  ...workstreamTrackingFields,
 });
 
 export const GateStatus = z.enum(["pending", "passed", "failed"]);

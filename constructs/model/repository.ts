@@ -25,6 +25,12 @@ export const RepositorySchema = z.strictObject({
     )
     .default([])
     .describe("GitHub Actions secrets; each value comes from an environment variable at deploy time"),
+  takeOver: z
+    .array(z.string().regex(/^[^/].*[^/]$/, "a file path in the repository, without a leading or trailing slash"))
+    .default([])
+    .describe(
+      "Paths of hand-written files that the generated version may replace; every other hand-written file at a generated path is left alone and shown as a conflict",
+    ),
 });
 
 export type RepositorySpec = z.infer<typeof RepositorySchema>;

@@ -27,6 +27,9 @@ import { resolveBuild, sourceRootOf } from "./sources";
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
 
+/** A container's default name, and its DNS name on shared networks: "<owner>-<service>". */
+export const containerName = (owner: string, service: string): string => `${owner}-${service}`;
+
 /**
  * A service with its defaults applied: host ports, the hostname, its role's presets, the GPU only where there is one
  * (its driver capabilities in NVIDIA_DRIVER_CAPABILITIES unless the service sets that itself), and the platform of the
@@ -38,7 +41,7 @@ export function resolveService(owner: string, name: string, spec: ServiceSpec, h
   return {
     owner,
     name,
-    containerName: spec.containerName ?? `${owner}-${name}`,
+    containerName: spec.containerName ?? containerName(owner, name),
     platform: `linux/${host.arch}`,
     spec: {
       ...spec,

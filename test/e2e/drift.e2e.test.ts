@@ -5,7 +5,8 @@
 // checks clean again (a restore that replaces something only with --allow-destroy); `--accept` is exercised on a
 // stopped container. Cleans up by id in afterAll.
 // The same for a tiny `<id>-github` stack on the local GitHub emulator: a deleted label, an edited repository
-// description and an edited workstream issue title, plus `--accept`. Skipped with SPARKY_E2E=0.
+// description, an edited workstream issue title and a removed model label, plus `--accept`; and what people do in
+// an issue (tick a checkbox, assign it, add their own label) is not drift. Skipped with SPARKY_E2E=0.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DriftedResource, StackReport } from "../../tools/drift/analyze";
@@ -348,6 +349,56 @@ github("drift e2e: out-of-band changes on a GitHub stack (emulator)", () => {
       );
       await restoreAndExpectClean();
       expect((await api("GET", `${repo}/issues/${issue.number}`)).title).toBe(issue.title);
+    },
+    STEP,
+  );
+
+  test(
+    "people's work in an issue is quiet: a ticked checkbox, an assignee and their own label are not drift",
+    async () => {
+      const issue = await issueNamed(/^WS-02: /);
+      const body = (issue as unknown as { body: string }).body.replace("- [ ]", "- [x]");
+      const labels = [...issue.labels.map((l) => l.name), "blocked-on-hardware"];
+      await api("PATCH", `${repo}/issues/${issue.number}`, { body, labels, assignees: [gh!.state.user.login] });
+      const s = await check();
+      expect({ status: s.status, drift: s.drift, unapplied: s.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
+      expect(
+        s.ignored
+          .filter((i) => i.path !== "etag")
+          .map((i) => `${i.address} ${i.path}`)
+          .sort(),
+      ).toEqual(["assignees", "body", "labels"].map((a) => `github_issue.issue-WS-02 ${a}`));
+    },
+    STEP,
+  );
+
+  test(
+    "a model label removed from an issue: reported, restored with the person's label and edits kept",
+    async () => {
+      const issue = await issueNamed(/^WS-02: /);
+      const kept = issue.labels.map((l) => l.name).filter((n) => n !== "status:not-started");
+      await api("PATCH", `${repo}/issues/${issue.number}`, { labels: kept });
+      const s = await check();
+      expect(s.status).toBe("drift");
+      expect(s.drift).toEqual([
+        {
+          address: "github_issue.issue-WS-02",
+          type: "github_issue",
+          kind: "changed",
+          attributes: [
+            {
+              path: "labels",
+              before: expect.arrayContaining(["status:not-started"]),
+              after: expect.not.arrayContaining(["status:not-started"]),
+            },
+          ],
+        },
+      ]);
+      await restoreAndExpectClean();
+      const after = await api("GET", `${repo}/issues/${issue.number}`);
+      expect(after.labels.map((l: { name: string }) => l.name).sort()).toEqual([...kept, "status:not-started"].sort());
+      expect(after.body).toContain("- [x]");
+      expect(after.assignees.map((a: { login: string }) => a.login)).toEqual([gh!.state.user.login]);
     },
     STEP,
   );

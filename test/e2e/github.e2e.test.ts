@@ -2,7 +2,8 @@
 // emulator, then the real integrations/github provider (run by tofu from .toolchain/) deploys each one:
 // an unauthenticated deploy fails before anything exists → apply → empty plan → out-of-band drift (issue title,
 // deleted label) is planned → apply restores it → empty plan → the model with its workstreams in reverse
-// order plans no change (no issue renumbered or recreated) → destroy.
+// order plans no change (no issue renumbered or recreated) → a raw destroy is refused (prevent_destroy): nothing
+// of the repository goes; `just destroy` archives it instead (test/e2e/adopt.e2e.test.ts).
 // Skipped, with the reason printed, while the provider is not in the mirror (see README "Toolchain").
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,7 +79,7 @@ describeE2E("<project>-github stacks on the emulator with the real provider", ()
   });
 
   test(
-    "each github stack: no-token deploy refused → apply → zero diff → drift detected → restored → zero diff → reordered workstreams change nothing → destroy",
+    "each github stack: no-token deploy refused → apply → zero diff → drift detected → restored → zero diff → reordered workstreams change nothing → raw destroy refused",
     async () => {
       expect(stackDirs.length).toBeGreaterThan(0);
       for (const stackDir of stackDirs) {
@@ -114,9 +115,13 @@ describeE2E("<project>-github stacks on the emulator with the real provider", ()
           number: number;
           title: string;
         }[];
-        const first = [...issues].filter((i) => /^WS-\d\d: /.test(i.title)).sort((a, b) => a.title.localeCompare(b.title))[0];
+        // The first open workstream's issue (done workstreams have none: theirs are closed).
+        const [firstKey, firstConfig] = Object.entries(config.resource.github_issue as Record<string, { title: string }>).find(([k]) =>
+          /^issue-WS-\d\d$/.test(k),
+        )!;
+        const first = issues.find((i) => i.title === firstConfig.title)!;
         expect(first).toBeDefined();
-        const firstId = first.title.slice(0, 5);
+        const firstId = firstKey.slice("issue-".length);
         expect((await gh.request("PATCH", `/repos/${OWNER}/${repo}/issues/${first.number}`, { title: "Renamed out of band" })).status).toBe(
           200,
         );
@@ -125,11 +130,12 @@ describeE2E("<project>-github stacks on the emulator with the real provider", ()
         const plan2 = await tf(["plan", "-detailed-exitcode"], authed);
         expect(plan2.code).toBe(2);
         expect(plan2.stdout).toContain(`github_issue.issue-${firstId} will be updated in-place`);
-        expect(plan2.stdout).toMatch(/title\s+= "Renamed out of band" -> "WS-\d\d: /);
+        const escaped = JSON.stringify(firstConfig.title).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        expect(plan2.stdout).toMatch(new RegExp(`title\\s+= "Renamed out of band" -> ${escaped}`));
         expect(plan2.stdout).toContain("github_issue_label.label-type-tracking will be created");
 
         ok(await tf(["apply", "-auto-approve"], authed), "tofu apply (restore)");
-        expect((await gh.request("GET", `/repos/${OWNER}/${repo}/issues/${first.number}`)).body.title).toMatch(/^WS-\d\d: /);
+        expect((await gh.request("GET", `/repos/${OWNER}/${repo}/issues/${first.number}`)).body.title).toBe(firstConfig.title);
         expect((await gh.request("GET", `/repos/${OWNER}/${repo}/labels/${encodeURIComponent("type:tracking")}`)).status).toBe(200);
 
         const plan3 = await tf(["plan", "-detailed-exitcode"], authed);
@@ -144,8 +150,13 @@ describeE2E("<project>-github stacks on the emulator with the real provider", ()
         if (reorderedPlan.code !== 0)
           throw new Error(`${reorderedDir}: reordered workstreams must plan no change, got ${reorderedPlan.code}\n${reorderedPlan.stdout}`);
 
-        ok(await tf(["destroy", "-auto-approve"], authed), "tofu destroy");
-        expect((await gh.request("GET", `/repos/${OWNER}/${repo}`)).status).toBe(404);
+        // A raw destroy is refused before anything goes: the repository and everything in it stay.
+        const labelsBefore = (await gh.request("GET", `/repos/${OWNER}/${repo}/labels?per_page=100`)).body.length;
+        const destroy = await tf(["destroy", "-auto-approve"], authed);
+        expect(destroy.code).not.toBe(0);
+        expect(destroy.stderr).toMatch(/prevent_destroy/);
+        expect((await gh.request("GET", `/repos/${OWNER}/${repo}`)).body.archived).toBe(false);
+        expect((await gh.request("GET", `/repos/${OWNER}/${repo}/labels?per_page=100`)).body.length).toBe(labelsBefore);
         expect(gh.unhandledRoutes()).toEqual([]);
       }
     },

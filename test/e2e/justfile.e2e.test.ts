@@ -47,4 +47,11 @@ describeE2E("justfile: arguments are data, never shell", () => {
     expect(urls.code).not.toBe(0);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
+
+  test("just adopt with shell as a project name: an unknown project, nothing run or written", async () => {
+    const r = await just("adopt", `$(touch ${marker("adopt")})`, "--dir", dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`adopt: unknown project $(touch ${marker("adopt")}); the projects are: dgx-pixels, sparky`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });

@@ -73,7 +73,7 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
   test("create: three stacks at once, counts and exit 2; the many-service stack is trimmed within the limit", () => {
     expect(plans.create.exitCode).toBe(2);
     expect(reportOf(plans.create, services()).counts).toMatchObject({ add: 9, change: 0, destroy: 0, replace: 0 });
-    expect(reportOf(plans.create, github()).counts).toMatchObject({ add: 36, change: 0, destroy: 0, replace: 0 });
+    expect(reportOf(plans.create, github()).counts).toMatchObject({ add: 40, change: 0, destroy: 0, replace: 0 });
     expect(reportOf(plans.create, `${s.bigId}-services`).counts.add).toBe(2 * s.bigCount + 1);
     expect(plans.create.markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(plans.create.summary.trimmed).toBe(true);
@@ -100,7 +100,7 @@ maybe("plan preview (e2e, real engine, Docker and the GitHub emulator)", () => {
   test("github update: out-of-band rename, dropped milestone, renamed default branch, rotated secret; same shape as the golden", () => {
     expect(plans.githubUpdate.exitCode).toBe(2);
     // In 6.9.0 plaintext_value is ForceNew: a rotated Actions secret is replaced, not updated in place.
-    expect(reportOf(plans.githubUpdate, github()).counts).toMatchObject({ add: 1, change: 6, destroy: 2, replace: 9 });
+    expect(reportOf(plans.githubUpdate, github()).counts).toMatchObject({ add: 1, change: 4, destroy: 2, replace: 12 });
     const live = plans.githubUpdate.markdown;
     expect(live).toContain(`~ title: "${OUT_OF_BAND_TITLE}" → "WS-01: Work WS-01"`);
     expect(live).toMatch(/ℹ️ Changed outside OpenTofu since the last apply: [^\n]*`github_issue\.issue-WS-01`/);

@@ -4,7 +4,7 @@
 
 /**
  * Functions a preview may evaluate: pure functions of their arguments. Anything else is refused, including
- * provider-defined functions (`provider::...`). The synthesized stacks call none of these today.
+ * provider-defined functions (`provider::...`).
  */
 export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   "can",
@@ -17,6 +17,7 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   "flatten",
   "format",
   "join",
+  "jsondecode",
   "jsonencode",
   "keys",
   "length",
@@ -25,6 +26,7 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   "merge",
   "replace",
   "sensitive",
+  "setunion",
   "split",
   "tolist",
   "tomap",

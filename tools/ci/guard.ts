@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "../engine/args";
+import { checkDataSources } from "./data-sources";
 import { ALLOWED_FUNCTIONS, functionCalls } from "./expressions";
 import { PER_STACK_BACKEND_ATTRIBUTES, TrustedList } from "./trusted";
 
@@ -36,8 +37,6 @@ const PROVIDERS: Record<string, { source: string; settings: ReadonlySet<string> 
   docker: { source: "kreuzwerker/docker", settings: new Set(["host", "ssh_opts", "alias"]) },
   github: { source: "integrations/github", settings: new Set(["owner", "base_url", "alias"]) },
 };
-/** Data sources a preview may read: each is read at plan time, so one that fetches a URL would leak. */
-export const ALLOWED_DATA_SOURCES: ReadonlySet<string> = new Set(["github_user"]);
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -131,6 +130,7 @@ function checkStack(
   checkBackend(stack, terraform.backend, options, problem);
   checkStateServerNote(config["//"], options.trusted, problem);
   checkResources(config, problem);
+  checkDataSources(config.data, options.trusted, problem);
   for (const [name, v] of Object.entries(isRecord(config.variable) ? config.variable : {}))
     if (!isRecord(v) || v.sensitive !== true)
       problem(`variable.${name}`, "must be sensitive: a preview feeds variables from its environment, which holds secrets");
@@ -250,9 +250,6 @@ function checkResources(config: Record<string, unknown>, problem: (at: string, m
       for (const key of ["provisioner", "connection"])
         if (isRecord(body) && key in body) problem(`resource.${type}.${name}.${key}`, `${key} blocks are not allowed (they run commands)`);
   }
-  for (const type of Object.keys(isRecord(config.data) ? config.data : {}))
-    if (!ALLOWED_DATA_SOURCES.has(type))
-      problem(`data.${type}`, `a preview does not read this data source (allowed: ${[...ALLOWED_DATA_SOURCES].join(", ")})`);
 }
 
 /** Writes only what passed: a fresh manifest and each stack's cdk.tf.json, nothing else of the PR's files. */

@@ -17,6 +17,10 @@ export const TrustedListSchema = z
   .object({
     dockerHosts: z.array(DockerHost).default([]).describe("Docker engines a preview may plan against"),
     githubBaseUrls: z.array(z.string().url()).default([]).describe("GitHub API bases besides GitHub.com (an unset base_url)"),
+    githubRepositories: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/name"))
+      .default([])
+      .describe("Repositories (owner/name) whose issues and Actions variables a preview may read through the REST API"),
     backends: z
       .array(z.record(z.string(), z.record(z.string(), z.unknown())))
       .min(1)
@@ -55,13 +59,13 @@ export const PER_STACK_BACKEND_ATTRIBUTES: Record<string, readonly string[]> = {
 
 /**
  * The list a maintainer trusts for stacks synthesized from trusted code (main): their docker hosts, GitHub API
- * bases and backends. Local backends are listed by `directory`, the state directory their paths point into.
+ * bases, repositories and backends. Local backends are listed by `directory`, the state directory their paths point into.
  */
 export function trustedListOf(
   stacks: readonly SynthesizedStack[],
   stateDirectoryOf: (stack: SynthesizedStack, path: string) => string,
 ): TrustedList {
-  const list: TrustedList = { dockerHosts: [], githubBaseUrls: [], backends: [] };
+  const list: TrustedList = { dockerHosts: [], githubBaseUrls: [], githubRepositories: [], backends: [] };
   const add = <T>(into: T[], item: T) => {
     if (!into.some((x) => JSON.stringify(x) === JSON.stringify(item))) into.push(item);
   };
@@ -69,7 +73,12 @@ export function trustedListOf(
     const config = readStackConfig(stack.dir);
     for (const docker of config.provider?.docker ?? [])
       add(list.dockerHosts, { host: String(docker.host ?? ""), sshOpts: (docker.ssh_opts as string[] | undefined) ?? [] });
-    for (const github of config.provider?.github ?? []) if (typeof github.base_url === "string") add(list.githubBaseUrls, github.base_url);
+    for (const github of config.provider?.github ?? []) {
+      if (typeof github.base_url === "string") add(list.githubBaseUrls, github.base_url);
+      for (const repository of Object.values(config.resource?.github_repository ?? {}))
+        if (typeof github.owner === "string" && typeof repository.name === "string")
+          add(list.githubRepositories, `${github.owner}/${repository.name}`);
+    }
     for (const [type, block] of Object.entries((config.terraform?.backend ?? {}) as Record<string, Record<string, unknown>>)) {
       const shared = Object.fromEntries(Object.entries(block).filter(([k]) => !(PER_STACK_BACKEND_ATTRIBUTES[type] ?? []).includes(k)));
       if (type === "local" && typeof block.path === "string") shared.directory = stateDirectoryOf(stack, block.path);

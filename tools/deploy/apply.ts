@@ -84,7 +84,7 @@ export async function planAll(
         stack.name,
         "planned",
         [
-          `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy`,
+          `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy${c.close ? `, ${c.close} to close` : ""}`,
           ...stopped.map((s) => `${s.name} ${s.state}`),
         ].join("; "),
       );

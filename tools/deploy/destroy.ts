@@ -8,8 +8,9 @@ import { globMatch, selectStacks, splitPatterns } from "../engine/select";
 import type { SynthesizedStack } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";
 import type { PlannedStack } from "./apply";
+import { Retirement, retirementText } from "./retire";
 
-const holdsGitHubWork = (stack: SynthesizedStack) => stack.name.endsWith("-github") || isGitHubStack(stack);
+export const holdsGitHubWork = (stack: SynthesizedStack) => stack.name.endsWith("-github") || isGitHubStack(stack);
 
 export function destroySelection(all: SynthesizedStack[], patterns: readonly string[], note: (line: string) => void): SynthesizedStack[] {
   const globs = splitPatterns(patterns);
@@ -38,13 +39,20 @@ export function keptVolumes(stack: SynthesizedStack): string[] {
 const destroyedCount = (p: PlannedStack) =>
   (p.plan?.json.resource_changes ?? []).filter((c) => c.mode === "managed" && c.change.actions.includes("delete")).length;
 
-/** The lines shown before anything is destroyed: per stack, how many resources go and which volumes stay. */
-export function destroySummary(planned: readonly PlannedStack[]): { lines: string[]; resources: number } {
-  const width = Math.max(...planned.map((p) => p.stack.name.length));
-  const resources = planned.reduce((n, p) => n + destroyedCount(p), 0);
-  const lines = [
-    `destroy: ${resources} resource${resources === 1 ? "" : "s"} in ${planned.length} stack${planned.length === 1 ? "" : "s"}:`,
-  ];
+/**
+ * The lines shown before anything is destroyed: per stack, how many resources go and which volumes stay; per
+ * `*-github` stack, what is archived and what forgotten.
+ */
+export function destroySummary(
+  planned: readonly PlannedStack[],
+  retirements: readonly Retirement[] = [],
+): { lines: string[]; resources: number } {
+  const width = Math.max(...[...planned, ...retirements].map((p) => p.stack.name.length));
+  const touched = (r: Retirement) => r.archived.length + r.forgotten.length;
+  const resources = planned.reduce((n, p) => n + destroyedCount(p), 0) + retirements.reduce((n, r) => n + touched(r), 0);
+  const stacks = planned.length + retirements.length;
+  const lines = [`destroy: ${resources} resource${resources === 1 ? "" : "s"} in ${stacks} stack${stacks === 1 ? "" : "s"}:`];
+  for (const r of retirements) lines.push(`  ${r.stack.name.padEnd(width)}  ${retirementText(r)}`);
   for (const p of planned) {
     const kept = keptVolumes(p.stack);
     const what = p.error ? "could not be planned" : `${destroyedCount(p)} resource${destroyedCount(p) === 1 ? "" : "s"}`;

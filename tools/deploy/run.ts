@@ -7,12 +7,14 @@ import { ProgressStream, ProgressView } from "../engine/progress";
 import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
 import { withStateServers } from "../engine/state-server";
 import { ChangeSet, compareChangeSets, stackChangeSet } from "../plan-preview/changeset";
+import { fileConflicts } from "../plan-preview/conflicts";
 import { renderComment } from "../plan-preview/render";
 import { AppliedStack, applyAll, planAll, PlannedStack } from "./apply";
-import { destroySelection, destroySummary } from "./destroy";
+import { destroySelection, destroySummary, holdsGitHubWork } from "./destroy";
 import { unhealthyReport } from "./health";
 import { isDockerStack, preflight, volumesAtRisk } from "./preflight";
 import { removeImports } from "../adopt/docker";
+import { planRetirement, retire, Retirement, retirementText } from "./retire";
 
 export type StacksCommand = "diff" | "deploy" | "destroy";
 
@@ -83,12 +85,25 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
     startStopped: command === "deploy",
   };
   try {
-    const planned = await planAll(order, context).finally(() => order.forEach(removeImports));
+    // Destroy never deletes a *-github stack's work: a named one is retired (repository archived, the rest forgotten).
+    const retiring = command === "destroy" ? order.filter(holdsGitHubWork) : [];
+    const retirements = await Promise.all(
+      retiring.map(async (stack) => {
+        view.set(stack.name, "planning");
+        const r = await planRetirement(stack, prepared.env, prepared.masker);
+        view.set(stack.name, r.error ? "failed" : "planned", retirementText(r));
+        return r;
+      }),
+    );
+    const planned = await planAll(
+      order.filter((s) => !retiring.includes(s)),
+      context,
+    ).finally(() => order.forEach(removeImports));
     if (command === "diff") {
       view.finish();
       return diff(planned, prepared, options);
     }
-    if (command === "destroy" && !(await confirmDestroy(planned, view, options))) return 1;
+    if (command === "destroy" && !(await confirmDestroy(planned, retirements, view, options))) return 1;
     if (options.reviewed && !matchesReviewed(planned, options.reviewed, view, prepared, note)) return 1;
     if (command === "deploy") refuseDataLoss(planned, view);
     // Deploy: a stack after the stacks it depends on (a services stack after its host's observability stack).
@@ -99,6 +114,9 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
       phase: command === "deploy" ? "applying" : "destroying",
       waitsFor: command === "deploy" ? (s) => s.dependencies : dependents,
     });
+    for (const r of retirements)
+      if (r.archived.length + r.forgotten.length > 0) applied.push(await retire(r, { ...context, env: prepared.env }));
+      else view.set(r.stack.name, "no changes", "nothing deployed");
     view.finish();
     report(applied, prepared, command, note);
     return applied.every((a) => a.result === "applied" || a.result === "no changes") ? 0 : 1;
@@ -124,7 +142,13 @@ function refuseDataLoss(planned: readonly PlannedStack[], view: ProgressView): v
 function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, options: StacksRunOptions): number {
   const outcomes = planned.map((p) =>
     p.plan
-      ? { stack: p.stack.name, planFile: p.plan.planFile, planSha256: p.plan.planSha256, json: p.plan.json }
+      ? {
+          stack: p.stack.name,
+          planFile: p.plan.planFile,
+          planSha256: p.plan.planSha256,
+          json: p.plan.json,
+          conflicts: fileConflicts(p.stack.dir, p.plan.json),
+        }
       : { stack: p.stack.name, error: p.error },
   );
   const rendered = renderComment(outcomes, {
@@ -160,12 +184,23 @@ function matchesReviewed(
   return false;
 }
 
-async function confirmDestroy(planned: readonly PlannedStack[], view: ProgressView, options: StacksRunOptions): Promise<boolean> {
+async function confirmDestroy(
+  planned: readonly PlannedStack[],
+  retirements: readonly Retirement[],
+  view: ProgressView,
+  options: StacksRunOptions,
+): Promise<boolean> {
   view.finish();
-  const { lines, resources } = destroySummary(planned);
+  const { lines, resources } = destroySummary(planned, retirements);
   const note = (line: string) => options.stderr.write(`${line}\n`);
   for (const line of lines) note(line);
-  if (planned.some((p) => p.error)) throw new InputError("a stack could not be planned (above); nothing was destroyed");
+  if (planned.some((p) => p.error) || retirements.some((r) => r.error))
+    throw new InputError(
+      `a stack could not be planned (above); nothing was destroyed${retirements
+        .filter((r) => r.error)
+        .map((r) => `\n${r.stack.name}: ${r.error}`)
+        .join("")}`,
+    );
   if (resources === 0) {
     note("destroy: nothing to destroy");
     return true;
@@ -183,6 +218,10 @@ function report(applied: readonly AppliedStack[], { masker }: PreparedStacks, co
     if (a.result === "skipped") note(`\n${command}: ${a.stack.name} skipped: ${a.message}`);
     if (a.result !== "failed" && a.result !== "unplanned") continue;
     note(`\n${command}: ${a.stack.name} FAILED${a.result === "unplanned" ? " to plan" : ""}\n${a.message}`);
+    if (/name already exists on this account/.test(a.message) && a.stack.name.endsWith("-github"))
+      note(
+        `${command}: the repository already exists: run \`just adopt ${a.stack.name.replace(/-github$/, "")}\`, confirm the map, and deploy again (nothing was created)`,
+      );
     // A health gate fails during apply: then the containers' own state and logs say why.
     if (command === "deploy" && a.result === "failed") for (const line of unhealthyReport(a.stack, masker)) note(line);
   }

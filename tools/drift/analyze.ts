@@ -1,6 +1,7 @@
 // Pure drift analysis of one stack from its JSON plan: what its refresh found (reality vs state, `resource_drift`)
 // and what the code would change (code vs reality, `resource_changes`). Nothing here looks at exit codes or
 // provider types.
+import type { Ownership } from "../../constructs/github/ownership";
 import { createMasker, Masker, sensitiveAt } from "../engine/mask";
 import { formatPath } from "../engine/paths";
 import { diffAttributes, semanticEqual } from "../engine/attributes";
@@ -66,7 +67,15 @@ export interface AnalyzeOptions {
   masker?: Masker;
   /** Objects found holding the name of a resource that refresh reports deleted (address → id and live attributes). */
   occupants?: Record<string, { id: string; live?: Record<string, unknown>; planned?: Record<string, unknown>; plannedUnknown?: unknown }>;
+  /** What people own or share on a resource (address → its ownership note; constructs/github/ownership.ts). */
+  ownership?: Readonly<Record<string, Ownership>>;
 }
+
+type Difference = { segments: (string | number)[]; before: unknown; after: unknown };
+
+const PEOPLE = "people own it: sparky-infra leaves it alone";
+const SHARED = "people's part of a shared value (the code keeps it)";
+const asSet = (v: unknown) => new Set((Array.isArray(v) ? v : []).map((x) => JSON.stringify(x)));
 
 const sameActions = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const isNoop = (c: ResourceChange) => sameActions(c.change.actions, ["no-op"]) || sameActions(c.change.actions, ["read"]);
@@ -85,6 +94,45 @@ export function analyzeStack(stack: string, plan: PlanJson, options: AnalyzeOpti
       after: masker.value(d.segments, d.after, sensitiveAt(c.change.after_sensitive, d.segments)),
     };
   };
+  /**
+   * Out-of-band changes to what people own are not drift; on a shared value only the part the code would undo is
+   * (a model label removed, or one of the model's labels added where the model does not put it).
+   */
+  const owned = (address: string, diffs: Difference[], code: unknown, codeUnknown: unknown): Difference[] => {
+    const own = options.ownership?.[address];
+    if (!own) return diffs;
+    return diffs.filter((d) => {
+      const top = String(d.segments[0]);
+      const path = formatPath(d.segments);
+      if (own.people.includes(top)) {
+        ignored.push({ address, path, reason: PEOPLE });
+        return false;
+      }
+      if (!own.shared.includes(top)) return true;
+      // Not known until apply (e.g. a label the plan recreates): whatever changed may be undone, so it counts.
+      if (valueAt(codeUnknown, [top]) === true) return true;
+      const [before, after, wanted] = [asSet(d.before), asSet(d.after), asSet(valueAt(code, [top]))];
+      const undone = [...before].some((x) => !after.has(x) && wanted.has(x)) || [...after].some((x) => !before.has(x) && !wanted.has(x));
+      if (!undone) ignored.push({ address, path, reason: SHARED });
+      return undone;
+    });
+  };
+  /** In the normal plan (reality → code): people's attributes never count; the rest is what the code changes. */
+  const planned = (address: string, diffs: Difference[]): Difference[] => {
+    const own = options.ownership?.[address];
+    return own ? diffs.filter((d) => !own.people.includes(String(d.segments[0]))) : diffs;
+  };
+  /**
+   * Against what was last applied, a shared value's difference is people's when everything the code adds is
+   * already in reality (people's part, kept) and everything it drops is already gone from reality.
+   */
+  const sharedAgrees = (c: ResourceChange, d: Difference) => {
+    const top = String(d.segments[0]);
+    if (!options.ownership?.[c.address]?.shared.includes(top)) return false;
+    const [last, code, reality] = [asSet(d.before), asSet(d.after), asSet(valueAt(c.change.before, [top]))];
+    return [...code].every((x) => last.has(x) || reality.has(x)) && [...last].every((x) => code.has(x) || !reality.has(x));
+  };
+  const codeChange = (address: string) => (plan.resource_changes ?? []).find((r) => r.address === address)?.change;
   const keep = (address: string, changes: AttributeChange[]): AttributeChange[] =>
     changes.filter((a) => {
       const entry = findIgnore(ignore, stack, address, a.path);
@@ -124,9 +172,12 @@ export function analyzeStack(stack: string, plan: PlanJson, options: AnalyzeOpti
       } else drift.push({ address: c.address, type: c.type, kind: "deleted", attributes: [] });
       continue;
     }
+    const code = codeChange(c.address);
     const attributes = keep(
       c.address,
-      diffAttributes(c.change.before, c.change.after).map((d) => masked(c, d)),
+      owned(c.address, diffAttributes(c.change.before, c.change.after), code ? code.after : c.change.after, code?.after_unknown).map((d) =>
+        masked(c, d),
+      ),
     );
     if (attributes.length === 0) continue;
     driftBefore.set(c.address, c.change.before);
@@ -142,8 +193,8 @@ export function analyzeStack(stack: string, plan: PlanJson, options: AnalyzeOpti
       // Does the code want anything other than what was last applied? If not, the change only undoes drift.
       const lastApplied = driftBefore.get(c.address);
       // Values the code leaves unset (null in the plan) are the provider's or image's to choose: not a difference.
-      const differences = diffAttributes(lastApplied, c.change.after, c.change.after_unknown).filter(
-        (d) => d.after !== null && d.after !== undefined,
+      const differences = planned(c.address, diffAttributes(lastApplied, c.change.after, c.change.after_unknown)).filter(
+        (d) => d.after !== null && d.after !== undefined && !sharedAgrees(c, d),
       );
       const remaining = keep(
         c.address,
@@ -159,7 +210,7 @@ export function analyzeStack(stack: string, plan: PlanJson, options: AnalyzeOpti
     if (sameActions(actions, ["update"])) {
       const attributes = keep(
         c.address,
-        diffAttributes(c.change.before, c.change.after, c.change.after_unknown).map((d) => masked(c, d)),
+        planned(c.address, diffAttributes(c.change.before, c.change.after, c.change.after_unknown)).map((d) => masked(c, d)),
       );
       if (attributes.length === 0) continue; // only ignored (or normalisation) differences
       unapplied.push({ address: c.address, type: c.type, actions, attributes });

@@ -1,4 +1,4 @@
-// Runs the drift check over synthesized stacks (refresh-only plan + normal plan per stack, bounded parallelism,
+// Runs the drift check over synthesized stacks (one normal plan per stack, bounded parallelism,
 // progress on stderr) and the explicit reconcile actions. Everything provider-specific is in `locators`.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,6 +9,7 @@ import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, runEngine, SynthesizedStack } from "../engine/stacks";
 import { REPO_ROOT } from "../engine/toolchain";
+import { Ownership, ownershipOf } from "../../constructs/github/ownership";
 import { readStackConfig, StackConfig } from "../engine/variables";
 import { describeReason, summarizePlan } from "../plan-preview/summary";
 import { AnalyzeOptions, analyzeStack, DriftReport, StackReport, summarize } from "./analyze";
@@ -46,6 +47,17 @@ function prepare(options: CheckOptions): PreparedStacks {
 }
 
 const stackConfig = (stack: SynthesizedStack): StackConfig => readStackConfig(stack.dir);
+
+/** Each resource's ownership note (what people own or share), by address. */
+function ownershipIn(stack: SynthesizedStack): Record<string, Ownership> {
+  const out: Record<string, Ownership> = {};
+  for (const [type, blocks] of Object.entries(stackConfig(stack).resource ?? {}))
+    for (const [name, block] of Object.entries(blocks)) {
+      const own = ownershipOf(block);
+      if (own) out[`${type}.${name}`] = own;
+    }
+  return out;
+}
 
 /**
  * Finds the object that now holds the name of a resource refresh reported deleted (a container recreated by
@@ -124,7 +136,12 @@ async function checkStack(
     const o = occupants[address] ?? { id: imports[address] };
     occupants[address] = { ...o, live: { ...(o.live ?? {}), ...live } };
   }
-  const report = analyzeStack(stack.name, plan.json, { ignore: options.ignore, masker, occupants });
+  const report = analyzeStack(stack.name, plan.json, {
+    ignore: options.ignore,
+    masker,
+    occupants,
+    ownership: ownershipIn(stack),
+  });
   if (stopped.length > 0) {
     report.drift.unshift(
       ...stopped.map((s) => ({

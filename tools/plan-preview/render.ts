@@ -4,6 +4,10 @@ import type { PlanJson } from "../engine/stacks";
 import { createMasker, Masker } from "../engine/mask";
 import { fenced } from "../engine/markdown";
 import { attributeLines } from "./attributes";
+import { FileConflict, renderConflicts } from "./conflicts";
+import { fitLines, joinedLength, waterFill } from "./fit";
+
+export { fitLines, waterFill } from "./fit";
 import { ChangeKind, Counts, describeReason, PlanSummary, summarizePlan } from "./summary";
 
 export const MARKER = "<!-- sparky-infra:plan-preview -->";
@@ -20,6 +24,8 @@ export interface StackOutcome {
   json?: PlanJson;
   /** Why planning failed (engine stderr), when it did. */
   error?: string;
+  /** Generated files left alone because a person's file holds the path. */
+  conflicts?: FileConflict[];
 }
 
 export type StackStatus = "no-changes" | "changes" | "error";
@@ -32,6 +38,10 @@ export interface StackReport {
   planSha256?: string;
   destroys: { address: string; reason: string }[];
   replaces: { address: string; reason: string }[];
+  /** Issues the plan closes (integrations/github's delete of an issue): they stay, closed. */
+  closes: { address: string; reason: string }[];
+  /** Generated paths left alone (a person's file is there). */
+  conflicts: string[];
   drift: string[];
   outputChanges: string[];
   error?: string;
@@ -68,14 +78,15 @@ const KIND_HEADING: Record<string, string> = {
   update: "✏️ update in place",
   create: "➕ create",
   forget: "🫥 forget (removed from state, kept)",
+  close: "📪 close (the issue stays, closed)",
   import: "📥 import",
   move: "🚚 move",
 };
-const KIND_ORDER: ChangeKind[] = ["delete", "replace", "update", "create", "forget"];
+const KIND_ORDER: ChangeKind[] = ["delete", "replace", "close", "update", "create", "forget"];
 
 /** Status and counts of one stack; exit code per stack: error 1, changes 2, none 0. */
 export function reportOf(outcome: StackOutcome, masker: Masker): { report: StackReport; summary?: PlanSummary } {
-  const empty: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 };
+  const empty: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 };
   if (!outcome.json || outcome.error) {
     return {
       report: {
@@ -86,6 +97,8 @@ export function reportOf(outcome: StackOutcome, masker: Masker): { report: Stack
         planSha256: outcome.planSha256,
         destroys: [],
         replaces: [],
+        closes: [],
+        conflicts: [],
         drift: [],
         outputChanges: [],
         error: masker.text(outcome.error ?? "no plan"),
@@ -105,6 +118,8 @@ export function reportOf(outcome: StackOutcome, masker: Masker): { report: Stack
       planSha256: outcome.planSha256,
       destroys: pick("delete"),
       replaces: pick("replace"),
+      closes: pick("close"),
+      conflicts: (outcome.conflicts ?? []).map((c) => c.path),
       drift: summary.drift,
       outputChanges: summary.outputChanges,
       error: summary.errored ? "the plan reports errored: true" : undefined,
@@ -126,9 +141,8 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
   const exitCode = exitCodeOf(reports);
 
   const head = masker.text(renderHead(reports, options.subtitle)).split("\n");
-  const sections = analysed
-    .filter((a) => a.report.status !== "no-changes")
-    .map((a) => masker.text(renderStack(a.report, a.summary, masker)).split("\n"));
+  const visible = analysed.filter((a) => a.report.status !== "no-changes" || a.report.conflicts.length > 0);
+  const sections = visible.map((a) => masker.text(renderStack(a.report, a.summary, masker, a.outcome.conflicts)).split("\n"));
   const footer = [
     "",
     options.footer?.(exitCode) ??
@@ -155,7 +169,7 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
     }
     const fitted = fitLines(lines, shares[i], "stack");
     omitted += fitted.omitted;
-    incomplete.push(analysed.filter((a) => a.report.status !== "no-changes")[i].report.stack);
+    incomplete.push(visible[i].report.stack);
     if (fitted.text) parts.push(fitted.text);
   });
   const names = incomplete.map((s) => `\`${s}\``);
@@ -185,13 +199,15 @@ function renderHead(reports: StackReport[], subtitle?: string): string {
   );
   out.push("");
   if (changed.length + errored.length > 0) {
-    out.push("| stack | status | add | change | destroy | replace | import | move | plan sha256 |");
-    out.push("|---|---|--:|--:|--:|--:|--:|--:|---|");
+    // Close and forget get a column only when some stack does either (neither deletes anything).
+    const extra = (["close", "forget"] as const).filter((k) => reports.some((r) => r.counts[k] > 0));
+    out.push(`| stack | status | add | change | destroy | replace | import | move |${extra.map((k) => ` ${k} |`).join("")} plan sha256 |`);
+    out.push(`|---|---|--:|--:|--:|--:|--:|--:|${extra.map(() => "--:|").join("")}---|`);
     for (const r of [...errored, ...changed].sort((a, b) => reports.indexOf(a) - reports.indexOf(b))) {
       const c = r.counts;
       const n = (v: number) => (r.status === "error" ? "–" : String(v));
       out.push(
-        `| \`${r.stack}\` | ${STATUS_LABEL[r.status]} | ${n(c.add)} | ${n(c.change)} | ${n(c.destroy)} | ${n(c.replace)} | ${n(c.import)} | ${n(c.move)} | ${short(r.planSha256)} |`,
+        `| \`${r.stack}\` | ${STATUS_LABEL[r.status]} | ${n(c.add)} | ${n(c.change)} | ${n(c.destroy)} | ${n(c.replace)} | ${n(c.import)} | ${n(c.move)} |${extra.map((k) => ` ${n(c[k])} |`).join("")} ${short(r.planSha256)} |`,
       );
     }
     out.push("");
@@ -223,6 +239,24 @@ function renderHead(reports: StackReport[], subtitle?: string): string {
       out.push(`> - … and ${dangerous.length - listed} more, listed in \`plan-preview.json\` (\`destroys\`, \`replaces\`)`);
     out.push("");
   }
+  const closes = reports.flatMap((r) => r.closes.map((c) => `> - 📪 **close** \`${r.stack}\` · \`${c.address}\`: ${c.reason}`));
+  if (closes.length > 0) {
+    out.push("> [!NOTE]");
+    out.push(
+      `> **${closes.length} issue${closes.length === 1 ? "" : "s"} to close.** Nothing is deleted: GitHub keeps ${closes.length === 1 ? "it" : "them"}, closed.`,
+    );
+    out.push(...closes.slice(0, 50));
+    if (closes.length > 50) out.push(`> - … and ${closes.length - 50} more, listed in \`plan-preview.json\` (\`closes\`)`);
+    out.push("");
+  }
+  const conflicted = reports.filter((r) => r.conflicts.length > 0);
+  if (conflicted.length > 0) {
+    const n = conflicted.reduce((k, r) => k + r.conflicts.length, 0);
+    out.push("> [!WARNING]");
+    out.push(`> **${n} generated file${n === 1 ? "" : "s"} left alone**: a person's file holds the path (both versions below):`);
+    for (const r of conflicted) out.push(`> - \`${r.stack}\`: ${r.conflicts.map((p) => `\`${p}\``).join(", ")}`);
+    out.push("");
+  }
   if (errored.length > 0) {
     out.push("> [!WARNING]");
     out.push(
@@ -249,13 +283,19 @@ function countsText(c: Counts): string {
     [c.import, "to import"],
     [c.move, "to move"],
     [c.forget, "to forget"],
+    [c.close, "to close"],
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, t]) => `${n} ${t}`);
   return parts.length ? parts.join(", ") : "only output changes";
 }
 
-function renderStack(report: StackReport, summary: PlanSummary | undefined, masker: Masker): string {
+function renderStack(
+  report: StackReport,
+  summary: PlanSummary | undefined,
+  masker: Masker,
+  conflicts: readonly FileConflict[] = [],
+): string {
   const out: string[] = [];
   if (report.status === "error") {
     out.push(`<details><summary>❌ <b>${report.stack}</b>: could not be planned</summary>`, "");
@@ -266,7 +306,12 @@ function renderStack(report: StackReport, summary: PlanSummary | undefined, mask
     return out.join("\n");
   }
   if (!summary) return "";
-  out.push(`<details><summary>📝 <b>${report.stack}</b>: ${countsText(report.counts)}</summary>`, "");
+  const what = report.status === "no-changes" ? "no changes" : countsText(report.counts);
+  const conflictText = conflicts.length ? `; ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}` : "";
+  out.push(
+    `<details><summary>${report.status === "no-changes" ? "⚠️" : "📝"} <b>${report.stack}</b>: ${what}${conflictText}</summary>`,
+    "",
+  );
   if (report.planSha256) out.push(`Plan file \`${report.planFile ?? "plan.tfplan"}\`, sha256 \`${report.planSha256}\``, "");
   if (summary.drift.length > 0) {
     out.push(`ℹ️ Changed outside OpenTofu since the last apply: ${summary.drift.map((a) => `\`${a}\``).join(", ")}`, "");
@@ -281,9 +326,9 @@ function renderStack(report: StackReport, summary: PlanSummary | undefined, mask
       const notes: string[] = [];
       if (c.importing) notes.push("imported");
       if (c.movedFrom) notes.push(`moved from \`${c.movedFrom}\``);
-      if (c.kind === "delete" || c.kind === "replace") notes.push(describeReason(c));
+      if (c.kind === "delete" || c.kind === "replace" || c.kind === "close") notes.push(describeReason(c));
       out.push(`**\`${c.address}\`**${notes.length ? ` — ${notes.join("; ")}` : ""}`);
-      if (c.kind === "delete" || c.kind === "forget") {
+      if (c.kind === "delete" || c.kind === "forget" || c.kind === "close") {
         out.push("");
         continue;
       }
@@ -293,58 +338,7 @@ function renderStack(report: StackReport, summary: PlanSummary | undefined, mask
     }
   }
   if (summary.outputChanges.length > 0) out.push(`Outputs changing: ${summary.outputChanges.map((o) => `\`${o}\``).join(", ")}`, "");
+  out.push(...renderConflicts(conflicts, (t) => masker.text(t)));
   out.push("</details>");
   return out.join("\n");
-}
-
-const joinedLength = (lines: readonly string[]) => lines.reduce((s, l) => s + l.length + 1, 0);
-
-/** Splits `budget` so that small parts keep everything and large parts share the rest equally. */
-export function waterFill(sizes: readonly number[], budget: number): number[] {
-  const shares = new Array<number>(sizes.length).fill(0);
-  const order = sizes.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
-  let left = budget;
-  order.forEach(([size, i], k) => {
-    const fair = Math.floor(left / (order.length - k));
-    shares[i] = Math.min(size, fair);
-    left -= shares[i];
-  });
-  return shares;
-}
-
-/**
- * The longest prefix of `lines` (cut at a line boundary) that fits in `budget` characters once every open code
- * fence and <details> is closed and a note says how much was cut.
- */
-export function fitLines(
-  lines: readonly string[],
-  budget: number,
-  what: "stack" | "summary" | "comment",
-): { text: string; omitted: number } {
-  if (joinedLength(lines) <= budget) return { text: lines.join("\n"), omitted: 0 };
-  let fence: string | undefined;
-  let depth = 0;
-  let used = 0;
-  let best = { count: 0, fence: undefined as string | undefined, depth: 0 };
-  const closing = (f: string | undefined, d: number, omitted: number) => {
-    const note = `_✂️ ${omitted} more line(s) of this ${what === "stack" ? "stack's changes" : what} trimmed._`;
-    return [...(f ? [f] : []), "", note, ...Array<string>(d).fill("</details>")];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    used += line.length + 1;
-    const m = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (fence === undefined && m) fence = m[1];
-    else if (fence !== undefined && line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, "") === "") fence = undefined;
-    else if (fence === undefined) {
-      depth += (line.match(/<details[\s>]/g) ?? []).length;
-      depth -= (line.match(/<\/details>/g) ?? []).length;
-      depth = Math.max(0, depth);
-    }
-    const tail = joinedLength(closing(fence, depth, lines.length - i - 1));
-    if (used + tail > budget) break;
-    best = { count: i + 1, fence, depth };
-  }
-  const omitted = lines.length - best.count;
-  return { text: [...lines.slice(0, best.count), ...closing(best.fence, best.depth, omitted)].join("\n"), omitted };
 }

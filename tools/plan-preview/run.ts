@@ -9,6 +9,7 @@ import { lineStream, ProgressStream, ProgressView } from "../engine/progress";
 import { forEachBounded, planStack, SynthesizedStack } from "../engine/stacks";
 import { withStateServers } from "../engine/state-server";
 import { ChangeSet, CHANGESET_FILE, CHANGESET_FORMAT, stackChangeSet } from "./changeset";
+import { fileConflicts } from "./conflicts";
 import { MARKER, renderComment, StackOutcome, StackReport } from "./render";
 
 export const SYNTH_DIR = "cdktf.out";
@@ -117,7 +118,7 @@ async function planSelected(
     const stack = selected[i].name;
     const planFile = path.join(stack, PLAN_NAME);
     return r.status === "fulfilled"
-      ? { stack, planFile, planSha256: r.value.planSha256, json: r.value.json }
+      ? { stack, planFile, planSha256: r.value.planSha256, json: r.value.json, conflicts: fileConflicts(selected[i].dir, r.value.json) }
       : { stack, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   });
 }

@@ -1,8 +1,10 @@
 // What a JSON plan (`tofu show -json`) changes: per-resource actions and per-stack counts.
+import { DELETE_CLOSES } from "../../constructs/github/ownership";
 import { formatPath } from "../engine/paths";
 import type { PlanJson, ResourceChange } from "../engine/stacks";
 
-export type ChangeKind = "create" | "update" | "delete" | "replace" | "forget" | "no-op" | "read";
+/** "close": a delete whose provider keeps the object (integrations/github closes an issue). */
+export type ChangeKind = "create" | "update" | "delete" | "close" | "replace" | "forget" | "no-op" | "read";
 
 export interface Counts {
   add: number;
@@ -12,6 +14,7 @@ export interface Counts {
   import: number;
   move: number;
   forget: number;
+  close: number;
 }
 
 export interface PlannedChange {
@@ -44,10 +47,11 @@ export function kindOf(actions: readonly string[]): ChangeKind {
 }
 
 export function summarizePlan(plan: PlanJson): PlanSummary {
-  const counts: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0 };
+  const counts: Counts = { add: 0, change: 0, destroy: 0, replace: 0, import: 0, move: 0, forget: 0, close: 0 };
   const changes: PlannedChange[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    const kind = kindOf(rc.change.actions);
+    const actionKind = kindOf(rc.change.actions);
+    const kind: ChangeKind = actionKind === "delete" && DELETE_CLOSES.includes(rc.type) ? "close" : actionKind;
     const importing = Boolean(rc.change.importing);
     const movedFrom = rc.previous_address && rc.previous_address !== rc.address ? rc.previous_address : undefined;
     if ((kind === "no-op" || kind === "read") && !importing && !movedFrom) continue;
@@ -57,6 +61,7 @@ export function summarizePlan(plan: PlanJson): PlanSummary {
     if (kind === "delete") counts.destroy++;
     if (kind === "replace") counts.replace++;
     if (kind === "forget") counts.forget++;
+    if (kind === "close") counts.close++;
     if (importing) counts.import++;
     if (movedFrom) counts.move++;
     changes.push({
@@ -105,7 +110,8 @@ export function describeReason(change: Pick<PlannedChange, "reason" | "replacePa
   const parts: string[] = [];
   if (change.reason) parts.push(`${REASONS[change.reason] ?? change.reason} (\`${change.reason}\`)`);
   if (change.replacePaths.length > 0) parts.push(`forced by ${change.replacePaths.map((p) => `\`${p}\``).join(", ")}`);
-  if (parts.length === 0) parts.push(change.kind === "delete" ? "removed from the configuration" : "no reason given by the engine");
+  if (parts.length === 0)
+    parts.push(change.kind === "delete" || change.kind === "close" ? "removed from the configuration" : "no reason given by the engine");
   return parts.join("; ");
 }
 

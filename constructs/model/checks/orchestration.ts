@@ -51,6 +51,8 @@ export function checkOrchestration(project: Project, at: string, problems: Probl
     }
   }
 
+  checkTracking(project, at, problems);
+
   const edges: Edges = new Map(project.workstreams.map((w) => [w.id, w.dependsOn]));
   for (const cycle of findCycles(workstreamIds, edges))
     problems.push({ path: `${at}.workstreams.${cycle[0]}.dependsOn`, message: `dependency cycle: ${cycle.join(" → ")}` });
@@ -66,6 +68,24 @@ export function checkOrchestration(project: Project, at: string, problems: Probl
       });
     gate.after.forEach((w, i) => {
       if (!byId.has(w)) problems.push({ path: `${gateAt}.after[${i}]`, message: unknownReference("workstream", w, workstreamIds) });
+    });
+  }
+}
+
+/** Issue keys name one workstream each; a workstream is done only once its hard dependencies are. */
+function checkTracking(project: Project, at: string, problems: Problem[]): void {
+  for (const key of duplicates(project.workstreams.flatMap((w) => w.issueKeys)))
+    problems.push({ path: `${at}.workstreams`, message: `issue key "${key}" is given to more than one workstream` });
+  const byId = new Map(project.workstreams.map((w) => [w.id, w]));
+  for (const ws of project.workstreams) {
+    if (ws.status !== "done") continue;
+    ws.dependsOn.forEach((dep, i) => {
+      const other = byId.get(dep);
+      if (other && other.status !== "done")
+        problems.push({
+          path: `${at}.workstreams.${ws.id}.status`,
+          message: `"done", but its hard dependency ${dep} (dependsOn[${i}]) is "${other.status}"`,
+        });
     });
   }
 }

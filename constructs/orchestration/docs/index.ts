@@ -5,7 +5,8 @@
  * document; this index is the public surface.
  */
 export { renderCodeowners } from "./codeowners";
-export { generatedFiles } from "./generated-files";
+export { generatedFiles, type RepositoryContext } from "./generated-files";
+export { labelDefinitions, type LabelDefinition } from "./labels";
 export { dependentsOf, orchestratorDependencies, softDependentsOf, softReferenceEdges } from "./graph";
 export {
   gateIssueTitle,
@@ -20,7 +21,16 @@ export { DOCS_ROOT, GENERATED_MARKER } from "./markdown";
 export { renderMetaOrchestratorDoc } from "./meta-orchestrator";
 export { renderOrchestratorDoc } from "./orchestrator-doc";
 export { scheduleText, workstreamSpecPath } from "./plan-text";
-export { gateStatus, STATUS_LABELS, type StatusLabel, workstreamStatus } from "./status";
+export {
+  gateClosed,
+  gateStatus,
+  milestoneProgress,
+  progressText,
+  STATUS_LABELS,
+  type StatusLabel,
+  workstreamClosed,
+  workstreamStatus,
+} from "./status";
 export { renderIssueTemplate, renderPullRequestTemplate } from "./templates";
 export { renderWorkstreamPlanDoc } from "./workstream-plan";
 export { renderWorkstreamReadme } from "./workstream-readme";

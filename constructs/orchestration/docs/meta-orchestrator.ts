@@ -4,6 +4,7 @@ import type { OrchestrationPlan } from "../plan";
 import { orchestratorDependencies, orchestratorOrder } from "./graph";
 import { checklist, list, mdMarker, table } from "./markdown";
 import { orchestratorName } from "./plan-text";
+import { milestoneProgress, progressText } from "./status";
 
 export function renderMetaOrchestratorDoc(project: Project, plan: OrchestrationPlan): string {
   const m = plan.meta.spec;
@@ -44,8 +45,15 @@ export function renderMetaOrchestratorDoc(project: Project, plan: OrchestrationP
     `## Milestones`,
     ``,
     table(
-      ["ID", "Name", "Goal", "Success metric", "Due"],
-      plan.milestones.map((ms) => [ms.spec.id, ms.spec.name, ms.spec.goal, ms.spec.successMetric ?? "—", ms.dueDate]),
+      ["ID", "Name", "Goal", "Success metric", "Progress", "Due"],
+      plan.milestones.map((ms) => [
+        ms.spec.id,
+        ms.spec.name,
+        ms.spec.goal,
+        ms.spec.successMetric ?? "—",
+        progressText(milestoneProgress(ms)),
+        ms.dueDate,
+      ]),
     ),
     ``,
     `## Phase gates`,

@@ -5,6 +5,7 @@ import type { OrchestrationPlan } from "../plan";
 import { dependentsOf } from "./graph";
 import { checklist, list, mdMarker, table } from "./markdown";
 import { durationText, milestoneLabel, orchestratorName, wsTitle } from "./plan-text";
+import { STATUS_MARK } from "./status";
 
 export function renderOrchestratorDoc(project: Project, plan: OrchestrationPlan, o: DomainOrchestrator): string {
   const s: DomainOrchestratorSpec = o.spec;
@@ -31,10 +32,11 @@ export function renderOrchestratorDoc(project: Project, plan: OrchestrationPlan,
     `## Workstreams`,
     ``,
     table(
-      ["ID", "Name", "Milestone", "Depends on", "Estimate", "Priority", "Agents", "Days"],
+      ["ID", "Name", "Status", "Milestone", "Depends on", "Estimate", "Priority", "Agents", "Days"],
       o.workstreams.map((w) => [
         w.spec.id,
         `[${w.spec.name}](../workstreams/${w.slug}/README.md)`,
+        `${STATUS_MARK[w.spec.status]} ${w.spec.status}`,
         w.spec.milestone,
         w.spec.dependsOn.join(", ") || "—",
         durationText(w.spec),

@@ -2,13 +2,19 @@
 import type { Project } from "../../model";
 import { DOCS_ROOT, GENERATED_MARKER } from "./markdown";
 
+/** "PIXELS-NNN: <name>" where the repository keys its issues, else "WS-NN: <name>" (workstreamIssueTitle's rule). */
+const issueTitlePattern = (project: Project) => {
+  const key = project.workstreams.find((w) => w.issueKeys.length > 0)?.issueKeys[0];
+  return key ? `${key.replace(/\d+$/, (d) => "N".repeat(d.length))}: <name>` : "WS-NN: <name>";
+};
+
 export function renderIssueTemplate(project: Project): string {
   return [
     `---`,
     `# ${GENERATED_MARKER}: rendered from the ${project.id} blueprint`,
     `name: Workstream`,
     `about: A unit of agent work in the ${project.name} orchestration`,
-    `title: "WS-NN: <name>"`,
+    `title: "${issueTitlePattern(project)}"`,
     `labels: type:workstream, status:not-started`,
     `---`,
     ``,

@@ -5,6 +5,7 @@ import type { OrchestrationPlan } from "../plan";
 import { dateAfter } from "../schedule";
 import { mdMarker, table } from "./markdown";
 import { durationText, orchestratorName, wsTitle } from "./plan-text";
+import { milestoneProgress, progressText, STATUS_MARK } from "./status";
 
 export function renderWorkstreamPlanDoc(project: Project, plan: OrchestrationPlan): string {
   const ws = (id: string) => plan.workstream(id);
@@ -47,10 +48,11 @@ export function renderWorkstreamPlanDoc(project: Project, plan: OrchestrationPla
     `## All workstreams`,
     ``,
     table(
-      ["ID", "Name", "Orchestrator", "Milestone", "Depends on", "Soft", "Estimate", "Priority", "Agents", "Days", "Slack"],
+      ["ID", "Name", "Status", "Orchestrator", "Milestone", "Depends on", "Soft", "Estimate", "Priority", "Agents", "Days", "Slack"],
       plan.workstreams.map((w) => [
         w.spec.id,
         `[${w.spec.name}](workstreams/${w.slug}/README.md)`,
+        `${STATUS_MARK[w.spec.status]} ${w.spec.status}`,
         orchestratorName(plan, w.spec.orchestrator),
         w.spec.milestone,
         w.spec.dependsOn.join(", ") || "—",
@@ -68,8 +70,14 @@ export function renderWorkstreamPlanDoc(project: Project, plan: OrchestrationPla
     `## Milestones`,
     ``,
     table(
-      ["ID", "Name", "Workstreams", "Due"],
-      plan.milestones.map((m) => [m.spec.id, m.spec.name, m.workstreams.map((w) => w.spec.id).join(", ") || "—", m.dueDate]),
+      ["ID", "Name", "Workstreams", "Progress", "Due"],
+      plan.milestones.map((m) => [
+        m.spec.id,
+        m.spec.name,
+        m.workstreams.map((w) => w.spec.id).join(", ") || "—",
+        progressText(milestoneProgress(m)),
+        m.dueDate,
+      ]),
     ),
     ``,
   ].join("\n");
