@@ -4,7 +4,7 @@
 import { containersOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
-import { planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
+import { Accepted, planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
@@ -40,6 +40,8 @@ export async function planAll(
     startStopped?: boolean;
     parallelism?: number;
     lockTimeout?: string;
+    /** Differences the reviewed drift ignore list accepts: no reason to re-read (see fingerprint.ts). */
+    accepted?: Accepted;
   },
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
@@ -63,7 +65,7 @@ export async function planAll(
       for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
     if (options.startStopped) stopped = [];
     stoppedBy.set(stack.name, stopped);
-    const known = await planKnowingState(stack, { ...planOptions, exclude: stopped.map((c) => c.address) });
+    const known = await planKnowingState(stack, { ...planOptions, exclude: stopped.map((c) => c.address) }, options.accepted);
     if (!known.refreshed) unrefreshed.add(stack.name);
     return known.plan;
   });
@@ -124,6 +126,7 @@ export async function applyAll(
     phase: Extract<Phase, "applying" | "destroying">;
     parallelism?: number;
     lockTimeout?: string;
+    accepted?: Accepted;
   },
 ): Promise<AppliedStack[]> {
   const { view } = options;
@@ -168,6 +171,7 @@ async function applyPlan(
     phase: "applying" | "destroying";
     parallelism?: number;
     lockTimeout?: string;
+    accepted?: Accepted;
   },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
@@ -217,7 +221,7 @@ async function applyPlan(
     },
   );
   if (result.code === 0) {
-    if (options.phase === "applying") await recordAfterApply(stack, options.env);
+    if (options.phase === "applying") await recordAfterApply(stack, options.env, options.accepted);
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }

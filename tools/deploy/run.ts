@@ -2,6 +2,7 @@
 // their secrets (nothing runs when one is missing), plan them in parallel (saved plans), then show (diff) or
 // apply exactly those plans in dependency order (deploy, destroy), with one live progress view on stderr.
 import { InputError } from "../engine/args";
+import { defaultIgnoreFile, findIgnore, loadIgnoreList } from "../drift/ignore";
 import { prepareStacks, PreparedStacks } from "../engine/prepare";
 import { ProgressStream, ProgressView } from "../engine/progress";
 import { dependencyOrder, SynthesizedStack } from "../engine/stacks";
@@ -74,9 +75,11 @@ async function planAndApply(command: StacksCommand, prepared: PreparedStacks, op
     command,
     options.stderr,
   );
+  const ignore = loadIgnoreList(defaultIgnoreFile(options.projectRoot));
   const context = {
     ...prepared,
     view,
+    accepted: (stack: string, address: string, attribute: string) => findIgnore(ignore, stack, address, attribute) !== undefined,
     parallel: options.parallel,
     parallelism: options.parallelism,
     lockTimeout: options.lockTimeout,

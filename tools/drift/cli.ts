@@ -13,7 +13,7 @@ import { withStateServers } from "../engine/state-server";
 import { REPO_ROOT } from "../engine/toolchain";
 import { exitCodeFor } from "./analyze";
 import { checkDrift, DEFAULT_CONCURRENCY, reconcile } from "./check";
-import { loadIgnoreList } from "./ignore";
+import { defaultIgnoreFile, loadIgnoreList } from "./ignore";
 import { renderMarkdown } from "./render";
 
 interface Args {
@@ -66,7 +66,7 @@ export function parseArgs(argv: string[]): Args {
     markdown: values.markdown,
     outdir: path.resolve(values.outdir ?? path.join(REPO_ROOT, "cdktf.out")),
     synth: !values["no-synth"],
-    ignore: path.resolve(values.ignore ?? path.join(REPO_ROOT, "config", "drift-ignore.json")),
+    ignore: path.resolve(values.ignore ?? defaultIgnoreFile(REPO_ROOT)),
     concurrency: positiveInteger("concurrency", values.concurrency, DEFAULT_CONCURRENCY, USAGE),
     help,
   };

@@ -1,6 +1,7 @@
 // The reviewed ignore list (config/drift-ignore.json): known, accepted differences that must not raise drift.
 // Every entry names its stacks, resources and attribute (globs) and says why; unknown keys are errors.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
 import { InputError } from "../engine/args";
 import { globMatch } from "../engine/select";
@@ -46,6 +47,9 @@ export function parseIgnoreList(input: unknown, file = "config/drift-ignore.json
     }),
   );
 }
+
+/** The reviewed list of a checkout: drift checks read it, and so do deploy and diff when they judge a refresh. */
+export const defaultIgnoreFile = (projectRoot: string): string => path.join(projectRoot, "config", "drift-ignore.json");
 
 export function loadIgnoreList(file: string): IgnoreEntry[] {
   if (!fs.existsSync(file)) return [];

@@ -3,18 +3,21 @@
 // still matches reality. Both are checked cheaply instead: the live Docker objects a stack manages are fingerprinted
 // (a few `docker inspect` calls), and the state the plan starts from is digested (`prior_state` of its JSON). When
 // both equal what was recorded the last time state and reality were known to agree (after an apply, or after a
-// refreshing plan that found no drift), the plan skips the refresh; otherwise it refreshes fully.
+// refreshing plan that found no drift), the plan skips the refresh; otherwise it refreshes fully. "Agree" is up to
+// the differences the reviewed drift ignore list accepts (config/drift-ignore.json, e.g. the addresses Docker gives a
+// container on every start): those are neither drift nor part of the state digest, as a drift check sees it.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffAttributes, isEmptyish } from "./attributes";
 import { dockerHost } from "./docker";
+import { formatPath } from "./paths";
 import { PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
 /** What `docker inspect` is asked for, per object kind, by the names the stack gives them. */
-type Kind = "container" | "network" | "volume" | "image";
+export type Kind = "container" | "network" | "volume" | "image";
 const RESOURCE_KINDS: Record<string, Kind> = {
   docker_container: "container",
   docker_network: "network",
@@ -36,13 +39,17 @@ export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<Kin
   return any ? objects : undefined;
 }
 
-/** Fields that change without anything the engine would see changing (health probes, timestamps, attachments). */
-function stable(kind: Kind, object: Record<string, unknown>): unknown {
+/**
+ * Without the fields that change when nothing the engine would see changed (health probes, timestamps, attachments),
+ * and with lists Docker returns in no fixed order (a container's mounts come from a map) sorted.
+ */
+export function stable(kind: Kind, object: Record<string, unknown>): unknown {
   const copy = structuredClone(object) as Record<string, any>;
   if (kind === "container") {
     delete copy.State?.Health;
     for (const k of ["StartedAt", "FinishedAt", "Pid"]) delete copy.State?.[k];
     delete copy.NetworkSettings?.SandboxKey;
+    if (Array.isArray(copy.Mounts)) copy.Mounts.sort((a: any, b: any) => String(a.Destination).localeCompare(String(b.Destination)));
   }
   if (kind === "network") delete copy.Containers;
   if (kind === "image") delete copy.Metadata;
@@ -104,14 +111,63 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Whether the reviewed drift ignore list accepts a difference in this attribute (path as `formatPath` writes it) of
+ * this resource of this stack.
+ */
+export type Accepted = (stack: string, address: string, attribute: string) => boolean;
+/** The same, for one stack. */
+type AcceptedHere = (address: string, attribute: string) => boolean;
+const nothingAccepted: AcceptedHere = () => false;
+
+interface StateResource {
+  address?: string;
+  values?: Record<string, unknown>;
+  sensitive_values?: Record<string, unknown>;
+}
+interface StateModule {
+  resources?: StateResource[];
+  child_modules?: StateModule[];
+}
+
+/** The module's resources without the top-level attributes whose differences are accepted. */
+function withoutAccepted(module: StateModule | undefined, accepted: AcceptedHere): StateModule | undefined {
+  if (!module) return module;
+  const drop = (address: string, values?: Record<string, unknown>) =>
+    values && Object.fromEntries(Object.entries(values).filter(([k]) => !accepted(address, k)));
+  return {
+    ...module,
+    resources: module.resources?.map((r) => ({
+      ...r,
+      values: drop(r.address ?? "", r.values),
+      sensitive_values: drop(r.address ?? "", r.sensitive_values),
+    })),
+    child_modules: module.child_modules?.map((m) => withoutAccepted(m, accepted)!),
+  };
+}
+
 /** A digest of a state's resources as the engine shows it (`show -json`, or a plan's `prior_state`). */
-const stateDigest = (state: unknown): string =>
-  createHash("sha256")
-    .update(JSON.stringify(canonical((state as { values?: unknown } | undefined)?.values ?? null)))
+export function stateDigest(state: unknown, accepted: AcceptedHere = nothingAccepted): string {
+  const values = (state as { values?: { root_module?: StateModule } } | undefined)?.values;
+  const kept = values ? { ...values, root_module: withoutAccepted(values.root_module, accepted) } : null;
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(kept)))
     .digest("hex");
+}
 
 /** A digest of the state a plan started from. */
-export const priorStateDigest = (plan: PlanJson): string => stateDigest((plan as { prior_state?: unknown }).prior_state);
+export const priorStateDigest = (plan: PlanJson, accepted: AcceptedHere = nothingAccepted): string =>
+  stateDigest((plan as { prior_state?: unknown }).prior_state, accepted);
+
+/** Whether a refreshing plan found reality changed beyond what the ignore list accepts. */
+export function foundDrift(plan: PlanJson, accepted: AcceptedHere = nothingAccepted): boolean {
+  // A refresh right after an apply reports "updates" that only swap an unset value for its zero value: not drift.
+  return (plan.resource_drift ?? []).some(
+    (d) =>
+      d.change.actions.includes("delete") ||
+      diffAttributes(d.change.before, d.change.after).some((a) => !accepted(d.address, formatPath(a.segments))),
+  );
+}
 
 interface Agreement {
   live: string;
@@ -155,26 +211,29 @@ export interface KnownPlan {
  * they were known to agree; with a full refresh otherwise (and then the agreement is recorded when the refresh
  * found no drift). GitHub stacks, which have no cheap fingerprint, always refresh.
  */
-export async function planKnowingState(stack: SynthesizedStack, options: PlanOptions): Promise<KnownPlan> {
+export async function planKnowingState(
+  stack: SynthesizedStack,
+  options: PlanOptions,
+  acceptedIn: Accepted = () => false,
+): Promise<KnownPlan> {
+  const accepted: AcceptedHere = (address, attribute) => acceptedIn(stack.name, address, attribute);
   const recorded = recordedAgreement(stack);
   const live = await liveFingerprint(stack);
   if (recorded && live !== undefined && live === recorded.live) {
     const plan = await planStack(stack, { ...options, refresh: false });
-    if (priorStateDigest(plan.json) === recorded.state) return { plan, refreshed: false };
+    if (priorStateDigest(plan.json, accepted) === recorded.state) return { plan, refreshed: false };
   }
   const plan = await planStack(stack, options);
-  // A refresh right after an apply reports "updates" that only swap an unset value for its zero value: not drift.
-  const drifted = (plan.json.resource_drift ?? []).some(
-    (d) => d.change.actions.includes("delete") || diffAttributes(d.change.before, d.change.after).length > 0,
-  );
-  recordAgreement(stack, live !== undefined && !drifted ? { live, state: priorStateDigest(plan.json) } : undefined);
+  const agrees = live !== undefined && !foundDrift(plan.json, accepted);
+  recordAgreement(stack, agrees ? { live, state: priorStateDigest(plan.json, accepted) } : undefined);
   return { plan, refreshed: true };
 }
 
 /** After an apply, state and reality agree again (the provider read every object it created or changed). */
-export async function recordAfterApply(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<void> {
+export async function recordAfterApply(stack: SynthesizedStack, env: NodeJS.ProcessEnv, acceptedIn: Accepted = () => false): Promise<void> {
+  const accepted: AcceptedHere = (address, attribute) => acceptedIn(stack.name, address, attribute);
   const live = await liveFingerprint(stack);
   if (live === undefined) return;
   const shown = await runEngine(stack.dir, ["show", "-json"], { env });
-  recordAgreement(stack, shown.code === 0 ? { live, state: stateDigest(JSON.parse(shown.stdout)) } : undefined);
+  recordAgreement(stack, shown.code === 0 ? { live, state: stateDigest(JSON.parse(shown.stdout), accepted) } : undefined);
 }
