@@ -3,5 +3,5 @@
 //   node bin/github-emulator.js [--port N] [--owner ORG] [--token T] [--owner-type User] [--verbose]
 // Port/owner/token also come from GITHUB_EMULATOR_PORT / GITHUB_EMULATOR_OWNER / GITHUB_EMULATOR_TOKEN.
 // Prints the base URL (use it as the provider's base_url) and serves until SIGINT/SIGTERM.
-const { buildEntry } = require("./build");
-require(buildEntry("support/github-emulator/cli.ts", ".build/github-emulator.js"));
+const { cachedEntry } = require("./build");
+require(cachedEntry("support/github-emulator/cli.ts", ".build/github-emulator.js"));

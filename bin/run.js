@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point without type-checking: `node bin/run.js tools/graph.ts dgx-pixels`.
 const path = require("node:path");
-const { buildEntry } = require("./build");
+const { cachedEntry } = require("./build");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   process.stderr.write("usage: node bin/run.js <file.ts> [args...]\n");
   process.exit(2);
 }
-const bundle = buildEntry(entry, path.join(".build", entry.replace(/\.ts$/, ".js")));
+const bundle = cachedEntry(entry, path.join(".build", entry.replace(/\.ts$/, ".js")));
 process.argv = [process.argv[0], bundle, ...args];
 // Load the bundle as the main module, so its `require.main === module` guard holds.
 require("node:module").Module._load(bundle, null, true);

@@ -82,7 +82,7 @@ function layerOf(file: string): Layer | undefined {
 
 /**
  * Relative imports, re-exports, require() and dynamic import() calls, plus the entry points bin/ bundles with
- * buildEntry("<path from the root>").
+ * buildEntry("<path from the root>") or cachedEntry(…).
  */
 function importsOf(file: SourceFile): Import[] {
   const found: Import[] = [];
@@ -90,7 +90,7 @@ function importsOf(file: SourceFile): Import[] {
     [/^[ \t]*(?:import|export)\b[^;"']*?\bfrom\s*["']([^"']+)["']/gm, (s) => relative(file.path, s)],
     [/^[ \t]*import\s*["']([^"']+)["']/gm, (s) => relative(file.path, s)],
     [/\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/g, (s) => relative(file.path, s)],
-    [/\bbuildEntry\(\s*["']([^"']+)["']/g, (s) => path.posix.normalize(s)],
+    [/\b(?:buildEntry|cachedEntry)\(\s*["']([^"']+)["']/g, (s) => path.posix.normalize(s)],
   ];
   for (const [pattern, resolve] of patterns)
     for (const m of file.text.matchAll(pattern)) {
