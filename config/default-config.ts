@@ -15,7 +15,6 @@ export const DEFAULT_CONFIG: DeploymentConfigInput = {
     },
     dgx: {
       dockerHost: "ssh://ubuntu@dgx-spark",
-      sshOpts: ["-o", "ControlMaster=auto", "-o", "ControlPath=~/.ssh/sparky-%C", "-o", "ControlPersist=10m"],
       gpus: true,
       arch: "arm64",
       projects: ["dgx-pixels", "sparky"],

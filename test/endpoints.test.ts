@@ -64,8 +64,8 @@ test("docker runs with -H; on an ssh:// host its ssh helper runs with the host's
   try {
     fs.writeFileSync(path.join(dir, "docker"), '#!/bin/sh\ncat "$(command -v ssh)"\necho "args: $*"\n', { mode: 0o755 });
     process.env.PATH = `${dir}${path.delimiter}${originalPath}`;
-    const r = dockerOn({ host: "ssh://ubuntu@dgx:2222", sshOpts: ["-o", "ControlPath=~/.ssh/it's %C"] }, ["inspect", "x"]);
-    expect(r.stdout).toMatch(/^#!\/bin\/sh\nexec '[^']*ssh' '-o' 'ControlPath=~\/.ssh\/it'\\''s %C' "\$@"\n/);
+    const r = dockerOn({ host: "ssh://ubuntu@dgx:2222", sshOpts: ["-o", `ControlPath=${dir}/it's %C`] }, ["inspect", "x"]);
+    expect(r.stdout).toMatch(/^#!\/bin\/sh\nexec '[^']*ssh' '-o' 'ControlPath=[^']*\/it'\\''s %C' "\$@"\n/);
     expect(r.stdout).toContain("args: -H ssh://ubuntu@dgx:2222 inspect x");
   } finally {
     process.env.PATH = originalPath;

@@ -18,7 +18,9 @@ export const HostSchema = z.strictObject({
   sshOpts: z
     .array(z.string())
     .default([])
-    .describe('Extra `ssh` options for `ssh://` hosts, e.g. `["-o", "ControlMaster=auto"]` (see Deploying to a DGX)'),
+    .describe(
+      'Extra `ssh` options for `ssh://` hosts, e.g. `["-i", "~/.ssh/dgx_deploy"]`; connections to the host are shared unless these set ControlMaster, ControlPath or ControlPersist (see Deploying to a DGX)',
+    ),
   gpus: z.boolean().describe("Whether the host has a GPU (GPU services need one, or the target's `allowGpuDowngrade`)"),
   arch: z.enum(["arm64", "amd64"]).describe("CPU architecture of the host (`arm64` on a DGX Spark)"),
   projects: z.array(Slug).default([]).describe("Projects deployed on this host"),

@@ -18,3 +18,4 @@ export * from "./sources";
 export * from "./memory";
 export * from "./endpoints";
 export * from "./placement";
+export * from "./ssh";

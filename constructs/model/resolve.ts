@@ -23,6 +23,7 @@ import type { PortSpec, ServiceSpec, VolumeSpec } from "./services";
 import { ResolvedStateServer, stateServerEndpoint, stateServerHost, stateServerOwner, stateServerService } from "./state-server";
 import { driverCapabilities } from "./service-runtime";
 import { resolveBuild, sourceRootOf } from "./sources";
+import { effectiveSshOpts } from "./ssh";
 
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
@@ -154,8 +155,9 @@ export function resolveSystem(
 ): ResolvedSystem {
   const target = config.targets[targetName];
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
-    const spec = config.hosts[name];
-    if (!spec) return [];
+    const declared = config.hosts[name];
+    if (!declared) return [];
+    const spec: HostSpec = { ...declared, sshOpts: effectiveSshOpts(declared) };
     const placed = projects
       .filter((p) => spec.projects.includes(p.id))
       .map((p) => placeProject(p, spec, target, { config, targetName, configDir }));

@@ -94,6 +94,7 @@ export interface ObservabilitySet {
 
 export interface ResolvedHost {
   name: string;
+  /** The host as configured, with the ssh options it is reached with (connection sharing added: see ssh.ts). */
   spec: HostSpec;
   projects: PlacedProject[];
   observability: ObservabilitySet;

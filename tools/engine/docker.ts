@@ -6,6 +6,7 @@ import { spawn, spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ensureControlDirectory } from "./ssh-control";
 import type { SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
@@ -23,10 +24,6 @@ export function stackEndpoint(stack: Pick<SynthesizedStack, "dir">): DockerEndpo
     host: typeof provider?.host === "string" ? provider.host : undefined,
     sshOpts: Array.isArray(provider?.ssh_opts) ? (provider.ssh_opts as unknown[]).map(String) : [],
   };
-}
-
-export function dockerHost(stack: Pick<SynthesizedStack, "dir">): string | undefined {
-  return stackEndpoint(stack).host;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -48,6 +45,7 @@ function realSsh(env: NodeJS.ProcessEnv): string {
 function sshOptionsEnv(endpoint: DockerEndpoint): { env: NodeJS.ProcessEnv; done: () => void } {
   const sshOpts = endpoint.sshOpts ?? [];
   if (!endpoint.host?.startsWith("ssh://") || sshOpts.length === 0) return { env: process.env, done: () => {} };
+  ensureControlDirectory(sshOpts);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-ssh-"));
   const script = `#!/bin/sh\nexec ${quote(realSsh(process.env))} ${sshOpts.map(quote).join(" ")} "$@"\n`;
   fs.writeFileSync(path.join(dir, "ssh"), script, { mode: 0o700 });
@@ -71,6 +69,29 @@ export function dockerOn(endpoint: DockerEndpoint, args: readonly string[], time
   } finally {
     done();
   }
+}
+
+/** Runs `docker` against the endpoint without blocking (30 s at most unless told); stdout as text, stderr dropped. */
+export function dockerAsync(
+  endpoint: DockerEndpoint,
+  args: readonly string[],
+  timeoutMs = 30_000,
+): Promise<{ status: number | null; stdout: string }> {
+  const { env, done } = sshOptionsEnv(endpoint);
+  return new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const child = spawn("docker", dockerArgs(endpoint, args), { stdio: ["ignore", "pipe", "ignore"], env });
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout });
+    });
+    child.on("error", () => {
+      clearTimeout(timer);
+      resolve({ status: null, stdout: "" });
+    });
+  }).finally(done);
 }
 
 /** Runs `docker` against the endpoint with the terminal attached (logs -f, interactive recipes); resolves its exit code. */

@@ -6,12 +6,11 @@
 // refreshing plan that found no drift), the plan skips the refresh; otherwise it refreshes fully. "Agree" is up to
 // the differences the reviewed drift ignore list accepts (config/drift-ignore.json, e.g. the addresses Docker gives a
 // container on every start): those are neither drift nor part of the state digest, as a drift check sees it.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffAttributes, isEmptyish } from "./attributes";
-import { dockerHost } from "./docker";
+import { dockerAsync, stackEndpoint } from "./docker";
 import { formatPath } from "./paths";
 import { PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
@@ -56,23 +55,10 @@ export function stable(kind: Kind, object: Record<string, unknown>): unknown {
   return copy;
 }
 
-function inspect(stack: Pick<SynthesizedStack, "dir">, kind: Kind, names: string[]): Promise<string> {
-  if (names.length === 0) return Promise.resolve("");
-  const host = dockerHost(stack);
-  return new Promise((resolve) => {
-    // A missing object makes docker exit 1 but still print the others; the missing one is then simply absent.
-    const child = spawn("docker", [...(host ? ["-H", host] : []), kind, "inspect", ...[...new Set(names)].sort()], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("close", () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    child.on("error", () => resolve(""));
-  });
+async function inspect(stack: Pick<SynthesizedStack, "dir">, kind: Kind, names: string[]): Promise<string> {
+  if (names.length === 0) return "";
+  // A missing object makes docker exit 1 but still print the others; the missing one is then simply absent.
+  return (await dockerAsync(stackEndpoint(stack), [kind, "inspect", ...[...new Set(names)].sort()])).stdout;
 }
 
 /** A digest of every Docker object the stack manages, as they are now; undefined when it manages none. */

@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stackEndpoint } from "./docker";
+import { ensureControlDirectory } from "./ssh-control";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "./state-lock";
 import { stateServerEnv } from "./state-server";
 import { withPrivateUmask } from "./file-modes";
@@ -76,6 +78,8 @@ const ENGINE_GOGC = "400";
  */
 export async function runEngine(dir: string, args: string[], options: EngineOptions = {}): Promise<EngineResult> {
   const env = { ...process.env, ...options.env };
+  const docker = fs.existsSync(path.join(dir, "cdk.tf.json")) ? stackEndpoint({ dir }) : {};
+  if (docker.host?.startsWith("ssh://")) ensureControlDirectory(docker.sshOpts ?? []);
   const state = options.withoutState ? {} : await stateServerEnv({ dir }, env);
   return spawnEngine(dir, args, { ...options, env: { ...env, ...state } });
 }

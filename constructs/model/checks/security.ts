@@ -3,6 +3,7 @@ import type { DeploymentConfig } from "../deployment";
 import { DOCKER_SOCKETS, SSH_OPTIONS_ALLOWED, SYSTEM_PATHS } from "../policy";
 import type { Problem } from "../problems";
 import type { Project } from "../project";
+import { splitSshOption } from "../ssh";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith("127.");
@@ -63,7 +64,7 @@ function checkSshOpts(name: string, dockerHost: string, opts: readonly string[],
       if (SSH_FLAGS_WITH_ARGUMENT.has(token)) i++;
       continue;
     }
-    const [key = "", value = ""] = (option ?? "").split(/[=\s]+/, 2);
+    const [key, value] = splitSshOption(option ?? "");
     const known = allowed.get(key.toLowerCase());
     if (!known)
       problems.push({
