@@ -11,7 +11,7 @@ import { getJson, pollUntil, run } from "../../support/processes";
 import { freePort, tcpAnswers } from "../../support/tcp";
 import { planStack, synthesizedStacks } from "../../tools/engine/stacks";
 import { describeE2E } from "./support/describe-e2e";
-import { startSshd, Sshd } from "./support/sshd";
+import { startSshd, Sshd } from "../../support/sshd";
 import { REPO_ROOT } from "./support/toolchain";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 

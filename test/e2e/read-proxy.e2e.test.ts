@@ -16,7 +16,7 @@ import { containersOf, removeLeftovers, requireDeployPrerequisites } from "../..
 import { deployEnv, workspace } from "../../support/engine-env";
 import { run } from "../../support/processes";
 import { describeE2E } from "./support/describe-e2e";
-import { startSshd, Sshd } from "./support/sshd";
+import { startSshd, Sshd } from "../../support/sshd";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 const STEP = 5 * 60_000;

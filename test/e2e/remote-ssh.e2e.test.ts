@@ -7,7 +7,7 @@ import { containersOf, docker, removeLeftovers, requireDeployPrerequisites } fro
 import { deployEnv, workspace } from "../../support/engine-env";
 import { pollUntil, run } from "../../support/processes";
 import { describeE2E } from "./support/describe-e2e";
-import { Sshd, startSshd } from "./support/sshd";
+import { Sshd, startSshd } from "../../support/sshd";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 describeE2E("remote e2e: deploy through ssh://root@127.0.0.1:PORT", () => {

@@ -15,7 +15,7 @@ import { lines, pollUntil, run, Run } from "../../support/processes";
 import { freePort, tcpAnswers } from "../../support/tcp";
 import { REPO_ROOT } from "../../tools/engine/toolchain";
 import { describeE2E } from "./support/describe-e2e";
-import { Sshd, startSshd } from "./support/sshd";
+import { Sshd, startSshd } from "../../support/sshd";
 import { uniqueTinyProject, writeJson } from "./support/tiny-deploy";
 
 const TARGET = "remote";

@@ -1,11 +1,11 @@
-// A real sshd on 127.0.0.1 for the remote suites: the path a workstation or CI runner takes to the DGX, here to this
-// machine's Docker engine. Generated host and client keys, a free port, key-only login as root, its own
+// A real sshd on 127.0.0.1 for the remote suites and benchmarks: the path a workstation or CI runner takes to the
+// DGX, here to this machine's Docker engine. Generated host and client keys, a free port, key-only login as root, its own
 // authorized_keys, and a verbose log. Stopped by its pid, after the connection-sharing masters clients left.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pollUntil } from "../../../support/processes";
-import { freePort, tcpAnswers } from "../../../support/tcp";
+import { pollUntil } from "./processes";
+import { freePort, tcpAnswers } from "./tcp";
 
 const SSHD = "/usr/sbin/sshd";
 
@@ -21,6 +21,8 @@ export interface Sshd {
   dockerHost: string;
   /** A host's sshOpts for a client key (default: the first): the key, no host-key prompt, connection sharing under `dir`. */
   sshOpts(client?: string): string[];
+  /** The same without connection sharing options: the model's default sharing applies (or none, with ControlMaster=no added). */
+  loginOpts(client?: string): string[];
   stop(): void;
 }
 
@@ -72,8 +74,11 @@ export async function startSshd(dir: string, clients: string[] = ["client"], opt
     250,
   );
   const hostKey = fs.readFileSync(path.join(keys, "host.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
-  const sshOpts = (client = clients[0]) => [
+  const loginOpts = (client = clients[0]) => [
     ...["-i", path.join(keys, client), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"],
+  ];
+  const sshOpts = (client = clients[0]) => [
+    ...loginOpts(client),
     ...["-o", "ControlMaster=auto", "-o", `ControlPath=${path.join(dir, "cm-%C")}`, "-o", "ControlPersist=60"],
   ];
   const stop = () => {
@@ -88,6 +93,7 @@ export async function startSshd(dir: string, clients: string[] = ["client"], opt
     knownHost: `[127.0.0.1]:${port} ${hostKey}`,
     dockerHost: `ssh://root@127.0.0.1:${port}`,
     sshOpts,
+    loginOpts,
     stop,
   };
 }
