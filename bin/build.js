@@ -35,7 +35,8 @@ function buildEntry(entry, outfile, { bundlePackages = false } = {}) {
   fs.renameSync(temporary, bundle);
   // What it was built from, unless a source changed while it was being built (then the next run builds again).
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, stamp(file)]));
-  if (Object.values(inputs).every((s) => s && s.mtimeMs < started)) fs.writeFileSync(inputsFile(bundle), JSON.stringify(inputs));
+  if (Object.values(inputs).every((s) => s && s.mtimeMs < started))
+    fs.writeFileSync(inputsFile(bundle), JSON.stringify({ bundlePackages, inputs }));
   else fs.rmSync(inputsFile(bundle), { force: true });
   return bundle;
 }
@@ -58,11 +59,13 @@ function stamp(file) {
 function cachedEntry(entry, outfile, options = {}) {
   const bundle = path.join(root, outfile);
   try {
-    const inputs = JSON.parse(fs.readFileSync(inputsFile(bundle), "utf8"));
-    const unchanged = Object.entries(inputs).every(([file, was]) => {
-      const now = stamp(file);
-      return now && now.mtimeMs === was.mtimeMs && now.size === was.size;
-    });
+    const built = JSON.parse(fs.readFileSync(inputsFile(bundle), "utf8"));
+    const unchanged =
+      built.bundlePackages === Boolean(options.bundlePackages) &&
+      Object.entries(built.inputs).every(([file, was]) => {
+        const now = stamp(file);
+        return now && now.mtimeMs === was.mtimeMs && now.size === was.size;
+      });
     if (unchanged && fs.existsSync(bundle)) return bundle;
   } catch {
     // not built yet, or built by an older version of this file

@@ -4,4 +4,4 @@
 // Port/owner/token also come from GITHUB_EMULATOR_PORT / GITHUB_EMULATOR_OWNER / GITHUB_EMULATOR_TOKEN.
 // Prints the base URL (use it as the provider's base_url) and serves until SIGINT/SIGTERM.
 const { cachedEntry } = require("./build");
-require(cachedEntry("support/github-emulator/cli.ts", ".build/github-emulator.js"));
+require(cachedEntry("support/github-emulator/cli.ts", ".build/github-emulator.js", { bundlePackages: true }));
