@@ -1,10 +1,10 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { containersOf, docker, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
-import { Accepted, planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
+import { Accepted, planKnowingState, readLiveObjects, recordAfterApply, recordAgreement } from "../engine/fingerprint";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
@@ -58,14 +58,22 @@ export async function planAll(
     };
     // A destroy reads every object it removes; a diff or deploy may skip the refresh when nothing changed.
     if (options.destroy) return planStack(stack, planOptions);
+    // One read of the stack's live objects serves both: which containers are stopped, and the fingerprint.
+    let live = await readLiveObjects(stack).catch(() => undefined);
     // Refreshing a stopped container removes it (kreuzwerker/docker 3.6.2): a deploy starts it as it is (its
     // configuration is the code's), a diff leaves it out of the plan and reports it.
-    let stopped = stoppedContainers(stack);
-    if (options.startStopped)
+    let stopped = live ? stoppedAmong(stack, live.container) : stoppedContainers(stack);
+    if (options.startStopped && stopped.length > 0) {
       for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
-    if (options.startStopped) stopped = [];
+      stopped = [];
+      live = await readLiveObjects(stack).catch(() => undefined);
+    }
     stoppedBy.set(stack.name, stopped);
-    const known = await planKnowingState(stack, { ...planOptions, exclude: stopped.map((c) => c.address) }, options.accepted);
+    const known = await planKnowingState(
+      stack,
+      { ...planOptions, exclude: stopped.map((c) => c.address) },
+      { accepted: options.accepted, live },
+    );
     if (!known.refreshed) unrefreshed.add(stack.name);
     return known.plan;
   });
@@ -126,7 +134,6 @@ export async function applyAll(
     phase: Extract<Phase, "applying" | "destroying">;
     parallelism?: number;
     lockTimeout?: string;
-    accepted?: Accepted;
   },
 ): Promise<AppliedStack[]> {
   const { view } = options;
@@ -171,7 +178,6 @@ async function applyPlan(
     phase: "applying" | "destroying";
     parallelism?: number;
     lockTimeout?: string;
-    accepted?: Accepted;
   },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
@@ -221,7 +227,7 @@ async function applyPlan(
     },
   );
   if (result.code === 0) {
-    if (options.phase === "applying") await recordAfterApply(stack, options.env, options.accepted);
+    if (options.phase === "applying") await recordAfterApply(stack, options.env);
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }

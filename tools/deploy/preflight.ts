@@ -6,6 +6,7 @@ import type { ResolvedSystem } from "../../constructs/model";
 import { describeObjects, findUnmanaged, UnmanagedObject, writeImports } from "../adopt/docker";
 import { InputError } from "../engine/args";
 import { dockerOn, stackEndpoint } from "../engine/docker";
+import { allNetworks } from "../engine/docker-api";
 import { forEachBounded, PlanJson, SynthesizedStack } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";
 
@@ -27,17 +28,15 @@ interface EngineNetwork {
 }
 
 /** Networks already on an engine whose ranges overlap one a stack creates under another name. */
-export function subnetCollisions(stack: SynthesizedStack, system: ResolvedSystem | undefined): string[] {
+export async function subnetCollisions(stack: SynthesizedStack, system: ResolvedSystem | undefined): Promise<string[]> {
   const declared = Object.values(readStackConfig(stack.dir).resource?.docker_network ?? {}).flatMap((n) =>
     ((n.ipam_config ?? []) as { subnet?: string }[]).flatMap((c) => (c.subnet ? [{ name: n.name as string, subnet: c.subnet }] : [])),
   );
   if (declared.length === 0) return [];
-  const endpoint = stackEndpoint(stack);
-  const ids = dockerOn(endpoint, ["network", "ls", "-q"]);
-  if (ids.status !== 0)
-    throw new InputError(`${stack.name}: cannot list the networks of its Docker engine: ${ids.stderr.trim() || ids.error?.message}`);
-  const inspected = dockerOn(endpoint, ["network", "inspect", ...ids.stdout.split("\n").filter(Boolean)]);
-  const existing = (JSON.parse(inspected.stdout || "[]") as EngineNetwork[]).flatMap((n) =>
+  const networks = await allNetworks(stackEndpoint(stack)).catch((e: Error) => {
+    throw new InputError(`${stack.name}: cannot list the networks of its Docker engine: ${e.message}`);
+  });
+  const existing = (networks as unknown as EngineNetwork[]).flatMap((n) =>
     (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet && c.Subnet.includes(".") ? [{ name: n.Name, subnet: c.Subnet }] : [])),
   );
   const keys = system ? subnetKeys(system) : new Map<string, string>();
@@ -61,7 +60,7 @@ export async function preflight(
   options: { env: NodeJS.ProcessEnv; system?: ResolvedSystem; adopt: boolean; note: (line: string) => void },
 ): Promise<UnmanagedObject[]> {
   const docker = selected.filter(isDockerStack);
-  const collisions = docker.flatMap((s) => subnetCollisions(s, options.system));
+  const collisions = (await Promise.all(docker.map((s) => subnetCollisions(s, options.system)))).flat();
   if (collisions.length > 0)
     throw new InputError(["address ranges collide on the Docker engine; nothing was planned or changed:", ...collisions].join("\n"));
   const found = await forEachBounded(docker, 4, (s) => findUnmanaged(s, options.env));

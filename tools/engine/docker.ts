@@ -29,7 +29,7 @@ export function stackEndpoint(stack: Pick<SynthesizedStack, "dir">): DockerEndpo
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The `ssh` found on PATH (outside our own wrapper directories). */
-function realSsh(env: NodeJS.ProcessEnv): string {
+export function realSsh(env: NodeJS.ProcessEnv): string {
   for (const dir of (env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, "ssh");
     if (dir && !dir.includes("sparky-ssh-") && fs.existsSync(candidate)) return candidate;
@@ -71,29 +71,6 @@ export function dockerOn(endpoint: DockerEndpoint, args: readonly string[], time
   }
 }
 
-/** Runs `docker` against the endpoint without blocking (30 s at most unless told); stdout as text, stderr dropped. */
-export function dockerAsync(
-  endpoint: DockerEndpoint,
-  args: readonly string[],
-  timeoutMs = 30_000,
-): Promise<{ status: number | null; stdout: string }> {
-  const { env, done } = sshOptionsEnv(endpoint);
-  return new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    const child = spawn("docker", dockerArgs(endpoint, args), { stdio: ["ignore", "pipe", "ignore"], env });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout });
-    });
-    child.on("error", () => {
-      clearTimeout(timer);
-      resolve({ status: null, stdout: "" });
-    });
-  }).finally(done);
-}
-
 /** Runs `docker` against the endpoint with the terminal attached (logs -f, interactive recipes); resolves its exit code. */
 export function dockerAttached(endpoint: DockerEndpoint, args: readonly string[]): Promise<number> {
   const { env, done } = sshOptionsEnv(endpoint);
@@ -133,6 +110,16 @@ export interface StoppedContainer {
   state: string;
 }
 
+/** The inspected containers among the stack's managed ones (must_run, the default) that exist but are not running. */
+export function stoppedAmong(stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] {
+  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
+  return inspected.flatMap((c) => {
+    const name = String(c.Name ?? "").replace(/^\//, "");
+    const address = byName.get(name);
+    return address && c.State?.Running === false ? [{ address, name, state: `${c.State.Status} (${c.State.ExitCode})` }] : [];
+  });
+}
+
 /**
  * Managed containers (must_run, the default) that exist but are not running, found with one `docker inspect`.
  * kreuzwerker/docker 3.6.2 *removes* such a container when any plan refreshes it, then fails the plan
@@ -140,22 +127,15 @@ export interface StoppedContainer {
  * their plans, and report (drift, diff) or start (deploy) them themselves.
  */
 export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
-  if (byName.size === 0) return [];
+  const names = [...containersOf(stack).values()].filter((c) => c.config.must_run !== false).map((c) => c.name);
+  if (names.length === 0) return [];
   // Exit status 1 only says some name does not exist; the ones that do are still printed.
-  const r = dockerRun(stack, [
-    "container",
-    "inspect",
-    "--format",
-    "{{.Name}} {{.State.Running}} {{.State.Status}} {{.State.ExitCode}}",
-    ...byName.keys(),
-  ]);
-  return (r.stdout ?? "")
-    .split("\n")
-    .map((line) => line.trim().split(" "))
-    .filter(([name, running]) => name && running === "false" && byName.has(name.replace(/^\//, "")))
-    .map(([name, , status, exitCode]) => {
-      const plain = name.replace(/^\//, "");
-      return { address: byName.get(plain)!, name: plain, state: `${status} (${exitCode})` };
-    });
+  const r = dockerRun(stack, ["container", "inspect", ...names]);
+  let inspected: Record<string, unknown>[] = [];
+  try {
+    inspected = JSON.parse(r.stdout || "[]") as Record<string, unknown>[];
+  } catch {
+    inspected = [];
+  }
+  return stoppedAmong(stack, inspected);
 }

@@ -1,23 +1,23 @@
 // Refresh only when something may have changed. A plan's refresh is most of a no-op deploy's time (kreuzwerker/docker
 // 3.6.2 waits 2 s before every network and volume read), yet a plan without refresh is only right while the state
 // still matches reality. Both are checked cheaply instead: the live Docker objects a stack manages are fingerprinted
-// (a few `docker inspect` calls), and the state the plan starts from is digested (`prior_state` of its JSON). When
-// both equal what was recorded the last time state and reality were known to agree (after an apply, or after a
-// refreshing plan that found no drift), the plan skips the refresh; otherwise it refreshes fully. "Agree" is up to
-// the differences the reviewed drift ignore list accepts (config/drift-ignore.json, e.g. the addresses Docker gives a
-// container on every start): those are neither drift nor part of the state digest, as a drift check sees it.
+// (one `docker inspect` of each, over one connection to the engine), and the state is identified by its lineage and
+// serial (`state pull`). When both equal what was recorded the last time state and reality were known to agree
+// (after an apply, or after a refreshing plan that found no drift), the plan skips the refresh, and its JSON is read
+// only when it changes something; otherwise it refreshes fully. "Agree" is up to the differences the reviewed drift
+// ignore list accepts (config/drift-ignore.json, e.g. the addresses Docker gives a container on every start), as a
+// drift check sees it.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { diffAttributes, isEmptyish } from "./attributes";
-import { dockerAsync, stackEndpoint } from "./docker";
+import { diffAttributes } from "./attributes";
+import { stackEndpoint } from "./docker";
+import { inspectObjects, ObjectKind } from "./docker-api";
 import { formatPath } from "./paths";
-import { PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
+import { ensureInitialized, PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
-/** What `docker inspect` is asked for, per object kind, by the names the stack gives them. */
-export type Kind = "container" | "network" | "volume" | "image";
-const RESOURCE_KINDS: Record<string, Kind> = {
+const RESOURCE_KINDS: Record<string, ObjectKind> = {
   docker_container: "container",
   docker_network: "network",
   docker_volume: "volume",
@@ -25,9 +25,9 @@ const RESOURCE_KINDS: Record<string, Kind> = {
 };
 
 /** Names of the Docker objects a stack manages, by kind; undefined for a stack that manages none (GitHub). */
-export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<Kind, string[]> | undefined {
+export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<ObjectKind, string[]> | undefined {
   const resources = readStackConfig(stack.dir).resource ?? {};
-  const objects: Record<Kind, string[]> = { container: [], network: [], volume: [], image: [] };
+  const objects: Record<ObjectKind, string[]> = { container: [], network: [], volume: [], image: [] };
   let any = false;
   for (const [type, kind] of Object.entries(RESOURCE_KINDS))
     for (const r of Object.values(resources[type] ?? {}))
@@ -38,11 +38,24 @@ export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<Kin
   return any ? objects : undefined;
 }
 
+/** The Docker objects a stack manages as they are now (`docker inspect` of each), by kind; a missing one is absent. */
+export type LiveObjects = Record<ObjectKind, Record<string, unknown>[]>;
+
+/** Undefined for a stack that manages none; throws when its engine cannot be read. */
+export async function readLiveObjects(stack: Pick<SynthesizedStack, "dir">): Promise<LiveObjects | undefined> {
+  const names = managedObjects(stack);
+  if (!names) return undefined;
+  const endpoint = stackEndpoint(stack);
+  const kinds = Object.keys(names) as ObjectKind[];
+  const found = await Promise.all(kinds.map((kind) => inspectObjects(endpoint, kind, [...new Set(names[kind])].sort())));
+  return Object.fromEntries(kinds.map((kind, i) => [kind, found[i]])) as LiveObjects;
+}
+
 /**
  * Without the fields that change when nothing the engine would see changed (health probes, timestamps, attachments),
  * and with lists Docker returns in no fixed order (a container's mounts come from a map) sorted.
  */
-export function stable(kind: Kind, object: Record<string, unknown>): unknown {
+export function stable(kind: ObjectKind, object: Record<string, unknown>): unknown {
   const copy = structuredClone(object) as Record<string, any>;
   if (kind === "container") {
     delete copy.State?.Health;
@@ -55,46 +68,22 @@ export function stable(kind: Kind, object: Record<string, unknown>): unknown {
   return copy;
 }
 
-async function inspect(stack: Pick<SynthesizedStack, "dir">, kind: Kind, names: string[]): Promise<string> {
-  if (names.length === 0) return "";
-  // A missing object makes docker exit 1 but still print the others; the missing one is then simply absent.
-  return (await dockerAsync(stackEndpoint(stack), [kind, "inspect", ...[...new Set(names)].sort()])).stdout;
-}
-
-/** A digest of every Docker object the stack manages, as they are now; undefined when it manages none. */
-export async function liveFingerprint(stack: Pick<SynthesizedStack, "dir">): Promise<string | undefined> {
-  const objects = managedObjects(stack);
-  if (!objects) return undefined;
-  const kinds = Object.keys(objects) as Kind[];
-  const outputs = await Promise.all(kinds.map((kind) => inspect(stack, kind, objects[kind])));
+/** A digest of the objects as they are. */
+export function fingerprintOf(objects: LiveObjects): string {
   const hash = createHash("sha256");
-  kinds.forEach((kind, i) => {
-    let parsed: Record<string, unknown>[] = [];
-    try {
-      parsed = JSON.parse(outputs[i] || "[]") as Record<string, unknown>[];
-    } catch {
-      parsed = [];
-    }
-    hash.update(`${kind}:${JSON.stringify(parsed.map((o) => stable(kind, o)))}\n`);
-  });
+  for (const kind of Object.keys(objects).sort() as ObjectKind[])
+    hash.update(`${kind}:${JSON.stringify(objects[kind].map((o) => stable(kind, o)))}\n`);
   return hash.digest("hex");
 }
 
-/**
- * A state's values in one canonical form: keys sorted, unset and zero values ("", 0, false, [], {}, null) dropped,
- * because the engine writes the same state with `null` in one view (`show -json`) and `[]` in another (a plan's
- * `prior_state`), and the providers treat them alike.
- */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object")
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .filter((k) => !isEmptyish((value as Record<string, unknown>)[k]))
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  return value;
+/** A digest of every Docker object the stack manages, as they are now; undefined when it manages none or they cannot be read. */
+export async function liveFingerprint(stack: Pick<SynthesizedStack, "dir">): Promise<string | undefined> {
+  try {
+    const objects = await readLiveObjects(stack);
+    return objects && fingerprintOf(objects);
+  } catch {
+    return undefined; // then the plan refreshes, and says why if the engine cannot be reached
+  }
 }
 
 /**
@@ -106,44 +95,21 @@ export type Accepted = (stack: string, address: string, attribute: string) => bo
 type AcceptedHere = (address: string, attribute: string) => boolean;
 const nothingAccepted: AcceptedHere = () => false;
 
-interface StateResource {
-  address?: string;
-  values?: Record<string, unknown>;
-  sensitive_values?: Record<string, unknown>;
+/**
+ * Which state the stack's backend holds: its lineage and serial (every write of the state counts the serial up, so
+ * an apply from anywhere changes it; a plan never writes it). Undefined without a state, or when it cannot be read.
+ * `state pull` reads the backend only: no provider starts.
+ */
+export async function stateIdentity(stack: Pick<SynthesizedStack, "dir">, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const pulled = await runEngine(stack.dir, ["state", "pull"], { env, timeoutMs: 120_000 });
+  if (pulled.code !== 0) return undefined;
+  try {
+    const state = JSON.parse(pulled.stdout) as { lineage?: string; serial?: number };
+    return state.lineage && state.serial !== undefined ? `${state.lineage}:${state.serial}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
-interface StateModule {
-  resources?: StateResource[];
-  child_modules?: StateModule[];
-}
-
-/** The module's resources without the top-level attributes whose differences are accepted. */
-function withoutAccepted(module: StateModule | undefined, accepted: AcceptedHere): StateModule | undefined {
-  if (!module) return module;
-  const drop = (address: string, values?: Record<string, unknown>) =>
-    values && Object.fromEntries(Object.entries(values).filter(([k]) => !accepted(address, k)));
-  return {
-    ...module,
-    resources: module.resources?.map((r) => ({
-      ...r,
-      values: drop(r.address ?? "", r.values),
-      sensitive_values: drop(r.address ?? "", r.sensitive_values),
-    })),
-    child_modules: module.child_modules?.map((m) => withoutAccepted(m, accepted)!),
-  };
-}
-
-/** A digest of a state's resources as the engine shows it (`show -json`, or a plan's `prior_state`). */
-export function stateDigest(state: unknown, accepted: AcceptedHere = nothingAccepted): string {
-  const values = (state as { values?: { root_module?: StateModule } } | undefined)?.values;
-  const kept = values ? { ...values, root_module: withoutAccepted(values.root_module, accepted) } : null;
-  return createHash("sha256")
-    .update(JSON.stringify(canonical(kept)))
-    .digest("hex");
-}
-
-/** A digest of the state a plan started from. */
-export const priorStateDigest = (plan: PlanJson, accepted: AcceptedHere = nothingAccepted): string =>
-  stateDigest((plan as { prior_state?: unknown }).prior_state, accepted);
 
 /** Whether a refreshing plan found reality changed beyond what the ignore list accepts. */
 export function foundDrift(plan: PlanJson, accepted: AcceptedHere = nothingAccepted): boolean {
@@ -200,26 +166,26 @@ export interface KnownPlan {
 export async function planKnowingState(
   stack: SynthesizedStack,
   options: PlanOptions,
-  acceptedIn: Accepted = () => false,
+  known: { accepted?: Accepted; live?: LiveObjects } = {},
 ): Promise<KnownPlan> {
-  const accepted: AcceptedHere = (address, attribute) => acceptedIn(stack.name, address, attribute);
+  const accepted: AcceptedHere = (address, attribute) => known.accepted?.(stack.name, address, attribute) ?? false;
   const recorded = recordedAgreement(stack);
-  const live = await liveFingerprint(stack);
-  if (recorded && live !== undefined && live === recorded.live) {
-    const plan = await planStack(stack, { ...options, refresh: false });
-    if (priorStateDigest(plan.json, accepted) === recorded.state) return { plan, refreshed: false };
-  }
+  await ensureInitialized(stack.dir, options);
+  const [live, state] = await Promise.all([
+    known.live ? fingerprintOf(known.live) : liveFingerprint(stack),
+    stateIdentity(stack, options.env ?? {}),
+  ]);
+  if (recorded && live !== undefined && state !== undefined && live === recorded.live && state === recorded.state)
+    return { plan: await planStack(stack, { ...options, refresh: false, showOnlyChanges: true }), refreshed: false };
   const plan = await planStack(stack, options);
-  const agrees = live !== undefined && !foundDrift(plan.json, accepted);
-  recordAgreement(stack, agrees ? { live, state: priorStateDigest(plan.json, accepted) } : undefined);
+  // The plan read reality without writing state: the state it started from is the one that agrees (or not).
+  const agrees = live !== undefined && state !== undefined && !foundDrift(plan.json, accepted);
+  recordAgreement(stack, agrees ? { live, state } : undefined);
   return { plan, refreshed: true };
 }
 
 /** After an apply, state and reality agree again (the provider read every object it created or changed). */
-export async function recordAfterApply(stack: SynthesizedStack, env: NodeJS.ProcessEnv, acceptedIn: Accepted = () => false): Promise<void> {
-  const accepted: AcceptedHere = (address, attribute) => acceptedIn(stack.name, address, attribute);
-  const live = await liveFingerprint(stack);
-  if (live === undefined) return;
-  const shown = await runEngine(stack.dir, ["show", "-json"], { env });
-  recordAgreement(stack, shown.code === 0 ? { live, state: stateDigest(JSON.parse(shown.stdout), accepted) } : undefined);
+export async function recordAfterApply(stack: SynthesizedStack, env: NodeJS.ProcessEnv): Promise<void> {
+  const [live, state] = await Promise.all([liveFingerprint(stack), stateIdentity(stack, env)]);
+  recordAgreement(stack, live !== undefined && state !== undefined ? { live, state } : undefined);
 }

@@ -173,7 +173,12 @@ export interface PlanOptions extends EngineOptions {
   parallelism?: number;
   /** Read every object before planning (default). See fingerprint.ts for when it may be skipped. */
   refresh?: boolean;
+  /** Read the plan's JSON only when it changes something (`-detailed-exitcode`); else it is NO_CHANGES. */
+  showOnlyChanges?: boolean;
 }
+
+/** The JSON of a plan that changes nothing, for a plan whose JSON was not read (`showOnlyChanges`). */
+export const NO_CHANGES: PlanJson = { format_version: "1.2", resource_changes: [], output_changes: {} };
 
 export interface StackPlan {
   stack: string;
@@ -232,17 +237,22 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
+  if (options.showOnlyChanges) args.push("-detailed-exitcode");
   const plan = await runEngine(stack.dir, args, options);
-  if (plan.code !== 0)
+  // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included) and 2 one that changes something.
+  const unchanged = plan.code === 0 && options.showOnlyChanges === true;
+  if (plan.code !== 0 && !(plan.code === 2 && options.showOnlyChanges))
     throw new Error(
       stateLockedMessage(stack.name, plan.stderr, lockTimeout) ?? `plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`,
     );
-  const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
-  if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
   const planSha256 = createHash("sha256")
     .update(fs.readFileSync(path.join(stack.dir, planFile)))
     .digest("hex");
-  return { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256, json: JSON.parse(shown.stdout) as PlanJson };
+  const result = { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256 };
+  if (unchanged) return { ...result, json: NO_CHANGES };
+  const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
+  if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
+  return { ...result, json: JSON.parse(shown.stdout) as PlanJson };
 }
 
 /**
