@@ -2,22 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-
-interface Result {
-  command: string;
-  median: number;
-  mean: number;
-  stddev: number | null;
-  min: number;
-  max: number;
-  times: number[];
-}
-const load = (work: string, name: string): Result[] => {
-  const file = path.join(work, `${name}.json`);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { results: Result[] }).results : [];
-};
-const s = (x: number) => `${x.toFixed(2)} s`;
-const row = (r: Result, label = r.command) => `| ${label} | ${s(r.median)} | ${s(r.min)} – ${s(r.max)} | ${r.times.length} |`;
+import { everydayReport } from "./report-everyday";
+import { load, row, s } from "./results";
 
 function report(work: string): string {
   const out: string[] = [
@@ -87,6 +73,7 @@ function report(work: string): string {
       "Drift goal ≤ 10 s.",
       "",
     );
+  out.push(...everydayReport(work));
   for (const extra of ["plan-preview", "drift"]) {
     const file = path.join(work, `${extra}.md`);
     if (fs.existsSync(file)) out.push(fs.readFileSync(file, "utf8").trim(), "");
