@@ -24,6 +24,7 @@ function goalRow(g: Goal): string | undefined {
 function everyday(work: string): string[] {
   const results = load(work, "everyday");
   if (results.length === 0) return [];
+  const parts = load(work, "everyday-parts");
   const find = (prefix: string) => results.find((r) => r.command.startsWith(prefix));
   const compose = find("compose: dgx-pixels");
   const composeAll = find("compose: the 3 Docker stacks");
@@ -84,6 +85,17 @@ function everyday(work: string): string[] {
     "|---|---|---|---|---|---|",
     ...goals.map(goalRow).filter((r): r is string => r !== undefined),
     "",
+    ...(parts.length > 0
+      ? [
+          "Where a no-op deploy's time goes (the same deployment, same run): the parts of one `just deploy` of",
+          "dgx-pixels-services, timed alone.",
+          "",
+          "| part | median | range | runs |",
+          "|---|---|---|---|",
+          ...parts.map((r) => row(r)),
+          "",
+        ]
+      : []),
     ...(text(work, "everyday-diff.txt")
       ? ["A no-op `just diff` of the 3 Docker stacks says:", "", "```text", text(work, "everyday-diff.txt"), "```", ""]
       : []),

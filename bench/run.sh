@@ -169,6 +169,18 @@ if wants everyday; then
     -n "ssh://, ControlMaster=no: just deploy dgx-pixels-services" "$(ssh_cmd unshared deploy dgx-pixels-services)" \
     -n "ssh://, ControlMaster=no: just diff, the 3 Docker stacks" "$(ssh_cmd unshared diff "'*-services *-observability'")" >&2
 
+  # Where a no-op deploy's time goes: the tool's start, the synth it runs in process, and the engine runs a plan of
+  # the services stack makes (state identity, then a plan without or with the refresh the fingerprint saves).
+  node bin/build.js main.ts .build/main.js
+  in_stack="cd $ev/out/stacks/dgx-pixels-services &&"
+  hyperfine --warmup 1 --runs "$runs" --export-json "$work/everyday-parts.json" \
+    -n "tool start (node bin/run.js tools/deploy.ts --help)" "node bin/run.js tools/deploy.ts --help >/dev/null" \
+    -n "synth of the 5 stacks (the app alone)" "CDKTF_OUTDIR=$ev/synth-only node .build/main.js >/dev/null 2>&1" \
+    -n "tofu state pull, dgx-pixels-services (its state's identity)" "$in_stack tofu state pull >/dev/null" \
+    -n "tofu plan -refresh=false, dgx-pixels-services (the plan of a skip)" \
+    "$in_stack tofu plan -refresh=false -lock=false -input=false >/dev/null" \
+    -n "tofu plan with refresh, dgx-pixels-services (what the skip saves)" "$in_stack tofu plan -lock=false -input=false >/dev/null" >&2
+
   # What a no-op diff says per stack (its progress lines): whether each stack's plan skipped the refresh.
   just diff local '*-services *-observability' --output "$ev/out" 2>&1 >/dev/null | grep -E '^\[diff\] .*(no changes|planned|failed)' |
     sed -E 's/ [0-9.]+ s / /' >"$work/everyday-diff.txt" || true
