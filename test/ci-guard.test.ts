@@ -104,19 +104,21 @@ describe("the preview guard on synthesized stacks", () => {
     ]);
   });
 
-  test("the REST API data source reads only the trusted repositories' issues and variables", () => {
+  test("the REST API data source reads only the trusted repositories' issues, variables and files", () => {
     edit("dgx-pixels-github", (c) => {
       const reads = c.data.github_rest_api;
       reads["issue-numbers"].endpoint = "repos/raibid-labs/private-keys/actions/variables/SPARKY_INFRA_ISSUE_NUMBERS";
-      reads["issue-labels"].endpoint = "repos/raibid-labs/dgx-pixels/contents/.env";
+      reads["issue-labels"].endpoint = "repos/raibid-labs/dgx-pixels/contents/../../sparky-secrets/contents/.env";
       reads.extra = { endpoint: "orgs/raibid-labs/members", depends_on: [] };
+      // A person's file at a generated path, read so the preview shows both versions: allowed.
+      reads["conflict-CLAUDE-md"] = { endpoint: "repos/raibid-labs/dgx-pixels/contents/CLAUDE.md?ref=main" };
       c.data.github_user.caller.username = "octocat";
     });
     expect(problems()).toEqual([
-      'dgx-pixels-github: data.github_rest_api.issue-labels.endpoint: "repos/raibid-labs/dgx-pixels/contents/.env" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      'dgx-pixels-github: data.github_rest_api.issue-labels.endpoint: "repos/raibid-labs/dgx-pixels/contents/../../sparky-secrets/contents/.env" is not an endpoint a preview reads (repos/<owner>/<name>/ then issues/${each.value}, actions/variables/<NAME> or contents/<path>?ref=<branch>)',
       "dgx-pixels-github: data.github_rest_api.issue-numbers.endpoint: raibid-labs/private-keys is not in the trusted list's githubRepositories",
       "dgx-pixels-github: data.github_rest_api.extra.depends_on: not allowed in a preview (allowed: endpoint, for_each)",
-      'dgx-pixels-github: data.github_rest_api.extra.endpoint: "orgs/raibid-labs/members" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      'dgx-pixels-github: data.github_rest_api.extra.endpoint: "orgs/raibid-labs/members" is not an endpoint a preview reads (repos/<owner>/<name>/ then issues/${each.value}, actions/variables/<NAME> or contents/<path>?ref=<branch>)',
       'dgx-pixels-github: data.github_user.caller.username: must be "" (the caller): a preview reads no other account',
     ]);
   });
