@@ -14,7 +14,11 @@ export interface Endpoint {
   url: string;
   /** Published on 127.0.0.1 only: on a remote host it is reached through a tunnel. */
   loopback_only: boolean;
-  /** For loopback-only ports of ssh:// hosts: the command that forwards the port to this machine's same port. */
+  /**
+   * For loopback-only ports of ssh:// hosts: the command that forwards the port to this machine's same port. Only
+   * the host's address and port, not its sshOpts: those are the operator's (keys, multiplexing), and an output that
+   * held them would change with whoever plans (`just tunnel` adds them at run time).
+   */
   tunnel?: string;
 }
 
@@ -37,7 +41,7 @@ function scheme(service: ResolvedService, container: number, protocol: string): 
 
 /** Every published port of the services on the host, in the services' order. */
 export function endpointsOf(host: Pick<HostSpec, "dockerHost" | "sshOpts">, services: readonly ResolvedService[]): Endpoint[] {
-  const ssh = sshDestination(host);
+  const ssh = sshDestination({ dockerHost: host.dockerHost, sshOpts: [] });
   const remoteName = ssh ? new URL(host.dockerHost).hostname : "localhost";
   return services.flatMap((s) =>
     s.spec.ports.map((p) => {
