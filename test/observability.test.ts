@@ -76,10 +76,11 @@ describe("observability config generated from the model", () => {
       }
       const config = spawnSync("promtool", ["check", "config", path.join(dir, "etc/prometheus/prometheus.yml")], { encoding: "utf8" });
       expect(config.error).toBeUndefined();
-      expect(config.stdout + config.stderr).toContain("SUCCESS: 2 rule files found");
+      expect(config.stdout + config.stderr).toContain("SUCCESS: 1 rule files found");
       expect(config.status).toBe(0);
+      // Sparky's deployed services expose no metrics and it has no rules of its own (see its decisions).
       const ruleFiles = fs.readdirSync(path.join(dir, "etc/prometheus/rules")).sort();
-      expect(ruleFiles).toEqual(["dgx-pixels.yml", "sparky.yml"]);
+      expect(ruleFiles).toEqual(["dgx-pixels.yml"]);
       const rules = spawnSync("promtool", ["check", "rules", ...ruleFiles.map((f) => path.join(dir, "etc/prometheus/rules", f))], {
         encoding: "utf8",
       });
@@ -98,7 +99,7 @@ describe("observability config generated from the model", () => {
       evaluation_interval: "15s",
       external_labels: { host: "local", arch: "amd64", managed_by: "sparky-infra" },
     });
-    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml", "/etc/prometheus/rules/sparky.yml"]);
+    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml"]);
     expect(config.alerting).toBeUndefined();
   });
 
@@ -112,7 +113,6 @@ describe("observability config generated from the model", () => {
         "host-dcgm-exporter",
         "dgx-pixels-comfyui",
         "dgx-pixels-backend-worker",
-        "sparky-orchestrator",
       ]),
     );
     for (const job of config.scrape_configs) {
@@ -304,20 +304,25 @@ describe("Grafana provisioning", () => {
     expect(queries).toBeGreaterThan(40);
   });
 
-  test("Sparky panels appear when sparky is on the host, and not otherwise", () => {
+  test("Sparky panels appear once a scheduled cadence of it is real, and not while everything it scrapes is planned", () => {
     const titles = (projects: readonly unknown[]) =>
       dashboards(hostOf("local", projects))
         .find((d) => d.uid === "sparky-workloads")!
         .panels.map((p) => p.title);
-    expect(titles(blueprints)).toEqual(
+    const planned = titles(blueprints);
+    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^backend-worker: /)]));
+    expect(planned.some((t) => /^Sparky|^daily: /.test(t))).toBe(false);
+    const sparky = structuredClone(blueprints.find((p) => p.id === "sparky")!) as any;
+    delete sparky.services.daily.planned;
+    sparky.services.daily.image = { ref: "example/pipeline:1.0" };
+    expect(titles([dgxPixels, sparky])).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Sparky/),
-        expect.stringMatching(/^orchestrator: /),
+        "Sparky: firing alerts",
+        "daily: runs since its scheduler started",
+        "daily: mean run time (1d)",
         expect.stringMatching(/^backend-worker: /),
       ]),
     );
-    const withoutSparky = titles(blueprints.filter((p) => (p as { id: string }).id !== "sparky"));
-    expect(withoutSparky.some((t) => /^Sparky|^orchestrator: /.test(t))).toBe(false);
   });
 });
 
@@ -385,11 +390,7 @@ describe("synthesized observability stack", () => {
       byName(n)
         .upload.map((u: any) => u.file)
         .sort();
-    expect(uploads("local-obs-prometheus")).toEqual([
-      "/etc/prometheus/prometheus.yml",
-      "/etc/prometheus/rules/dgx-pixels.yml",
-      "/etc/prometheus/rules/sparky.yml",
-    ]);
+    expect(uploads("local-obs-prometheus")).toEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/rules/dgx-pixels.yml"]);
     expect(uploads("local-obs-grafana")).toHaveLength(8);
     expect(uploads("local-obs-dcgm-exporter")).toEqual([DCGM_COUNTERS_PATH]);
     expect(byName("local-obs-dcgm-exporter").env).toContain(`STANDIN_METRICS_FILE=${DCGM_COUNTERS_PATH}`);
