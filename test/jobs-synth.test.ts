@@ -8,6 +8,7 @@ import { defineSystem } from "../stacks/system";
 import { jobsProject } from "../support/jobs-fixture";
 import { tinyConfig } from "../support/fixtures";
 import { REPO_ROOT } from "../tools/engine/toolchain";
+import { synthesizedConfigs } from "./fixtures/synth/generate";
 
 function synth(images: "local" | "production") {
   const config: any = tinyConfig(["jobs"], false);
@@ -117,5 +118,26 @@ describe("jobs on production images", () => {
     expect(images["pull-model"].name).toBe("ollama/ollama:0.12.6");
     expect(containers["pull-model"].command).toEqual(["pull", "llama3.2"]);
     expect(containers["pull-model"].entrypoint).toBeUndefined();
+  });
+});
+
+describe("SPARKY_TARGET=dgx", () => {
+  const stacks = synthesizedConfigs("dgx");
+
+  test("sparky-services holds only what can be pulled: Ollama and its model pull, from the public Ollama image", () => {
+    const tf = JSON.parse(stacks["sparky-services"]);
+    expect(Object.keys(tf.resource.docker_container).sort()).toEqual(["ollama", "pull-model"]);
+    expect(Object.values(tf.resource.docker_image).map((i: any) => [i.name, i.build])).toEqual([
+      ["ollama/ollama:0.12.6", undefined],
+      ["ollama/ollama:0.12.6", undefined],
+    ]);
+  });
+
+  test("no stack pulls an image of the sparky repository, which has none", () => {
+    const images = Object.values(stacks).flatMap((config) =>
+      Object.values((JSON.parse(config).resource?.docker_image ?? {}) as Record<string, { name: string }>).map((i) => i.name),
+    );
+    expect(images.length).toBeGreaterThan(5);
+    expect(images.filter((name) => name.includes("raibid-labs/sparky"))).toEqual([]);
   });
 });
