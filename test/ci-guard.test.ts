@@ -60,9 +60,9 @@ describe("the preview guard on synthesized stacks", () => {
       c.terraform.required_providers.external = { source: "hashicorp/external", version: "2.3.4" };
       c.data = { external: { x: { program: ["sh", "-c", "env"] } } };
       c.module = { m: { source: "git::https://example.test/m.git" } };
-      const collector = c.resource.docker_container.collector;
-      collector.provisioner = [{ "local-exec": { command: "id" } }];
-      collector.labels = [{ label: "k", value: '${file("~/.ssh/id_ed25519")}' }];
+      const ollama = c.resource.docker_container.ollama;
+      ollama.provisioner = [{ "local-exec": { command: "id" } }];
+      ollama.labels = [{ label: "k", value: '${file("~/.ssh/id_ed25519")}' }];
     });
     edit("sparky-github", (c) => (c.terraform.required_providers.github.version = "6.10.0"));
     expect(problems()).toEqual([
@@ -73,9 +73,9 @@ describe("the preview guard on synthesized stacks", () => {
       expect.stringMatching(
         /^sparky-services: terraform\.required_providers\.external: "hashicorp\/external" is not one of the pinned providers/,
       ),
-      expect.stringMatching(/^sparky-services: resource\.docker_container\.collector\.provisioner: provisioner blocks are not allowed/),
+      expect.stringMatching(/^sparky-services: resource\.docker_container\.ollama\.provisioner: provisioner blocks are not allowed/),
       expect.stringMatching(/^sparky-services: data\.external: a preview does not read this data source/),
-      expect.stringMatching(/^sparky-services: resource\.docker_container\.collector\.labels\.0\.value: calls file\(\)/),
+      expect.stringMatching(/^sparky-services: resource\.docker_container\.ollama\.labels\.0\.value: calls file\(\)/),
     ]);
   });
 
@@ -126,7 +126,7 @@ describe("the preview guard on synthesized stacks", () => {
   test("provider settings beyond the endpoint, a non-sensitive variable and a manifest that points outside are refused", () => {
     edit("sparky-services", (c) => {
       c.provider.docker[0].cert_path = "/home/runner/.ssh";
-      c.variable.PATH = { type: "string" };
+      c.variable = { ...c.variable, PATH: { type: "string" } };
     });
     const manifestFile = path.join(pr, "manifest.json");
     const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { blueprints } from "../blueprints";
+import { blueprints, dgxPixels } from "../blueprints";
 import { hostMetricNames } from "../constructs/model/checks/observability";
 import { DCGM_COUNTER_GROUPS, DCGM_COUNTERS_PATH, dcgmCounters } from "../constructs/model/dcgm-counters";
 import { promqlReferences } from "../constructs/model/promql";
@@ -63,20 +63,25 @@ describe("Grafana provisioning", () => {
     expect(queries).toBeGreaterThan(40);
   });
 
-  test("Sparky panels appear when sparky is on the host, and not otherwise", () => {
+  test("Sparky panels appear once a scheduled cadence of it is real, and not while everything it scrapes is planned", () => {
     const titles = (projects: readonly unknown[]) =>
       dashboards(hostOf("local", projects))
         .find((d) => d.uid === "sparky-workloads")!
         .panels.map((p) => p.title);
-    expect(titles(blueprints)).toEqual(
+    const planned = titles(blueprints);
+    expect(planned).toEqual(expect.arrayContaining([expect.stringMatching(/^backend-worker: /)]));
+    expect(planned.some((t) => /^Sparky|^daily: /.test(t))).toBe(false);
+    const sparky = structuredClone(blueprints.find((p) => p.id === "sparky")!) as any;
+    delete sparky.services.daily.planned;
+    sparky.services.daily.image = { ref: "example/pipeline:1.0" };
+    expect(titles([dgxPixels, sparky])).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Sparky/),
-        expect.stringMatching(/^orchestrator: /),
+        "Sparky: firing alerts",
+        "daily: runs since its scheduler started",
+        "daily: mean run time (1d)",
         expect.stringMatching(/^backend-worker: /),
       ]),
     );
-    const withoutSparky = titles(blueprints.filter((p) => (p as { id: string }).id !== "sparky"));
-    expect(withoutSparky.some((t) => /^Sparky|^orchestrator: /.test(t))).toBe(false);
   });
 });
 
@@ -144,11 +149,7 @@ describe("synthesized observability stack", () => {
       byName(n)
         .upload.map((u: any) => u.file)
         .sort();
-    expect(uploads("local-obs-prometheus")).toEqual([
-      "/etc/prometheus/prometheus.yml",
-      "/etc/prometheus/rules/dgx-pixels.yml",
-      "/etc/prometheus/rules/sparky.yml",
-    ]);
+    expect(uploads("local-obs-prometheus")).toEqual(["/etc/prometheus/prometheus.yml", "/etc/prometheus/rules/dgx-pixels.yml"]);
     expect(uploads("local-obs-grafana")).toHaveLength(8);
     expect(uploads("local-obs-dcgm-exporter")).toEqual([DCGM_COUNTERS_PATH]);
     expect(byName("local-obs-dcgm-exporter").env).toContain(`STANDIN_METRICS_FILE=${DCGM_COUNTERS_PATH}`);

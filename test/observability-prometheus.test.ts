@@ -51,10 +51,11 @@ describe("observability config generated from the model", () => {
       }
       const config = spawnSync("promtool", ["check", "config", path.join(dir, "etc/prometheus/prometheus.yml")], { encoding: "utf8" });
       expect(config.error).toBeUndefined();
-      expect(config.stdout + config.stderr).toContain("SUCCESS: 2 rule files found");
+      expect(config.stdout + config.stderr).toContain("SUCCESS: 1 rule files found");
       expect(config.status).toBe(0);
+      // Sparky's deployed services expose no metrics and it has no rules of its own (see its decisions).
       const ruleFiles = fs.readdirSync(path.join(dir, "etc/prometheus/rules")).sort();
-      expect(ruleFiles).toEqual(["dgx-pixels.yml", "sparky.yml"]);
+      expect(ruleFiles).toEqual(["dgx-pixels.yml"]);
       const rules = spawnSync("promtool", ["check", "rules", ...ruleFiles.map((f) => path.join(dir, "etc/prometheus/rules", f))], {
         encoding: "utf8",
       });
@@ -73,7 +74,7 @@ describe("observability config generated from the model", () => {
       evaluation_interval: "15s",
       external_labels: { host: "local", arch: "amd64", managed_by: "sparky-infra" },
     });
-    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml", "/etc/prometheus/rules/sparky.yml"]);
+    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml"]);
     expect(config.alerting).toBeUndefined();
   });
 
@@ -87,7 +88,6 @@ describe("observability config generated from the model", () => {
         "host-dcgm-exporter",
         "dgx-pixels-comfyui",
         "dgx-pixels-backend-worker",
-        "sparky-orchestrator",
       ]),
     );
     for (const job of config.scrape_configs) {

@@ -2,6 +2,7 @@
 // with its URL, whether it only listens on the host's loopback, and for ssh:// hosts the `ssh -L` that forwards it.
 import type { HostSpec } from "./deployment";
 import type { ResolvedService } from "./resolved";
+import { shellWord } from "./shell";
 
 /** Name of the output that lists a Docker stack's endpoints. */
 export const ENDPOINTS_OUTPUT = "endpoints";
@@ -29,8 +30,6 @@ export function sshDestination(host: Pick<HostSpec, "dockerHost" | "sshOpts">): 
   const destination = `${url.username ? `${decodeURIComponent(url.username)}@` : ""}${url.hostname}`;
   return { destination, args: [...host.sshOpts, ...(url.port ? ["-p", url.port] : [])] };
 }
-
-const shellWord = (arg: string) => (/^[\w@%+=:,./~-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 /** `http` for ports that answer HTTP (the healthcheck's HTTP probe, the metrics endpoint), else the port's protocol. */
 function scheme(service: ResolvedService, container: number, protocol: string): string {

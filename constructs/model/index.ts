@@ -18,3 +18,7 @@ export * from "./sources";
 export * from "./memory";
 export * from "./endpoints";
 export * from "./placement";
+export * from "./jobs";
+export * from "./cron";
+export * from "./job-alerts";
+export * from "./observability-ports";
