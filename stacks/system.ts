@@ -72,6 +72,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
           target,
           observability: new ObservabilityLink(host.observability, observability),
           contexts: contexts.filter((c) => c.project === placed.project.id),
+          projectRoot,
         }),
         name,
       );

@@ -1,12 +1,14 @@
 // The reference justfile's operations against a target's Docker hosts (local or ssh://), by the containers' real names:
 //   ops ps [target]                         every container of the target, its state and ports
 //   ops health [target]                     state and health of each; exit 1 when one is not running and healthy
+//                                           (a one-shot job: exited 0)
 //   ops logs [target] SERVICE [--follow] [--lines N]
 //   ops restart [target] SERVICE...
 //   ops gpu-status [target]                 nvidia-smi on each GPU host
 // A SERVICE is a service name (comfyui), `project/service`, or a container name (dgx-pixels-backend).
 import { spawnSync } from "node:child_process";
 import { sshDestination } from "../constructs/model/endpoints";
+import { isOneShot } from "../constructs/model/jobs";
 import type { ResolvedHost, ResolvedService } from "../constructs/model";
 import { loadModel } from "../stacks/load-model";
 import { InputError, parseCommandLine, positiveInteger, UsageError } from "./engine/args";
@@ -49,6 +51,7 @@ function pick(all: readonly Placed[], names: readonly string[]): Placed[] {
 
 interface State {
   Status: string;
+  ExitCode?: number;
   Health?: { Status: string };
 }
 
@@ -66,7 +69,15 @@ function states(placed: readonly Placed[]): Map<string, State> {
   return out;
 }
 
-const describeState = (s: State | undefined) => (s ? `${s.Status}${s.Health ? ` (${s.Health.Status})` : ""}` : "not created");
+const describeState = (s: State | undefined) =>
+  s ? `${s.Status}${s.Health ? ` (${s.Health.Status})` : s.Status === "exited" ? ` (${s.ExitCode})` : ""}` : "not created";
+
+/** Running and healthy, or for a one-shot job: exited 0. */
+const well = (service: ResolvedService, s: State | undefined): boolean =>
+  !!s &&
+  (isOneShot(service.spec)
+    ? s.Status === "exited" && s.ExitCode === 0
+    : s.Status === "running" && (s.Health === undefined || s.Health.Status === "healthy"));
 const ports = (s: ResolvedService) => s.spec.ports.map((p) => `${p.bind}:${p.host}->${p.container}/${p.protocol}`).join(", ");
 
 async function main(): Promise<number> {
@@ -97,10 +108,7 @@ async function main(): Promise<number> {
       ),
     );
     if (command === "ps") return 0;
-    const unwell = chosen.filter(({ service }) => {
-      const s = found.get(service.containerName);
-      return !s || s.Status !== "running" || (s.Health !== undefined && s.Health.Status !== "healthy");
-    });
+    const unwell = chosen.filter(({ service }) => !well(service, found.get(service.containerName)));
     if (unwell.length > 0)
       process.stderr.write(`health: not running and healthy: ${unwell.map((u) => u.service.containerName).join(", ")}\n`);
     return unwell.length > 0 ? 1 : 0;

@@ -19,3 +19,7 @@ export * from "./memory";
 export * from "./endpoints";
 export * from "./placement";
 export * from "./ssh";
+export * from "./jobs";
+export * from "./cron";
+export * from "./job-alerts";
+export * from "./observability-ports";

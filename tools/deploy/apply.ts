@@ -1,7 +1,7 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf, docker, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
+import { containersOf, docker, failedJobs, failedJobsAmong, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { Accepted, planKnowingState, readLiveObjects, recordAfterApply, recordAgreement } from "../engine/fingerprint";
@@ -14,6 +14,8 @@ export interface PlannedStack {
   plan?: StackPlan;
   /** Containers found stopped and left out of the plan (a diff reports them; a deploy starts them first). */
   stopped: StoppedContainer[];
+  /** One-shot jobs whose last run failed, planned replaced: the apply runs them again. */
+  rerun?: StoppedContainer[];
   /** Why planning failed (masked). */
   error?: string;
   hasChanges: boolean;
@@ -46,6 +48,7 @@ export async function planAll(
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
   const stoppedBy = new Map<string, StoppedContainer[]>();
+  const rerunBy = new Map<string, StoppedContainer[]>();
   const unrefreshed = new Set<string>();
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
@@ -69,9 +72,12 @@ export async function planAll(
       live = await readLiveObjects(stack).catch(() => undefined);
     }
     stoppedBy.set(stack.name, stopped);
+    // A failed job keeps failing every plan that keeps it (its postcondition): plan it replaced, which runs it again.
+    const failed = live ? failedJobsAmong(stack, live.container) : failedJobs(stack);
+    rerunBy.set(stack.name, failed);
     const known = await planKnowingState(
       stack,
-      { ...planOptions, exclude: stopped.map((c) => c.address) },
+      { ...planOptions, exclude: stopped.map((c) => c.address), replace: failed.map((c) => c.address) },
       { accepted: options.accepted, live },
     );
     if (!known.refreshed) unrefreshed.add(stack.name);
@@ -87,6 +93,7 @@ export async function planAll(
     const summary = summarizePlan(r.value.json);
     const c = summary.counts;
     const stopped = stoppedBy.get(stack.name) ?? [];
+    const rerun = rerunBy.get(stack.name) ?? [];
     if (!summary.hasChanges && stopped.length === 0)
       view.set(stack.name, "no changes", unrefreshed.has(stack.name) ? UNREFRESHED_NOTE : undefined);
     else
@@ -96,9 +103,10 @@ export async function planAll(
         [
           `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy${c.close ? `, ${c.close} to close` : ""}`,
           ...stopped.map((s) => `${s.name} ${s.state}`),
+          ...rerun.map((s) => `job ${s.name} ${s.state}: runs again`),
         ].join("; "),
       );
-    return { stack, plan: r.value, hasChanges: summary.hasChanges, stopped };
+    return { stack, plan: r.value, hasChanges: summary.hasChanges, stopped, rerun };
   });
 }
 

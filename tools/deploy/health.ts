@@ -1,5 +1,5 @@
-// After a failed deploy of a Docker stack: every container of the stack that is not healthy, named, with its
-// last log lines (masked), so the reason is on screen without a second command.
+// After a failed deploy of a Docker stack: every container of the stack that is not healthy, and every one-shot job
+// that did not exit 0, named, with its last log lines (masked), so the reason is on screen without a second command.
 import { containersOf, docker, dockerRun } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { SynthesizedStack } from "../engine/stacks";
@@ -12,19 +12,28 @@ export function unhealthyReport(stack: SynthesizedStack, masker: Masker, logLine
   if (containers.length === 0) return [];
   const out: string[] = [];
   let existing = 0;
-  for (const { name } of containers) {
-    const health = docker(stack, [
+  for (const { name, config } of containers) {
+    const job = config.must_run === false;
+    const state = docker(stack, [
       "inspect",
       "--format",
-      "{{if .State.Health}}{{.State.Health.Status}}{{else}}no healthcheck{{end}} ({{.State.Status}})",
+      job
+        ? "{{.State.Status}} {{.State.ExitCode}}"
+        : "{{if .State.Health}}{{.State.Health.Status}}{{else}}no healthcheck{{end}} ({{.State.Status}})",
       name,
     ]);
-    if (health === undefined) continue; // never created: it waits for one named here
+    if (state === undefined) continue; // never created: it waits for one named here
     existing++;
-    if (health.startsWith("healthy")) continue;
+    if (job ? state === "exited 0" : state.startsWith("healthy")) continue;
+    const [status, code] = state.split(" ");
+    const what = !job
+      ? `container ${name} is ${state}`
+      : status === "exited"
+        ? `job ${name} exited with code ${code}`
+        : `job ${name} is ${status}`;
     const logs = dockerRun(stack, ["logs", "--tail", String(logLines), name]);
     const lines = `${logs.stdout ?? ""}${logs.stderr ?? ""}`.split("\n").filter((l) => l.trim() !== "");
-    out.push(`sparky-infra: container ${name} is ${health}; last log lines:`, ...lines.map((l) => `    ${masker.text(l)}`));
+    out.push(`sparky-infra: ${what}; last log lines:`, ...lines.map((l) => `    ${masker.text(l)}`));
   }
   if (out.length === 0)
     out.push(

@@ -108,16 +108,49 @@ export interface StoppedContainer {
   name: string;
   /** Docker's state and exit code, e.g. "exited (137)". */
   state: string;
+  /** A one-shot job whose run failed (or never started), rather than a container that must run. */
+  failedJob?: boolean;
 }
 
-/** The inspected containers among the stack's managed ones (must_run, the default) that exist but are not running. */
-export function stoppedAmong(stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] {
-  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
+type Chooser = (config: Record<string, unknown>) => boolean;
+const mustRun: Chooser = (c) => c.must_run !== false;
+const isJob: Chooser = (c) => c.must_run === false;
+
+/** The inspected containers among the stack's managed ones chosen by `pick` (their synthesized config) that exist and are not running. */
+function exitedAmong(stack: SynthesizedStack, inspected: readonly Record<string, any>[], pick: Chooser): StoppedContainer[] {
+  const byName = new Map([...containersOf(stack)].filter(([, c]) => pick(c.config)).map(([address, c]) => [c.name, address]));
   return inspected.flatMap((c) => {
     const name = String(c.Name ?? "").replace(/^\//, "");
     const address = byName.get(name);
     return address && c.State?.Running === false ? [{ address, name, state: `${c.State.Status} (${c.State.ExitCode})` }] : [];
   });
+}
+
+/** The inspected containers among the stack's managed ones (must_run, the default) that exist but are not running. */
+export const stoppedAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
+  exitedAmong(stack, inspected, mustRun);
+
+/**
+ * One-shot jobs (must_run off) among the inspected containers whose run exited non-zero, or never started (an apply
+ * stopped in between). The postcondition of a failed one fails every plan that keeps it, so a deploy plans them
+ * replaced (run again), and a drift check leaves them out and reports them.
+ */
+export const failedJobsAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
+  exitedAmong(stack, inspected, isJob)
+    .filter((c) => c.state !== "exited (0)")
+    .map((c) => ({ ...c, failedJob: true }));
+
+/** `docker container inspect` of the stack's managed containers chosen by `pick`: the ones that exist. */
+function inspectContainers(stack: SynthesizedStack, pick: Chooser): Record<string, unknown>[] {
+  const names = [...containersOf(stack).values()].filter((c) => pick(c.config)).map((c) => c.name);
+  if (names.length === 0) return [];
+  // Exit status 1 only says some name does not exist; the ones that do are still printed.
+  const r = dockerRun(stack, ["container", "inspect", ...names]);
+  try {
+    return JSON.parse(r.stdout || "[]") as Record<string, unknown>[];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -127,15 +160,10 @@ export function stoppedAmong(stack: SynthesizedStack, inspected: readonly Record
  * their plans, and report (drift, diff) or start (deploy) them themselves.
  */
 export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  const names = [...containersOf(stack).values()].filter((c) => c.config.must_run !== false).map((c) => c.name);
-  if (names.length === 0) return [];
-  // Exit status 1 only says some name does not exist; the ones that do are still printed.
-  const r = dockerRun(stack, ["container", "inspect", ...names]);
-  let inspected: Record<string, unknown>[] = [];
-  try {
-    inspected = JSON.parse(r.stdout || "[]") as Record<string, unknown>[];
-  } catch {
-    inspected = [];
-  }
-  return stoppedAmong(stack, inspected);
+  return stoppedAmong(stack, inspectContainers(stack, mustRun));
+}
+
+/** One-shot jobs whose run failed or never started (see failedJobsAmong), found with one `docker inspect`. */
+export function failedJobs(stack: SynthesizedStack): StoppedContainer[] {
+  return failedJobsAmong(stack, inspectContainers(stack, isJob));
 }

@@ -167,6 +167,8 @@ export interface PlanOptions extends EngineOptions {
   planFile?: string;
   /** Resource addresses left out of the plan, with everything that depends on them (`-exclude`). */
   exclude?: readonly string[];
+  /** Resource addresses planned replaced although unchanged (`-replace`): a failed one-shot job runs again. */
+  replace?: readonly string[];
   /** A plan that destroys every resource of the stack. */
   destroy?: boolean;
   /** Resources the engine works on at once (`-parallelism`; its default is 10). */
@@ -237,6 +239,7 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
+  for (const address of options.replace ?? []) args.push(`-replace=${address}`);
   if (options.showOnlyChanges) args.push("-detailed-exitcode");
   const plan = await runEngine(stack.dir, args, options);
   // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included) and 2 one that changes something.
