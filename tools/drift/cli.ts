@@ -1,6 +1,6 @@
 // Drift detection CLI (entry: tools/drift.ts): `node bin/run.js tools/drift.ts [--stacks glob] [--json out] [--markdown out]`
-//   synthesizes in-process, then per stack a refresh-only plan (out-of-band changes) and a normal plan (code not
-//   applied), judged from JSON only. Exit 0 clean, 2 drift, 1 error.
+//   synthesizes in-process, then per stack one normal plan, whose refresh shows the out-of-band changes
+//   (resource_drift) and whose changes the code not applied, judged from JSON only. Exit 0 clean, 2 drift, 1 error.
 // Reconcile, only when asked: `tools/drift.ts reconcile --restore|--accept [--stacks glob]`; a restore that
 // destroys or replaces anything is refused (with the list) unless --allow-destroy is given.
 // Options: --outdir dir (default cdktf.out), --no-synth (use an existing synth), --ignore file
