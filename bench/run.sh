@@ -142,7 +142,8 @@ if wants everyday; then
   deploy deploy local '*' --output "$ev/out" >"$ev/deploy.log" 2>&1 || { tail -30 "$ev/deploy.log" >&2; exit 1; }
   node bin/run.js bench/compose-file.ts --beside "$ev/compose" >"$ev/compose.list"
   mapfile -t composed <"$ev/compose.list"
-  cleanups+=("for f in ${composed[*]}; do docker compose -f \$f down -v >/dev/null 2>&1; done")
+  # Down in reverse: the observability set's network goes once no project is attached to it.
+  cleanups+=("for f in $(printf '%s\n' "${composed[@]}" | tac | tr '\n' ' '); do docker compose -f \$f down -v >/dev/null 2>&1; done")
   compose_up "${composed[0]}" >"$ev/compose.log" 2>&1
   ups=()
   for f in "${composed[@]:1}"; do
