@@ -230,6 +230,8 @@ if wants everyday-scale; then
   top="${counts[-1]}"
   export GRAFANA_ADMIN_PASSWORD="bench-grafana-$RANDOM"
   scale_cmd() { echo "SPARKY_CONFIG=$sc/$1/config.json SPARKY_PROJECTS=$sc/$1/projects.json just $2"; }
+  # A destroy keeps volumes (their data): the benchmark's own go after it (cleanups run last first).
+  cleanups+=("docker volume ls -q | grep -E '^(pixels-[0-9]+|bench-obs)-' | xargs -r docker volume rm >/dev/null")
   cleanups+=("$(scale_cmd "$top" "destroy bench '*-services *-observability' --yes --output $sc/out-$top") >$sc/destroy.log 2>&1")
   eval "$(scale_cmd "$top" "deploy bench '*-services *-observability' --output $sc/out-$top")" >"$sc/deploy.log" 2>&1 ||
     { tail -30 "$sc/deploy.log" >&2; exit 1; }
