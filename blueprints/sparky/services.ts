@@ -30,12 +30,18 @@ const metrics = (component: string, exposes: string[]) => ({
   labels: { component },
 });
 
+/**
+ * The GitHub token of the stages that call GitHub. sparky's services are its own code: they read the token from the
+ * file GH_TOKEN_FILE names when it is set (a swarm mounts it as a Docker secret), else from GH_TOKEN.
+ */
+const ghToken = [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN", file: "GH_TOKEN_FILE" }];
+
 /** A pipeline stage: /health, /ready and /metrics on HTTP_PORT, the shared data volume, started after the orchestrator. */
 const stage = (
   name: string,
   hostPort: number,
   description: string,
-  s: { env: Record<string, string>; exposes: string[]; secretEnv?: { name: string; from: string }[] },
+  s: { env: Record<string, string>; exposes: string[]; secretEnv?: typeof ghToken },
 ) => ({
   role: "backend" as const,
   description,
@@ -104,7 +110,7 @@ export const services: ProjectInput["services"] = {
 
   collector: stage("collector", 18081, "Collects commits, PRs, issues and releases across raibid-labs with the GitHub API.", {
     env: { ...busEnv, SPARKY_ORG: "raibid-labs", SPARKY_MAX_REPOS: "100" },
-    secretEnv: [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }],
+    secretEnv: ghToken,
     exposes: ["sparky_collector_repos_scanned_total", "sparky_collector_github_errors_total", "sparky_github_rate_limit_remaining"],
   }),
 
@@ -120,7 +126,7 @@ export const services: ProjectInput["services"] = {
 
   publisher: stage("publisher", 18084, "Commits generated posts to the raibid-labs/docs blog and pushes them.", {
     env: { ...busEnv, SPARKY_DOCS_REPO: "raibid-labs/docs", SPARKY_AUTO_PUSH: "true" },
-    secretEnv: [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }],
+    secretEnv: ghToken,
     exposes: ["sparky_posts_published_total", "sparky_publish_failures_total", "sparky_publish_last_success_timestamp_seconds"],
   }),
 };

@@ -3,6 +3,7 @@ import { Slug } from "./common";
 import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
 import { HostMemorySchema } from "./memory";
 import { SourcesSchema } from "./sources";
+import { ClusterConfigFields, ClusterTargetFields } from "./cluster";
 
 const DockerHostUrl = z
   .string()
@@ -63,6 +64,7 @@ export const TargetSchema = z.strictObject({
   profiles: z.array(Slug).default([]).describe('Optional profiles to deploy, e.g. `["dev"]`; services of other profiles are skipped'),
   state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
   sources: SourcesSchema,
+  ...ClusterTargetFields,
 });
 
 export const DeploymentConfigSchema = z.strictObject({
@@ -76,6 +78,7 @@ export const DeploymentConfigSchema = z.strictObject({
   }),
   hosts: z.record(Slug, HostSchema).describe("Docker hosts, by name"),
   targets: z.record(Slug, TargetSchema).describe("Deployment targets, by name"),
+  ...ClusterConfigFields,
   sources: SourcesSchema,
   defaultTarget: Slug.describe("Target used when `SPARKY_TARGET` is unset"),
 });

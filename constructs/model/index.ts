@@ -18,3 +18,5 @@ export * from "./sources";
 export * from "./memory";
 export * from "./endpoints";
 export * from "./placement";
+export * from "./cluster";
+export * from "./cluster-placement";

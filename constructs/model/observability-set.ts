@@ -111,7 +111,8 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
         GF_ANALYTICS_REPORTING_ENABLED: "false",
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
       },
-      secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD" }],
+      // Grafana reads any setting from the file its `__FILE` variant names (a swarm mounts the password as a secret).
+      secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD", file: "GF_SECURITY_ADMIN_PASSWORD__FILE" }],
       capDrop: ["ALL"],
       volumes: [{ volume: "grafana-data", target: "/var/lib/grafana" }],
       healthcheck: {

@@ -23,6 +23,7 @@ import type { PortSpec, ServiceSpec, VolumeSpec } from "./services";
 import { ResolvedStateServer, stateServerEndpoint, stateServerHost, stateServerOwner, stateServerService } from "./state-server";
 import { driverCapabilities } from "./service-runtime";
 import { resolveBuild, sourceRootOf } from "./sources";
+import { resolveCluster } from "./cluster-placement";
 
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
@@ -73,7 +74,7 @@ export interface SourceLocation {
   configDir: string;
 }
 
-function placeProject(project: Project, host: HostSpec, target: TargetSpec, sources: SourceLocation): PlacedProject {
+export function placeProject(project: Project, host: HostSpec, target: TargetSpec, sources: SourceLocation): PlacedProject {
   const root = sourceRootOf(project, sources.config, sources.targetName, sources.configDir);
   const services = Object.entries(project.services)
     .filter(([, spec]) => deploysService(target, spec))
@@ -109,7 +110,7 @@ function scrapeTargets(project: string, services: Record<string, ResolvedService
   );
 }
 
-function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProject[]): ObservabilitySet {
+export function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProject[]): ObservabilitySet {
   const owner = observabilityOwner(hostName);
   const services = Object.fromEntries(
     Object.entries(
@@ -129,7 +130,7 @@ function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProjec
   };
 }
 
-function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
+export function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
   const owner = stateServerOwner(hostName);
   return {
     owner,
@@ -153,6 +154,15 @@ export function resolveSystem(
   configDir: string = process.cwd(),
 ): ResolvedSystem {
   const target = config.targets[targetName];
+  if (target.cluster !== undefined) {
+    // A cluster is one host, reached through its manager; an unknown cluster or manager resolves to none (validation says so).
+    const cluster = config.clusters[target.cluster];
+    const hosts =
+      cluster && config.hosts[cluster.manager]
+        ? [resolveCluster(target.cluster, cluster, projects, { config, targetName, configDir })]
+        : [];
+    return { config, targetName, target, projects, hosts, warnings };
+  }
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
     const spec = config.hosts[name];
     if (!spec) return [];
