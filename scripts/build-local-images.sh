@@ -5,6 +5,7 @@
 #   sparky-local/prometheus:dev     Debian's prometheus + promtool (+ /bin/probe)
 #   sparky-local/node-exporter:dev  Debian's prometheus-node-exporter (+ /bin/probe)
 #   sparky-local/postgres:dev       Debian's PostgreSQL server (+ images/postgres/entrypoint, /bin/probe)
+#   sparky-local/haproxy:dev        Debian's HAProxy (a swarm's loopback proxy)
 #
 # Each image's build context is staged under .build/images/<name>/ and hashed;
 # the hash is stored as the image label sparky.input-hash, and an image is rebuilt
@@ -18,7 +19,7 @@ STAGE="$ROOT/.build/images"
 TAG_PREFIX="sparky-local"
 TAG_SUFFIX="dev"
 BUILD_TIMEOUT="${SPARKY_IMAGE_BUILD_TIMEOUT:-300}"
-ALL=(standin prometheus node-exporter postgres)
+ALL=(standin prometheus node-exporter postgres haproxy)
 
 say() { printf '[local-images] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -32,6 +33,7 @@ ensure_debian_pkgs() {
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -129,6 +131,13 @@ stage() { # $1 = name, $2 = context dir
       copy_with_libs "$(command -v prometheus-node-exporter)" "$ctx/rootfs" /bin/node_exporter
       install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
       ;;
+    haproxy)
+      ensure_debian_pkgs
+      stage_common "$ctx"
+      copy_with_libs /usr/sbin/haproxy "$ctx/rootfs" /usr/sbin/haproxy
+      # The official image's config directory, where the proxy's config is uploaded.
+      mkdir -p "$ctx/rootfs/usr/local/etc/haproxy"
+      ;;
     postgres)
       ensure_debian_pkgs
       build_postgres_entrypoint
@@ -158,7 +167,7 @@ context_hash() {
 source_key() {
   {
     echo "$1"; go version
-    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' libc6 2>/dev/null || true
+    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' haproxy libc6 2>/dev/null || true
     cat "${BASH_SOURCE[0]}"
     find "$ROOT/images" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
