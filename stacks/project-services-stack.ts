@@ -45,8 +45,10 @@ export function endpointsOutput(scope: Construct, host: HostSpec, services: read
   });
 }
 
-export function dockerProviderFor(scope: Construct, host: HostSpec): DockerProvider {
-  return new DockerProvider(scope, "docker", {
+/** The Docker provider that reaches the host's engine; with an alias, one of several in the stack (a cluster's nodes). */
+export function dockerProviderFor(scope: Construct, host: HostSpec, alias?: string): DockerProvider {
+  return new DockerProvider(scope, alias ? `docker-${alias}` : "docker", {
+    alias,
     host: host.dockerHost,
     sshOpts: host.dockerHost.startsWith("ssh://") && host.sshOpts.length > 0 ? host.sshOpts : undefined,
   });

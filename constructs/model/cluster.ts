@@ -1,7 +1,7 @@
 // A cluster: hosts joined as one Docker Swarm (a manager and workers), which a target may deploy to instead of single
 // hosts. The services keep their model; where each may run follows from it (see cluster-placement.ts).
 import { z } from "zod";
-import { Slug } from "./common";
+import { Duration, Slug } from "./common";
 import type { HostSpec } from "./deployment";
 
 const AbsolutePath = z
@@ -48,6 +48,23 @@ export const ClusterTargetFields = {
   cluster: Slug.optional().describe(
     "Deploy to this cluster (`clusters.<name>`) as one Docker Swarm instead of to single hosts; `hosts` then lists exactly the cluster's hosts, and each project's host is its home node (where its node-local data lives)",
   ),
+};
+
+/**
+ * Healthcheck timings for a target whose images start at once (the local stand-ins); spread into TargetSchema with
+ * ClusterTargetFields.
+ */
+export const HealthcheckTimingFields = {
+  healthchecks: z
+    .strictObject({
+      interval: Duration.describe("Time between checks"),
+      timeout: Duration.describe("Time one check may take"),
+      startPeriod: Duration.describe("Grace time after start"),
+    })
+    .optional()
+    .describe(
+      "Replaces the interval, timeout and start period of every healthcheck the target runs (retries stay): stand-in images answer at once, so a test target need not wait the production timings",
+    ),
 };
 
 /** How many copies of a service run; spread into ServiceSchema. */

@@ -3,7 +3,7 @@ import { Slug } from "./common";
 import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
 import { HostMemorySchema } from "./memory";
 import { SourcesSchema } from "./sources";
-import { ClusterConfigFields, ClusterTargetFields } from "./cluster";
+import { ClusterConfigFields, ClusterTargetFields, HealthcheckTimingFields } from "./cluster";
 
 const DockerHostUrl = z
   .string()
@@ -65,6 +65,7 @@ export const TargetSchema = z.strictObject({
   state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
   sources: SourcesSchema,
   ...ClusterTargetFields,
+  ...HealthcheckTimingFields,
 });
 
 export const DeploymentConfigSchema = z.strictObject({

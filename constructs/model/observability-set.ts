@@ -32,6 +32,7 @@ export const NODE_EXPORTER_EXPOSES = [
   "node_load1",
   "node_network_receive_bytes_total",
   "node_network_transmit_bytes_total",
+  "node_uname_info",
 ];
 
 /** The reference compose's healthcheck timings for the set (node-exporter sets no start period). */
@@ -42,9 +43,9 @@ const wgetSpider = (url: string) => ["CMD", "wget", "--spider", "-q", url];
 /**
  * The node job keeps the reference's node_(cpu|memory|disk|network|filesystem) series, plus the boot time and load
  * that the health dashboards' uptime and load panels read (the reference's own uptime panel read a series its filter
- * dropped).
+ * dropped), and node_uname_info, whose nodename names the node on a cluster's dashboards.
  */
-export const NODE_KEEP = "node_(cpu|memory|disk|network|filesystem|boot_time|load).*";
+export const NODE_KEEP = "node_(cpu|memory|disk|network|filesystem|boot_time|load|uname).*";
 
 /** Memory limits of the set, so a host's memory budget counts it (none is large). */
 export const OBSERVABILITY_MEMORY: Readonly<Record<string, string>> = {

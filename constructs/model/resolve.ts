@@ -161,7 +161,7 @@ export function resolveSystem(
       cluster && config.hosts[cluster.manager]
         ? [resolveCluster(target.cluster, cluster, projects, { config, targetName, configDir })]
         : [];
-    return { config, targetName, target, projects, hosts, warnings };
+    return { config, targetName, target, projects, hosts: withHealthcheckTimings(hosts, target), warnings };
   }
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
     const spec = config.hosts[name];
@@ -174,5 +174,18 @@ export function resolveSystem(
       { name, spec, projects: placed, observability: observabilitySet(name, spec, placed), ...(server ? { stateServer: server } : {}) },
     ];
   });
-  return { config, targetName, target, projects, hosts, warnings };
+  return { config, targetName, target, projects, hosts: withHealthcheckTimings(hosts, target), warnings };
+}
+
+/** The target's healthcheck timings, where it sets them, on every service it runs (see HealthcheckTimingFields). */
+function withHealthcheckTimings(hosts: ResolvedHost[], target: TargetSpec): ResolvedHost[] {
+  const timings = target.healthchecks;
+  if (!timings) return hosts;
+  const services = hosts.flatMap((h) => [
+    ...h.projects.flatMap((p) => Object.values(p.services)),
+    ...Object.values(h.observability.services),
+    ...(h.stateServer ? [h.stateServer.service] : []),
+  ]);
+  for (const s of services) if (s.spec.healthcheck) s.spec.healthcheck = { ...s.spec.healthcheck, ...timings };
+  return hosts;
 }
