@@ -5,6 +5,7 @@ import { subnetsOverlap } from "../../constructs/model/checks/hosts";
 import type { ResolvedSystem } from "../../constructs/model";
 import { describeObjects, findUnmanaged, UnmanagedObject, writeImports } from "../adopt/docker";
 import { InputError } from "../engine/args";
+import { nodeLabelProblems } from "../engine/cluster";
 import { dockerOn, stackEndpoint } from "../engine/docker";
 import { forEachBounded, PlanJson, SynthesizedStack } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";
@@ -61,6 +62,12 @@ export async function preflight(
   options: { env: NodeJS.ProcessEnv; system?: ResolvedSystem; adopt: boolean; note: (line: string) => void },
 ): Promise<UnmanagedObject[]> {
   const docker = selected.filter(isDockerStack);
+  const cluster = options.system?.hosts.find((h) => h.cluster)?.cluster;
+  if (cluster && docker.length > 0) {
+    const unready = nodeLabelProblems(cluster, options.system!.targetName);
+    if (unready.length > 0)
+      throw new InputError([`the nodes of cluster ${cluster.name} are not ready; nothing was planned or changed:`, ...unready].join("\n"));
+  }
   const collisions = docker.flatMap((s) => subnetCollisions(s, options.system));
   if (collisions.length > 0)
     throw new InputError(["address ranges collide on the Docker engine; nothing was planned or changed:", ...collisions].join("\n"));

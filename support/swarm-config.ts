@@ -1,0 +1,54 @@
+// A deployment config for a two-node cluster: both blueprints' projects at home on the worker, the target `pair`.
+// The two-node suite and benchmark write it for the engines they start; the unit tests use it with any two hosts.
+import { DEFAULT_CONFIG } from "../config/default-config";
+import type { DeploymentConfigInput } from "../constructs/model";
+
+export interface SwarmNode {
+  name: string;
+  dockerHost: string;
+  gpus: boolean;
+  /** Projects whose home (node-local data) is this node. */
+  projects?: string[];
+  memory?: { total: string; reserve?: string };
+}
+
+export interface SwarmConfigOptions {
+  manager: SwarmNode;
+  worker: SwarmNode;
+  arch?: "amd64" | "arm64";
+  /** Directory of the stacks' local state. */
+  stateDir: string;
+  images?: "local" | "production";
+  /** Healthchecks in seconds, for stand-in images (see the target's `healthchecks`). */
+  quickHealthchecks?: boolean;
+  sharedPaths?: string[];
+}
+
+export const PAIR_TARGET = "pair";
+export const PAIR_CLUSTER = "pair";
+
+export function swarmConfig(o: SwarmConfigOptions): DeploymentConfigInput {
+  const host = (n: SwarmNode) => ({
+    dockerHost: n.dockerHost,
+    gpus: n.gpus,
+    arch: o.arch ?? "amd64",
+    projects: n.projects ?? [],
+    ...(n.memory ? { memory: n.memory } : {}),
+  });
+  return {
+    github: DEFAULT_CONFIG.github,
+    hosts: { [o.manager.name]: host(o.manager), [o.worker.name]: host(o.worker) },
+    clusters: { [PAIR_CLUSTER]: { manager: o.manager.name, workers: [o.worker.name], sharedPaths: o.sharedPaths ?? [] } },
+    targets: {
+      [PAIR_TARGET]: {
+        description: "Two nodes as one Docker Swarm",
+        hosts: [o.manager.name, o.worker.name],
+        cluster: PAIR_CLUSTER,
+        images: o.images ?? "local",
+        state: { backend: "local", directory: o.stateDir },
+        ...(o.quickHealthchecks ? { healthchecks: { interval: "2s", timeout: "2s", startPeriod: "2s" } } : {}),
+      },
+    },
+    defaultTarget: PAIR_TARGET,
+  };
+}
