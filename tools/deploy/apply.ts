@@ -1,7 +1,7 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { containersOf, servicesOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
@@ -171,8 +171,14 @@ async function applyPlan(
   },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
-  // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
-  const waited = new Map([...containersOf(stack)].filter(([, c]) => c.config.wait === true).map(([address, c]) => [address, c.name]));
+  // Containers the docker provider waits on until their healthcheck passes (`wait = true`), and swarm services it
+  // waits on until every task is running, which Swarm reports only once the task is healthy (`converge_config`).
+  const waited = new Map(
+    [...containersOf(stack)]
+      .filter(([, c]) => c.config.wait === true)
+      .concat([...servicesOf(stack)].filter(([, s]) => s.config.converge_config !== undefined))
+      .map(([address, c]) => [address, c.name]),
+  );
   const running = new Set<string>();
   const errors: string[] = [];
   let summary = "";

@@ -1,17 +1,36 @@
 // After a failed deploy of a Docker stack: every container of the stack that is not healthy, named, with its
 // last log lines (masked), so the reason is on screen without a second command.
-import { containersOf, docker, dockerRun } from "../engine/docker";
+import { containersOf, docker, dockerRun, servicesOf, stackEndpoint } from "../engine/docker";
+import { serviceRunning, swarmServiceStates } from "../engine/swarm-tasks";
 import type { Masker } from "../engine/mask";
 import type { SynthesizedStack } from "../engine/stacks";
 
 /** Log lines shown per unhealthy container. */
 export const LOG_LINES = 20;
 
+/** Swarm services of the stack that are not running: each task's state and Swarm's reason, and the service's last log lines. */
+function swarmReport(stack: SynthesizedStack, masker: Masker, logLines: number): { lines: string[]; existing: number } {
+  const names = [...servicesOf(stack).values()].map((s) => s.name);
+  const states = swarmServiceStates(stackEndpoint(stack), names);
+  const out: string[] = [];
+  for (const s of states.filter((x) => x.exists && !serviceRunning(x))) {
+    const tasks = s.tasks.map((t) => `${t.state}${t.host ? ` on ${t.host}` : ""}${t.reason ? `: ${t.reason}` : ""}`);
+    const logs = dockerRun(stack, ["service", "logs", "--tail", String(logLines), s.name]);
+    const lines = `${logs.stdout ?? ""}${logs.stderr ?? ""}`.split("\n").filter((l) => l.trim() !== "");
+    out.push(
+      `sparky-infra: service ${s.name} has ${s.tasks.filter((t) => t.state === "running").length}/${s.desired} tasks running (${tasks.join("; ") || "no task"}); last log lines:`,
+      ...lines.map((l) => `    ${masker.text(l)}`),
+    );
+  }
+  return { lines: out, existing: states.filter((x) => x.exists).length };
+}
+
 export function unhealthyReport(stack: SynthesizedStack, masker: Masker, logLines = LOG_LINES): string[] {
   const containers = [...containersOf(stack).values()];
-  if (containers.length === 0) return [];
-  const out: string[] = [];
-  let existing = 0;
+  const swarm = servicesOf(stack).size > 0 ? swarmReport(stack, masker, logLines) : { lines: [], existing: 0 };
+  if (containers.length === 0 && servicesOf(stack).size === 0) return [];
+  const out: string[] = [...swarm.lines];
+  let existing = swarm.existing;
   for (const { name } of containers) {
     const health = docker(stack, [
       "inspect",
@@ -29,8 +48,8 @@ export function unhealthyReport(stack: SynthesizedStack, masker: Masker, logLine
   if (out.length === 0)
     out.push(
       existing === 0
-        ? `sparky-infra: no container of ${stack.name} exists yet; the failure is in the engine's output above.`
-        : `sparky-infra: every container of ${stack.name} is healthy; the failure is in the engine's output above.`,
+        ? `sparky-infra: no container or service of ${stack.name} exists yet; the failure is in the engine's output above.`
+        : `sparky-infra: every container and service of ${stack.name} is healthy; the failure is in the engine's output above.`,
     );
   return out;
 }

@@ -9,31 +9,41 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffAttributes, isEmptyish } from "./attributes";
-import { dockerHost } from "./docker";
+import { dockerArgs, DockerEndpoint, stackEndpoint } from "./docker";
 import { PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
 /** What `docker inspect` is asked for, per object kind, by the names the stack gives them. */
-type Kind = "container" | "network" | "volume" | "image";
+type Kind = "container" | "network" | "volume" | "image" | "service" | "config";
 const RESOURCE_KINDS: Record<string, Kind> = {
   docker_container: "container",
   docker_network: "network",
   docker_volume: "volume",
   docker_image: "image",
+  docker_service: "service",
+  docker_config: "config",
 };
 
-/** Names of the Docker objects a stack manages, by kind; undefined for a stack that manages none (GitHub). */
-export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<Kind, string[]> | undefined {
+/** The objects of one kind on one engine (a cluster's stacks reach each node's engine through its own provider). */
+interface ManagedObjects {
+  endpoint: DockerEndpoint;
+  kind: Kind;
+  names: string[];
+}
+
+/** Names of the Docker objects a stack manages, by engine and kind; undefined for a stack that manages none (GitHub). */
+export function managedObjects(stack: Pick<SynthesizedStack, "dir">): ManagedObjects[] | undefined {
   const resources = readStackConfig(stack.dir).resource ?? {};
-  const objects: Record<Kind, string[]> = { container: [], network: [], volume: [], image: [] };
-  let any = false;
+  const groups = new Map<string, ManagedObjects>();
   for (const [type, kind] of Object.entries(RESOURCE_KINDS))
-    for (const r of Object.values(resources[type] ?? {}))
-      if (typeof r.name === "string") {
-        objects[kind].push(r.name);
-        any = true;
-      }
-  return any ? objects : undefined;
+    for (const r of Object.values(resources[type] ?? {})) {
+      if (typeof r.name !== "string") continue;
+      const key = `${String(r.provider ?? "docker")} ${kind}`;
+      const group = groups.get(key) ?? { endpoint: stackEndpoint(stack, r.provider), kind, names: [] };
+      group.names.push(r.name);
+      groups.set(key, group);
+    }
+  return groups.size > 0 ? [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g) : undefined;
 }
 
 /** Fields that change without anything the engine would see changing (health probes, timestamps, attachments). */
@@ -46,15 +56,16 @@ function stable(kind: Kind, object: Record<string, unknown>): unknown {
   }
   if (kind === "network") delete copy.Containers;
   if (kind === "image") delete copy.Metadata;
+  // A service's version and update status move with Swarm's own bookkeeping; its spec is what the engine sees.
+  if (kind === "service") for (const k of ["Version", "UpdatedAt", "UpdateStatus"]) delete copy[k];
   return copy;
 }
 
-function inspect(stack: Pick<SynthesizedStack, "dir">, kind: Kind, names: string[]): Promise<string> {
+function inspect({ endpoint, kind, names }: ManagedObjects): Promise<string> {
   if (names.length === 0) return Promise.resolve("");
-  const host = dockerHost(stack);
   return new Promise((resolve) => {
     // A missing object makes docker exit 1 but still print the others; the missing one is then simply absent.
-    const child = spawn("docker", [...(host ? ["-H", host] : []), kind, "inspect", ...[...new Set(names)].sort()], {
+    const child = spawn("docker", dockerArgs(endpoint, [kind, "inspect", ...[...new Set(names)].sort()]), {
       stdio: ["ignore", "pipe", "ignore"],
     });
     let out = "";
@@ -72,17 +83,16 @@ function inspect(stack: Pick<SynthesizedStack, "dir">, kind: Kind, names: string
 export async function liveFingerprint(stack: Pick<SynthesizedStack, "dir">): Promise<string | undefined> {
   const objects = managedObjects(stack);
   if (!objects) return undefined;
-  const kinds = Object.keys(objects) as Kind[];
-  const outputs = await Promise.all(kinds.map((kind) => inspect(stack, kind, objects[kind])));
+  const outputs = await Promise.all(objects.map(inspect));
   const hash = createHash("sha256");
-  kinds.forEach((kind, i) => {
+  objects.forEach(({ kind, endpoint }, i) => {
     let parsed: Record<string, unknown>[] = [];
     try {
       parsed = JSON.parse(outputs[i] || "[]") as Record<string, unknown>[];
     } catch {
       parsed = [];
     }
-    hash.update(`${kind}:${JSON.stringify(parsed.map((o) => stable(kind, o)))}\n`);
+    hash.update(`${endpoint.host ?? ""} ${kind}:${JSON.stringify(parsed.map((o) => stable(kind, o)))}\n`);
   });
   return hash.digest("hex");
 }
