@@ -52,3 +52,27 @@ export function swarmConfig(o: SwarmConfigOptions): DeploymentConfigInput {
     defaultTarget: PAIR_TARGET,
   };
 }
+
+/**
+ * Two DGX Sparks as one swarm, as the README pairs them: spark-1 manages and is dgx-pixels' home, spark-2 is sparky's;
+ * both have a GPU and 128 GB of unified memory. Unit tests, pinned addresses and docs use it.
+ */
+export function sparkPairConfig(stateDir = ".state"): DeploymentConfigInput {
+  const spark = (name: string, projects: string[]): SwarmNode => ({
+    name,
+    dockerHost: `ssh://ubuntu@${name}`,
+    gpus: true,
+    projects,
+    memory: { total: "128g", reserve: "8g" },
+  });
+  const config = swarmConfig({
+    manager: spark("spark-1", ["dgx-pixels"]),
+    worker: spark("spark-2", ["sparky"]),
+    arch: "arm64",
+    stateDir,
+    images: "production",
+  });
+  for (const host of Object.values(config.hosts))
+    host.sshOpts = ["-o", "ControlMaster=auto", "-o", "ControlPath=~/.ssh/sparky-%C", "-o", "ControlPersist=10m"];
+  return config;
+}
