@@ -14,7 +14,7 @@ import { stateServerHost } from "./state-server";
 export interface PlacementConstraint {
   label: string;
   value: string;
-  /** Why the service is bound by it, e.g. "requests a GPU". */
+  /** Why the service is bound by it, as a verb phrase: "requests a GPU". */
   reason: string;
 }
 
@@ -85,7 +85,7 @@ export function placeService(service: ResolvedService, ctx: PlacementContext): S
   if (service.spec.gpu) constraints.push({ label: NODE_LABEL.gpu, value: "true", reason: "requests a GPU" });
   const local = ctx.home ? nodeLocalData(service, ctx.volumes, ctx.cluster) : [];
   if (ctx.home && local.length > 0)
-    constraints.push({ label: NODE_LABEL.host, value: ctx.home, reason: `its node-local data (${local.join(", ")}) is on ${ctx.home}` });
+    constraints.push({ label: NODE_LABEL.host, value: ctx.home, reason: `keeps its node-local data (${local.join(", ")}) on ${ctx.home}` });
   const published = service.spec.ports.filter((p) => !isLoopback(p.bind));
   if (published.length > 0)
     constraints.push({

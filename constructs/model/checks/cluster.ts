@@ -125,7 +125,7 @@ export function checkClusterServices(system: ResolvedSystem, host: ResolvedHost,
         });
     });
     const published = placement.constraints.some((c) => c.label === "public");
-    if (published && placement.mode === "replicated" && placement.replicas > placement.nodes.length)
+    if (published && placement.mode === "replicated" && placement.nodes.length > 0 && placement.replicas > placement.nodes.length)
       problems.push({
         path: `${path}.replicas`,
         message: `${placement.replicas} replicas, but a port published beyond loopback binds on the node itself, so one task per node, and only ${placement.nodes.length} node(s) may run it (${placement.nodes.join(", ")})`,
