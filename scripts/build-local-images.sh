@@ -6,6 +6,7 @@
 #   sparky-local/node-exporter:dev  Debian's prometheus-node-exporter (+ /bin/probe)
 #   sparky-local/postgres:dev       Debian's PostgreSQL server (+ images/postgres/entrypoint, /bin/probe)
 #   sparky-local/haproxy:dev        Debian's HAProxy (a swarm's loopback proxy)
+#   sparky-local/scheduler:dev      supercronic (built by scripts/setup-tools.sh), Debian's dash as /bin/sh, the stand-in
 #
 # Each image's build context is staged under .build/images/<name>/ and hashed;
 # the hash is stored as the image label sparky.input-hash, and an image is rebuilt
@@ -19,7 +20,8 @@ STAGE="$ROOT/.build/images"
 TAG_PREFIX="sparky-local"
 TAG_SUFFIX="dev"
 BUILD_TIMEOUT="${SPARKY_IMAGE_BUILD_TIMEOUT:-300}"
-ALL=(standin prometheus node-exporter postgres haproxy)
+ALL=(standin prometheus node-exporter postgres haproxy scheduler)
+SUPERCRONIC_BIN="$ROOT/.toolchain/bin/supercronic"
 
 say() { printf '[local-images] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -107,6 +109,7 @@ stage() { # $1 = name, $2 = context dir
       rm -rf "$ctx"; mkdir -p "$ctx/rootfs" "$ctx/bin"
       cp "$ROOT/images/rootfs/passwd" "$ROOT/images/rootfs/group" "$ROOT/images/rootfs/nsswitch.conf" "$ctx/rootfs/"
       cp "$STANDIN_BIN" "$ctx/bin/standin"
+      mkdir -p "$ctx/ollama/models"
       ;;
     prometheus)
       ensure_debian_pkgs
@@ -147,6 +150,14 @@ stage() { # $1 = name, $2 = context dir
       install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
       mkdir -p "$ctx/data" "$ctx/run"
       ;;
+    scheduler)
+      [ -x "$SUPERCRONIC_BIN" ] || die "supercronic missing: run scripts/setup-tools.sh"
+      stage_common "$ctx"
+      install -D -m 0755 "$(readlink -f "$SUPERCRONIC_BIN")" "$ctx/rootfs/usr/local/bin/supercronic"
+      copy_with_libs "$(readlink -f /bin/sh)" "$ctx/rootfs" /bin/sh
+      install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/standin"
+      install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
+      ;;
     *) die "unknown image $name (known: ${ALL[*]})" ;;
   esac
   cp "$ROOT/images/$name/Dockerfile" "$ctx/Dockerfile"
@@ -169,6 +180,7 @@ source_key() {
     echo "$1"; go version
     dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' haproxy libc6 2>/dev/null || true
     cat "${BASH_SOURCE[0]}"
+    [ "$1" != scheduler ] || sha256sum "$(readlink -f "$SUPERCRONIC_BIN")" /bin/sh 2>/dev/null || true
     find "$ROOT/images" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
 }

@@ -6,6 +6,8 @@
 #   actionlint      v1.7.12  Go module proxy
 #   docker compose  v2 (tools/toolchain/compose)  Go module proxy; also installed as the docker CLI plugin
 #   docker-read-proxy  this repository's tools/docker-read-proxy (standard library only), per source digest
+#   supercronic     v0.2.48  Go module proxy (static, time zones embedded); scripts/build-local-images.sh puts it into
+#                            sparky-local/scheduler:dev (constructs/model/jobs.ts names the same version)
 #
 # A tool already on PATH at any version is used as it is. Every build happens here, never on first use in a test.
 set -euo pipefail
@@ -16,6 +18,7 @@ CACHE="${SPARKY_TOOLCHAIN_CACHE:-$HOME/.cache/sparky-infra/toolchain}"
 BUILD_TIMEOUT="${SPARKY_TOOLCHAIN_BUILD_TIMEOUT:-2400}"
 JUST_VERSION=1.59.0
 ACTIONLINT_VERSION=v1.7.12
+SUPERCRONIC_VERSION=v0.2.48
 COMPOSE_VERSION="$(awk '$1=="require" && $2=="github.com/docker/compose/v2" {print $3}' "$ROOT/tools/toolchain/compose/go.mod")"
 COMPOSE_PLUGIN_DIR="${SPARKY_COMPOSE_PLUGIN_DIR:-/usr/local/lib/docker/cli-plugins}"
 
@@ -109,7 +112,26 @@ install_read_proxy() {
   say "docker-read-proxy: $out"
 }
 
+# supercronic, the cron of scheduled jobs, for the local scheduler image: static (no libc in that image) and with the
+# time zone database embedded (CRON_TZ works without /usr/share/zoneinfo). Built for this machine's architecture.
+install_supercronic() {
+  local dir="$CACHE/supercronic-$SUPERCRONIC_VERSION" t0
+  if [ ! -x "$dir/supercronic" ]; then
+    command -v go >/dev/null || die "go is required to build supercronic $SUPERCRONIC_VERSION"
+    say "building supercronic $SUPERCRONIC_VERSION from the Go module proxy (first time)"
+    mkdir -p "$dir"
+    t0=$(date +%s)
+    GOBIN="$dir" CGO_ENABLED=0 GOFLAGS=-buildvcs=false timeout "$BUILD_TIMEOUT" go install -trimpath -tags timetzdata \
+      -ldflags "-s -w -X main.Version=$SUPERCRONIC_VERSION" "github.com/aptible/supercronic@$SUPERCRONIC_VERSION" \
+      >"$dir/build.log" 2>&1 || { rm -f "$dir/supercronic"; die "supercronic $SUPERCRONIC_VERSION: build failed: $(tail -n1 "$dir/build.log")"; }
+    say "supercronic $SUPERCRONIC_VERSION: built in $(($(date +%s) - t0))s"
+  fi
+  link supercronic "$dir/supercronic"
+  say "supercronic: $("$BIN/supercronic" -version)"
+}
+
 install_just
 install_actionlint
 install_compose
 install_read_proxy
+install_supercronic

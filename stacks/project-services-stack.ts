@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { Aspects, TerraformOutput } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import { endpointsOf, ENDPOINTS_OUTPUT } from "../constructs/model";
+import * as path from "node:path";
+import { endpointsOf, ENDPOINTS_OUTPUT, isScheduled, SCHEDULER_BUILD } from "../constructs/model";
 import type { HostSpec, PlacedProject, ResolvedService, TargetSpec } from "../constructs/model";
 import { ModelAddressedStack } from "../constructs/core/addresses";
-import { ContainerPolicy, ProjectServices, Scraper } from "../constructs/services";
-import type { BuildContext } from "./build-contexts";
+import { ContainerPolicy, ProjectServices, Scraper, type SchedulerContext } from "../constructs/services";
+import { contextSha256, type BuildContext } from "./build-contexts";
 import { moveFromHashedAddresses, PROJECT_SERVICES_PATHS } from "./hashed-addresses";
 
 export interface ProjectServicesStackProps {
@@ -16,6 +17,8 @@ export interface ProjectServicesStackProps {
   readonly observability: Scraper;
   /** What synth read of the project's build contexts. */
   readonly contexts?: readonly BuildContext[];
+  /** The sparky-infra checkout, where scheduled jobs' images get supercronic added (images/add-supercronic). */
+  readonly projectRoot?: string;
 }
 
 /** `<project>-services`: the project's network, volumes and containers on its host's Docker engine. */
@@ -30,11 +33,21 @@ export class ProjectServicesStack extends ModelAddressedStack {
       imageSet: props.target.images,
       observability: props.observability,
       contextSha256: Object.fromEntries((props.contexts ?? []).map((c) => [c.service, c.sha256])),
+      scheduler: schedulerContext(props.placed, props.target, props.projectRoot),
     });
     Aspects.of(this).add(new ContainerPolicy());
     moveFromHashedAddresses(this, PROJECT_SERVICES_PATHS);
     endpointsOutput(this, props.host, Object.values(props.placed.services));
   }
+}
+
+/** The scheduler build context in this checkout, when the project has scheduled jobs on production images. */
+export function schedulerContext(placed: PlacedProject, target: TargetSpec, projectRoot = process.cwd()): SchedulerContext | undefined {
+  if (target.images !== "production" || !Object.values(placed.services).some((s) => isScheduled(s.spec))) return undefined;
+  const dir = path.join(projectRoot, SCHEDULER_BUILD.context);
+  const sha256 = contextSha256(dir, SCHEDULER_BUILD.dockerfile);
+  if (!sha256) throw new Error(`${dir}/${SCHEDULER_BUILD.dockerfile} is missing from this sparky-infra checkout`);
+  return { dir, sha256 };
 }
 
 /** The `endpoints` output: every published port with its URL (and ssh tunnel); `just urls` prints it. */

@@ -9,7 +9,7 @@ import { ModelAddressedStack } from "../constructs/core/addresses";
 import { ContainerPolicy } from "../constructs/services";
 import { ClusterObservability, NodeEngines, SwarmPolicy, SwarmProjectServices, SwarmScraper } from "../constructs/swarm";
 import type { BuildContext } from "./build-contexts";
-import { dockerProviderFor, endpointsOutput } from "./project-services-stack";
+import { dockerProviderFor, endpointsOutput, schedulerContext } from "./project-services-stack";
 
 /**
  * The stack's way to every node: the default provider (the manager's engine) for the manager, and a provider aliased
@@ -45,6 +45,8 @@ export interface SwarmServicesStackProps {
   readonly target: TargetSpec;
   readonly observability: SwarmScraper;
   readonly contexts?: readonly BuildContext[];
+  /** The sparky-infra checkout, where scheduled jobs' images get supercronic added (images/add-supercronic). */
+  readonly projectRoot?: string;
 }
 
 /** `<project>-services` on a cluster: the project's overlay network, volumes, swarm services and loopback proxy. */
@@ -60,6 +62,7 @@ export class SwarmServicesStack extends ModelAddressedStack {
       imageSet: props.target.images,
       observability: props.observability,
       contextSha256: Object.fromEntries((props.contexts ?? []).map((c) => [c.service, c.sha256])),
+      scheduler: schedulerContext(props.placed, props.target, props.projectRoot),
     });
     endpointsOutput(this, props.host.spec, Object.values(props.placed.services));
   }

@@ -75,6 +75,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
             target,
             observability: new SwarmScrapeLink(host.observability.network.name, clusterObservability),
             contexts: contexts.filter((c) => c.project === placed.project.id),
+            projectRoot,
           }),
           name,
         );
@@ -92,6 +93,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
           target,
           observability: new ObservabilityLink(host.observability, observability),
           contexts: contexts.filter((c) => c.project === placed.project.id),
+          projectRoot,
         }),
         name,
       );

@@ -1,4 +1,4 @@
-// Tiny drift fixtures shared by test/e2e/drift.e2e.test.ts and bench/drift.ts: projects with unique ids, random
+// Tiny drift fixtures shared by test/e2e/drift-*.e2e.test.ts and bench/drift.ts: projects with unique ids, random
 // host ports (20000-29999), no fixed subnet, no volumes, no GPU and no metrics (so no observability network), a
 // private state directory and outdir. Only `<project>-services` stacks are ever deployed.
 import { randomInt } from "node:crypto";

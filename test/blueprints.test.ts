@@ -44,7 +44,7 @@ describe("blueprints", () => {
       .flatMap((p) => Object.values(p.services))
       .concat(Object.values(model.hosts[0].observability.services))
       .flatMap((s) => s.spec.ports.map((p) => `${p.bind}:${p.host}/${p.protocol}`));
-    expect(ports.length).toBeGreaterThan(10);
+    expect(ports.length).toBeGreaterThanOrEqual(10);
     expect(new Set(ports).size).toBe(ports.length);
   });
 });
@@ -125,28 +125,53 @@ describe("sparky blueprint", () => {
     expect(p.volumes["ollama-models"].keep).toBe(true);
   });
 
-  it("pins every image and never uses latest", () => {
-    for (const s of Object.values(p.services)) {
+  it("pins every deployed image and never uses latest", () => {
+    const deployed = Object.values(p.services).filter((s) => !s.planned);
+    expect(deployed.length).toBeGreaterThan(0);
+    for (const s of deployed) {
       expect("ref" in s.image).toBe(true);
       if ("ref" in s.image) expect(s.image.ref).toMatch(/:\d+\.\d+\.\d+$/);
     }
   });
 
-  it("keeps its orchestrator off dgx-pixels' ZeroMQ host ports", () => {
-    expect(p.services.orchestrator.ports.map((x) => [x.container, x.host])).toEqual([
-      [5555, 5565],
-      [5556, 5566],
-      [8080, 18080],
-    ]);
+  it("deploys only Ollama and the model pull; the Rust services and the three cadences are planned", () => {
+    const model = validate("production");
+    const sparky = model.hosts[0].projects.find((x) => x.project.id === "sparky")!;
+    expect(Object.keys(sparky.services).sort()).toEqual(["ollama", "pull-model"]);
+    const planned = Object.entries(p.services).filter(([, s]) => s.planned);
+    expect(planned.map(([name]) => name).sort()).toEqual(
+      ["analyzer", "collector", "daily", "generator", "monthly", "orchestrator", "publisher", "weekly"].sort(),
+    );
+    for (const [, s] of planned) expect(s.planned!.waitsFor).toMatch(/WS-04/);
   });
 
-  it("alert rules use only metrics its services expose", () => {
-    const exposed = new Set(Object.values(p.services).flatMap((s) => s.metrics?.exposes ?? []));
-    const used = p.alerts.flatMap((g) => g.rules).flatMap((r) => r.expr.match(/\bsparky_[a-z0-9_]+/g) ?? []);
-    expect(used.length).toBeGreaterThan(0);
-    for (const name of used) expect(exposed).toContain(name);
-    const names = p.alerts.flatMap((g) => g.rules.map((r) => r.alert));
-    expect(names).toEqual(expect.arrayContaining(["OllamaDown", "OrchestratorDown"]));
+  it("pulls the model the scripts run, once Ollama is healthy, as a one-shot job", () => {
+    const pull = p.services["pull-model"];
+    expect({ kind: pull.kind, command: pull.command, env: pull.env, dependsOn: pull.dependsOn }).toEqual({
+      kind: "job",
+      command: ["pull", "llama3.2"],
+      env: { OLLAMA_HOST: "http://ollama:11434" },
+      dependsOn: [{ service: "ollama", condition: "healthy" }],
+    });
+    expect(pull.image).toEqual(p.services.ollama.image);
+  });
+
+  it("has the daily, weekly and monthly cadences as schedules in UTC, after the model is pulled", () => {
+    const cadences = Object.fromEntries(["daily", "weekly", "monthly"].map((m) => [m, p.services[m]]));
+    expect(Object.fromEntries(Object.entries(cadences).map(([m, s]) => [m, s.schedule]))).toEqual({
+      daily: { cron: "0 0 * * *", timezone: "UTC", grace: "30m" },
+      weekly: { cron: "0 8 * * 1", timezone: "UTC", grace: "30m" },
+      monthly: { cron: "0 9 1 * *", timezone: "UTC", grace: "30m" },
+    });
+    for (const [mode, s] of Object.entries(cadences)) {
+      expect(s.command).toEqual(["sh", "-c", `nu scripts/pipeline.nu ${mode} && nu scripts/publish.nu ${mode}`]);
+      expect(s.dependsOn).toContainEqual({ service: "pull-model", condition: "completed" });
+    }
+  });
+
+  it("invents no metrics, alert rules or host ports for what does not exist yet", () => {
+    expect(p.alerts).toEqual([]);
+    for (const s of Object.values(p.services).filter((x) => x.planned)) expect([s.metrics, s.ports]).toEqual([undefined, []]);
   });
 
   it("has a full plan", () => {

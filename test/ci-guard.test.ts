@@ -60,9 +60,9 @@ describe("the preview guard on synthesized stacks", () => {
       c.terraform.required_providers.external = { source: "hashicorp/external", version: "2.3.4" };
       c.data = { external: { x: { program: ["sh", "-c", "env"] } } };
       c.module = { m: { source: "git::https://example.test/m.git" } };
-      const collector = c.resource.docker_container.collector;
-      collector.provisioner = [{ "local-exec": { command: "id" } }];
-      collector.labels = [{ label: "k", value: '${file("~/.ssh/id_ed25519")}' }];
+      const ollama = c.resource.docker_container.ollama;
+      ollama.provisioner = [{ "local-exec": { command: "id" } }];
+      ollama.labels = [{ label: "k", value: '${file("~/.ssh/id_ed25519")}' }];
     });
     edit("sparky-github", (c) => (c.terraform.required_providers.github.version = "6.10.0"));
     expect(problems()).toEqual([
@@ -73,9 +73,9 @@ describe("the preview guard on synthesized stacks", () => {
       expect.stringMatching(
         /^sparky-services: terraform\.required_providers\.external: "hashicorp\/external" is not one of the pinned providers/,
       ),
-      expect.stringMatching(/^sparky-services: resource\.docker_container\.collector\.provisioner: provisioner blocks are not allowed/),
+      expect.stringMatching(/^sparky-services: resource\.docker_container\.ollama\.provisioner: provisioner blocks are not allowed/),
       expect.stringMatching(/^sparky-services: data\.external: a preview does not read this data source/),
-      expect.stringMatching(/^sparky-services: resource\.docker_container\.collector\.labels\.0\.value: calls file\(\)/),
+      expect.stringMatching(/^sparky-services: resource\.docker_container\.ollama\.labels\.0\.value: calls file\(\)/),
     ]);
   });
 
@@ -104,19 +104,21 @@ describe("the preview guard on synthesized stacks", () => {
     ]);
   });
 
-  test("the REST API data source reads only the trusted repositories' issues and variables", () => {
+  test("the REST API data source reads only the trusted repositories' issues, variables and files", () => {
     edit("dgx-pixels-github", (c) => {
       const reads = c.data.github_rest_api;
       reads["issue-numbers"].endpoint = "repos/raibid-labs/private-keys/actions/variables/SPARKY_INFRA_ISSUE_NUMBERS";
-      reads["issue-labels"].endpoint = "repos/raibid-labs/dgx-pixels/contents/.env";
+      reads["issue-labels"].endpoint = "repos/raibid-labs/dgx-pixels/contents/../../sparky-secrets/contents/.env";
       reads.extra = { endpoint: "orgs/raibid-labs/members", depends_on: [] };
+      // A person's file at a generated path, read so the preview shows both versions: allowed.
+      reads["conflict-CLAUDE-md"] = { endpoint: "repos/raibid-labs/dgx-pixels/contents/CLAUDE.md?ref=main" };
       c.data.github_user.caller.username = "octocat";
     });
     expect(problems()).toEqual([
-      'dgx-pixels-github: data.github_rest_api.issue-labels.endpoint: "repos/raibid-labs/dgx-pixels/contents/.env" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      'dgx-pixels-github: data.github_rest_api.issue-labels.endpoint: "repos/raibid-labs/dgx-pixels/contents/../../sparky-secrets/contents/.env" is not an endpoint a preview reads (repos/<owner>/<name>/ then issues/${each.value}, actions/variables/<NAME> or contents/<path>?ref=<branch>)',
       "dgx-pixels-github: data.github_rest_api.issue-numbers.endpoint: raibid-labs/private-keys is not in the trusted list's githubRepositories",
       "dgx-pixels-github: data.github_rest_api.extra.depends_on: not allowed in a preview (allowed: endpoint, for_each)",
-      'dgx-pixels-github: data.github_rest_api.extra.endpoint: "orgs/raibid-labs/members" is not an endpoint a preview reads (repos/<owner>/<name>/issues/${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)',
+      'dgx-pixels-github: data.github_rest_api.extra.endpoint: "orgs/raibid-labs/members" is not an endpoint a preview reads (repos/<owner>/<name>/ then issues/${each.value}, actions/variables/<NAME> or contents/<path>?ref=<branch>)',
       'dgx-pixels-github: data.github_user.caller.username: must be "" (the caller): a preview reads no other account',
     ]);
   });
@@ -124,7 +126,7 @@ describe("the preview guard on synthesized stacks", () => {
   test("provider settings beyond the endpoint, a non-sensitive variable and a manifest that points outside are refused", () => {
     edit("sparky-services", (c) => {
       c.provider.docker[0].cert_path = "/home/runner/.ssh";
-      c.variable.PATH = { type: "string" };
+      c.variable = { ...c.variable, PATH: { type: "string" } };
     });
     const manifestFile = path.join(pr, "manifest.json");
     const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));

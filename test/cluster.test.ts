@@ -55,11 +55,15 @@ test("placement follows the model: GPU services on GPU nodes, node-local data at
     /^keeps its node-local data \(host path \/srv\/dgx-pixels\/ComfyUI, kept volume comfyui-models, .*\) on spark-1$/,
   );
   expect(comfyui).toMatchObject({ mode: "replicated", replicas: 1, nodes: ["spark-1"], reserveMiB: 80 * 1024 });
-  // A kept volume shared by the pipeline pins every stage to sparky's home.
-  expect(placementOf(host, "sparky", "analyzer")).toMatchObject({
+  // Ollama's kept models pin it to sparky's home; the model pull only talks to it, so it may run anywhere.
+  expect(placementOf(host, "sparky", "ollama")).toMatchObject({
     nodes: ["spark-2"],
-    constraints: [{ label: "sparky.host", value: "spark-2" }],
+    constraints: [
+      { label: "gpu", value: "true" },
+      { label: "sparky.host", value: "spark-2" },
+    ],
   });
+  expect(placementOf(host, "sparky", "pull-model")).toMatchObject({ mode: "replicated", constraints: [], nodes: ["spark-1", "spark-2"] });
   expect(placementOf(host, "obs", "prometheus")).toMatchObject({ mode: "replicated", constraints: [], nodes: ["spark-1", "spark-2"] });
   expect(placementOf(host, "obs", "node-exporter")).toMatchObject({ mode: "global", nodes: ["spark-1", "spark-2"] });
   expect(placementOf(host, "obs", "dcgm-exporter")).toMatchObject({ mode: "global", constraints: [{ label: "gpu", value: "true" }] });
@@ -88,7 +92,7 @@ test("one placement of every task fits the nodes' budgets, and synth prints it p
   expect(spark1.tasks.map((t) => t.container)).toContain("dgx-pixels-comfyui");
   expect(spark1.tasks.map((t) => t.container)).toContain("pair-obs-node-exporter@spark-1");
   const lines = memoryBudgetLines(validateModel(pair(), blueprints, { target: PAIR_TARGET }));
-  expect(lines).toContain("sparky-infra: memory budget of node spark-2 (cluster pair): 12.3g of 120g in a placement that fits");
+  expect(lines).toContain("sparky-infra: memory budget of node spark-2 (cluster pair): 12.8g of 120g in a placement that fits");
 });
 
 test("an over-committed node is refused with the tasks that may only run there and the biggest of them", () => {
@@ -109,7 +113,7 @@ test("a service no node can run is refused with each node's reason and the fixes
     stateDir: "/tmp/state",
   }) as any;
   config.targets.pair.profiles = ["dev"];
-  const projects = editProject("sparky", (p) => (p.services.collector.secretEnv = [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }]));
+  const projects = editProject("sparky", (p) => (p.services["pull-model"].secretEnv = [{ name: "GH_TOKEN", from: "SPARKY_GH_TOKEN" }]));
   expect(problemsOf(config, projects)).toEqual([
     "projects.dgx-pixels.services.dgx-pixels-dev.interactive: a service with a terminal cannot run on a swarm (docker_service has no tty in kreuzwerker/docker 3.6.2); " +
       "leave its profile out of targets.pair.profiles, or deploy it to a single host",
@@ -117,7 +121,7 @@ test("a service no node can run is refused with each node's reason and the fixes
       "gpu-b: sparky.host=gpu-b, but it keeps its node-local data (kept volume ollama-models) on cpu-a. " +
       "Fix: place sparky on a node that meets the rest (list it in that host's `projects`), or put its data under config.clusters.pair.sharedPaths; " +
       "or give the cluster a GPU node (config.hosts.<name>.gpus), or set targets.pair.allowGpuDowngrade",
-    'projects.sparky.services.collector.secretEnv[0].file: on a swarm GH_TOKEN reaches sparky-collector as a Docker secret file, not a variable: set file to the variable the application reads the file\'s path from (its _FILE convention, e.g. "GH_TOKEN_FILE")',
+    'projects.sparky.services.pull-model.secretEnv[0].file: on a swarm GH_TOKEN reaches sparky-pull-model as a Docker secret file, not a variable: set file to the variable the application reads the file\'s path from (its _FILE convention, e.g. "GH_TOKEN_FILE")',
   ]);
 });
 
@@ -139,19 +143,19 @@ test("cluster references are checked: hosts of the config, one role and one clus
 
 test("a port beyond loopback needs a public node, where it binds once per node", () => {
   const projects = editProject("sparky", (p) => {
-    p.services.orchestrator.ports[2].bind = "0.0.0.0";
-    p.services.orchestrator.replicas = 2;
+    p.services.ollama.ports[0].bind = "0.0.0.0";
+    p.services.ollama.replicas = 2;
   });
   const config = pair();
   expect(problemsOf(config, projects)).toEqual([
-    'projects.sparky.services.orchestrator.ports[2].bind: 0.0.0.0 publishes the port beyond host "pair"; bind 127.0.0.1 (reach it through an SSH tunnel), or set config.hosts.pair.publicPorts',
+    'projects.sparky.services.ollama.ports[0].bind: 0.0.0.0 publishes the port beyond host "pair"; bind 127.0.0.1 (reach it through an SSH tunnel), or set config.hosts.pair.publicPorts',
     expect.stringMatching(
-      /^projects\.sparky\.services\.orchestrator: no node of cluster "pair" can run sparky-orchestrator: spark-1: sparky.host=spark-1, .*; spark-2: public=false, but it publishes port 18080 beyond loopback/,
+      /^projects\.sparky\.services\.ollama: no node of cluster "pair" can run sparky-ollama: spark-1: sparky.host=spark-1, .*; spark-2: public=false, but it publishes port 11434 beyond loopback/,
     ),
   ]);
   config.hosts["spark-2"].publicPorts = true;
   expect(problemsOf(config, projects)).toEqual([
-    "projects.sparky.services.orchestrator.replicas: 2 replicas, but a port published beyond loopback binds on the node itself, so one task per node, and only 1 node(s) may run it (spark-2)",
+    "projects.sparky.services.ollama.replicas: 2 replicas, but a port published beyond loopback binds on the node itself, so one task per node, and only 1 node(s) may run it (spark-2)",
   ]);
 });
 

@@ -134,9 +134,8 @@ describe("secrets of the selected stacks, from their synthesized config", () => 
     expect(secrets.map((s) => [s.name, s.stacks])).toEqual([
       ["GITHUB_TOKEN", ["dgx-pixels-github", "sparky-github"]],
       ["GRAFANA_ADMIN_PASSWORD", ["local-observability"]],
-      ["SPARKY_GH_TOKEN", ["sparky-services"]],
     ]);
-    expect(secrets.find((s) => s.name === "SPARKY_GH_TOKEN")!.purpose).toContain("sparky-collector");
+    expect(secrets.find((s) => s.name === "GRAFANA_ADMIN_PASSWORD")!.purpose).toContain("local-obs-grafana");
   });
 
   test("every missing or short secret at once, named with its stacks and purpose, never its value", () => {
@@ -147,7 +146,7 @@ describe("secrets of the selected stacks, from their synthesized config", () => 
       expect(e).toBeInstanceOf(SecretsError);
       const message = (e as Error).message;
       expect(message.split("\n")).toEqual([
-        "3 secrets of the selected stacks are missing or too short; nothing was run:",
+        "2 secrets of the selected stacks are missing or too short; nothing was run:",
         expect.stringMatching(
           /^ {2}GITHUB_TOKEN \(dgx-pixels-github, sparky-github\): is not set and 'gh auth token' gave none\. Token of/,
         ),
@@ -156,7 +155,6 @@ describe("secrets of the selected stacks, from their synthesized config", () => 
             `^ {2}GRAFANA_ADMIN_PASSWORD \\(local-observability\\): has 7 characters, fewer than ${MIN_SECRET_LENGTH} .*Secret for local-obs-grafana`,
           ),
         ),
-        expect.stringMatching(/^ {2}SPARKY_GH_TOKEN \(sparky-services\): is not set\. Secret for sparky-collector/),
         `Set each in the environment (export NAME=...; at least ${MIN_SECRET_LENGTH} characters), or select other stacks.`,
       ]);
       expect(message).not.toContain("grafana\n");

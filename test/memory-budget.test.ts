@@ -29,14 +29,14 @@ test("the dgx target fits the Spark's 128g less its 8g reserve; the table lists 
   expect(budget.committedMiB).toBeLessThanOrEqual(budget.availableMiB);
   expect(budget.shares.slice(0, 3).map((s) => s.container)).toEqual(["dgx-pixels-comfyui", "dgx-pixels-backend", "sparky-ollama"]);
   const lines = memoryBudgetLines(system);
-  expect(lines[0]).toMatch(/^sparky-infra: memory budget of host dgx: 102\.3g of 120g committed \(128g less 8g reserved\)$/);
+  expect(lines[0]).toMatch(/^sparky-infra: memory budget of host dgx: 102\.8g of 120g committed \(128g less 8g reserved\)$/);
   expect(lines).toContain("  dgx-pixels-comfyui          80g");
-  expect(lines.some((l) => /sparky-orchestrator\s+no limit$/.test(l))).toBe(true);
+  expect(lines.some((l) => /sparky-pull-model\s+512m$/.test(l))).toBe(true);
 });
 
 test("an over-committed host is refused, naming the host, the total and the biggest consumers", () => {
   expect(problemsOf(withDevProfile(), "dgx")).toEqual([
-    'config.hosts.dgx.memory: host "dgx" is over-committed: memory limits total 202.3g, but only 120g is available (128g less 8g reserved); ' +
+    'config.hosts.dgx.memory: host "dgx" is over-committed: memory limits total 202.8g, but only 120g is available (128g less 8g reserved); ' +
       "biggest: dgx-pixels-dev 100g, dgx-pixels-comfyui 80g, dgx-pixels-backend 8g. Lower a limit, leave a profile out of the target, or place a project on another host",
   ]);
 });

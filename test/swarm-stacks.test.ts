@@ -43,10 +43,16 @@ test("one provider per node a stack reaches: the manager's by default, an alias 
     { host: "ssh://ubuntu@spark-1", ssh_opts: expect.any(Array) },
     { alias: "spark-2", host: "ssh://ubuntu@spark-2", ssh_opts: expect.any(Array) },
   ]);
-  // sparky's services run on its home node only: their images and its volumes live there.
+  // Ollama runs on sparky's home node only (its models are kept there); the model pull may run on either node, so its
+  // image is on both.
   const images = stacks["sparky-services"].resource.docker_image;
   expect(images["ollama_spark-2"]).toMatchObject({ name: "ollama/ollama:0.12.6", platform: "linux/arm64", provider: "docker.spark-2" });
-  expect(Object.keys(images).filter((k) => k.endsWith("_spark-1"))).toEqual([]);
+  expect(
+    Object.keys(images)
+      .filter((k) => k !== "loopback-proxy")
+      .sort(),
+  ).toEqual(["ollama_spark-2", "pull-model_spark-1", "pull-model_spark-2"]);
+  expect(images["pull-model_spark-1"].provider).toBeUndefined();
 });
 
 test("a swarm service in the form the provider reads back: args, durations, mounts, restart and update policies, DNS round robin", () => {
@@ -100,31 +106,45 @@ test("a built image is built on each node that may run it and rolls by its id; a
 });
 
 test("secrets are Docker secrets named by their creation time, read through the application's _FILE variable", () => {
-  const collector = service("sparky-services", "collector").task_spec.container_spec;
-  expect(collector.env.GH_TOKEN_FILE).toBe("/run/secrets/GH_TOKEN");
-  expect(collector.env.GH_TOKEN).toBeUndefined();
-  expect(collector.secrets).toEqual([
-    { secret_id: "${docker_secret.collector_GH_TOKEN.id}", secret_name: "${docker_secret.collector_GH_TOKEN.name}", file_name: "GH_TOKEN" },
+  const grafana = service("pair-observability", "grafana").task_spec.container_spec;
+  expect(grafana.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe("/run/secrets/GF_SECURITY_ADMIN_PASSWORD");
+  expect(grafana.env.GF_SECURITY_ADMIN_PASSWORD).toBeUndefined();
+  expect(grafana.secrets).toEqual([
+    {
+      secret_id: "${docker_secret.grafana_GF_SECURITY_ADMIN_PASSWORD.id}",
+      secret_name: "${docker_secret.grafana_GF_SECURITY_ADMIN_PASSWORD.name}",
+      file_name: "GF_SECURITY_ADMIN_PASSWORD",
+    },
   ]);
-  expect(stacks["sparky-services"].resource.docker_secret["collector_GH_TOKEN"]).toMatchObject({
-    name: 'sparky-collector-gh-token-${replace(timestamp(), ":", "")}',
-    data: "${base64encode(var.SPARKY_GH_TOKEN)}",
+  expect(stacks["pair-observability"].resource.docker_secret["grafana_GF_SECURITY_ADMIN_PASSWORD"]).toMatchObject({
+    name: 'pair-obs-grafana-gf-security-admin-password-${replace(timestamp(), ":", "")}',
+    data: "${base64encode(var.GRAFANA_ADMIN_PASSWORD)}",
     lifecycle: { ignore_changes: ["name"], create_before_destroy: true },
   });
-  expect(stacks["sparky-services"].variable.SPARKY_GH_TOKEN).toMatchObject({ sensitive: true });
+  expect(stacks["pair-observability"].variable.GRAFANA_ADMIN_PASSWORD).toMatchObject({ sensitive: true });
+});
+
+test("a one-shot job is one task never restarted, labelled as a job, not converged by the provider (the deploy awaits its run)", () => {
+  const pull = service("sparky-services", "pull-model");
+  expect(pull.mode).toEqual({ replicated: { replicas: 1 } });
+  expect(pull.task_spec.restart_policy).toMatchObject({ condition: "none" });
+  expect(pull.converge_config).toBeUndefined();
+  expect(labels(pull.labels)).toMatchObject({ "sparky.kind": "job" });
+  expect(pull.depends_on).toEqual(["docker_service.ollama"]);
+  expect(service("sparky-services", "ollama").converge_config).toBeDefined();
 });
 
 test("a scraped service joins the cluster's observability network by name, fixed at creation; its own network replaces it", () => {
-  const analyzer = service("sparky-services", "analyzer");
-  expect(analyzer.task_spec.networks_advanced).toEqual([
-    { name: "${docker_network.sparky-net.id}", aliases: ["analyzer"] },
+  const backend = service("dgx-pixels-services", "backend-worker");
+  expect(backend.task_spec.networks_advanced).toEqual([
+    { name: "${docker_network.dgx-pixels-net.id}", aliases: ["backend-worker"] },
     { name: "sparky-observability" },
   ]);
-  expect(analyzer.lifecycle).toEqual({
+  expect(backend.lifecycle).toEqual({
     ignore_changes: ["task_spec[0].networks_advanced"],
-    replace_triggered_by: ["docker_network.sparky-net"],
+    replace_triggered_by: ["docker_network.dgx-pixels-net"],
   });
-  expect(stacks["sparky-services"].resource.docker_network["sparky-net"]).toMatchObject({ driver: "overlay", attachable: true });
+  expect(stacks["dgx-pixels-services"].resource.docker_network["dgx-pixels-net"]).toMatchObject({ driver: "overlay", attachable: true });
 });
 
 test("the cluster's monitoring: per-node exporters as global services named after their node, configs as Docker configs", () => {
@@ -139,7 +159,6 @@ test("the cluster's monitoring: per-node exporters as global services named afte
   expect(prometheus.configs.map((c: Json) => c.file_name)).toEqual([
     "/etc/prometheus/prometheus.yml",
     "/etc/prometheus/rules/dgx-pixels.yml",
-    "/etc/prometheus/rules/sparky.yml",
   ]);
   const configs = stacks["pair-observability"].resource.docker_config;
   const config = configs["prometheus_etc-prometheus-prometheus-yml"];
@@ -150,8 +169,6 @@ test("the cluster's monitoring: per-node exporters as global services named afte
   expect(comfyui.dns_sd_configs).toEqual([{ names: ["tasks.dgx-pixels-comfyui"], type: "A", port: 8188, refresh_interval: "15s" }]);
   expect(comfyui.relabel_configs).toContainEqual({ target_label: "project", replacement: "dgx-pixels" });
   expect(yml.scrape_configs.every((j: Json) => j.static_configs === undefined)).toBe(true);
-  const grafana = service("pair-observability", "grafana").task_spec.container_spec;
-  expect(grafana.env.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe("/run/secrets/GF_SECURITY_ADMIN_PASSWORD");
 });
 
 test("loopback ports are published by one proxy container on the manager, on 127.0.0.1 only", () => {

@@ -208,13 +208,13 @@ describe("model validation", () => {
     config.targets.box.state.connection = "postgres://sparky@db.lan/sparky?sslmode=verify-full";
     config.github.baseUrl = "https://attacker.example/api/v3";
     expect(lines(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] }))).toEqual([
-      'config.github.baseUrl: "attacker.example" is not a trusted host (SPARKY_TRUSTED_HOSTS: dgx.lan, db.lan)',
+      'config.github.baseUrl: "attacker.example" is not a trusted host (SPARKY_TRUSTED_HOSTS: dgx.lan, db.lan); add it there if it is meant to be reached',
     ]);
     delete config.github.baseUrl;
     expect(validateProblems(config, { trustedHosts: ["dgx.lan", "db.lan"] })).toEqual([]);
     expect(lines(validateProblems(config, { trustedHosts: [] }))).toEqual([
-      'config.hosts.box.dockerHost: "dgx.lan" is not a trusted host (SPARKY_TRUSTED_HOSTS: empty)',
-      'config.targets.box.state.connection: "db.lan" is not a trusted host (SPARKY_TRUSTED_HOSTS: empty)',
+      'config.hosts.box.dockerHost: "dgx.lan" is not a trusted host: SPARKY_TRUSTED_HOSTS is empty; set it (a variable of the Environment) to the host names this config reaches',
+      'config.targets.box.state.connection: "db.lan" is not a trusted host: SPARKY_TRUSTED_HOSTS is empty; set it (a variable of the Environment) to the host names this config reaches',
     ]);
   });
 

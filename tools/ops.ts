@@ -1,6 +1,7 @@
 // The reference justfile's operations against a target's Docker hosts (local or ssh://), by the containers' real names:
 //   ops ps [target]                         every container of the target, its state and ports
 //   ops health [target]                     state and health of each; exit 1 when one is not running and healthy
+//                                           (a one-shot job: exited 0)
 //   ops logs [target] SERVICE [--follow] [--lines N]
 //   ops restart [target] SERVICE...
 //   ops gpu-status [target]                 nvidia-smi on each GPU host
@@ -8,12 +9,13 @@
 // target each is a swarm service: ps and health show its tasks (node, state, and why one is not running).
 import { spawnSync } from "node:child_process";
 import { sshDestination } from "../constructs/model/endpoints";
+import { isOneShot } from "../constructs/model/jobs";
 import type { ResolvedHost, ResolvedService } from "../constructs/model";
 import { loadModel } from "../stacks/load-model";
 import { InputError, parseCommandLine, positiveInteger, UsageError } from "./engine/args";
 import { runCli } from "./engine/cli";
 import { dockerAttached, DockerEndpoint, dockerOn } from "./engine/docker";
-import { serviceRunning, swarmServiceStates } from "./engine/swarm-tasks";
+import { describeTask, serviceWell, swarmServiceStates } from "./engine/swarm-tasks";
 import { alignedTable } from "./engine/table";
 import { REPO_ROOT } from "./engine/toolchain";
 
@@ -51,6 +53,7 @@ function pick(all: readonly Placed[], names: readonly string[]): Placed[] {
 
 interface State {
   Status: string;
+  ExitCode?: number;
   Health?: { Status: string };
 }
 
@@ -68,7 +71,15 @@ function states(placed: readonly Placed[]): Map<string, State> {
   return out;
 }
 
-const describeState = (s: State | undefined) => (s ? `${s.Status}${s.Health ? ` (${s.Health.Status})` : ""}` : "not created");
+const describeState = (s: State | undefined) =>
+  s ? `${s.Status}${s.Health ? ` (${s.Health.Status})` : s.Status === "exited" ? ` (${s.ExitCode})` : ""}` : "not created";
+
+/** Running and healthy, or for a one-shot job: exited 0. */
+const well = (service: ResolvedService, s: State | undefined): boolean =>
+  !!s &&
+  (isOneShot(service.spec)
+    ? s.Status === "exited" && s.ExitCode === 0
+    : s.Status === "running" && (s.Health === undefined || s.Health.Status === "healthy"));
 
 interface Row {
   placed: Placed;
@@ -87,7 +98,7 @@ function rows(placed: readonly Placed[]): Row[] {
       placed: p,
       where: p.host.name,
       state: describeState(s),
-      healthy: !!s && s.Status === "running" && (s.Health === undefined || s.Health.Status === "healthy"),
+      healthy: well(p.service, s),
     };
   });
   for (const host of new Set(placed.filter((p) => p.host.cluster).map((p) => p.host))) {
@@ -102,13 +113,17 @@ function rows(placed: readonly Placed[]): Row[] {
       const why = (p.service.placement?.constraints ?? []).map((c) => `${c.label}=${c.value}: ${c.reason}`).join("; ");
       out.push({
         placed: p,
-        where: [...new Set(s.tasks.flatMap((t) => (t.host ? [t.host] : [])))].join(", ") || "-",
+        where: [...new Set((s.job && s.lastRun ? [s.lastRun] : s.tasks).flatMap((t) => (t.host ? [t.host] : [])))].join(", ") || "-",
         state: !s.exists
           ? "not created"
-          : waiting.length === 0
-            ? `${s.tasks.length}/${s.desired} running`
-            : `${waiting[0].state}: ${waiting[0].reason ?? "waiting"}${why ? ` (placement: ${why})` : ""}`,
-        healthy: serviceRunning(s),
+          : s.job
+            ? s.lastRun
+              ? describeTask(s.lastRun)
+              : "not run"
+            : waiting.length === 0
+              ? `${s.tasks.length}/${s.desired} running`
+              : `${waiting[0].state}: ${waiting[0].reason ?? "waiting"}${why ? ` (placement: ${why})` : ""}`,
+        healthy: serviceWell(s),
       });
     });
   }

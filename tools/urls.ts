@@ -27,7 +27,9 @@ async function main(): Promise<number> {
   process.stdout.write(`${alignedTable(["stack", "service", "url", "loopback only", "what"], rows).join("\n")}\n`);
   const tunnels = results.flatMap((r) => (r.endpoints ?? []).filter((e) => e.tunnel));
   if (tunnels.length > 0) {
-    process.stdout.write(`\nLoopback-only ports of ssh:// hosts: \`just tunnel ${target ?? ""}\` forwards them all, or one at a time:\n`);
+    process.stdout.write(
+      `\nLoopback-only ports of ssh:// hosts: \`just tunnel ${target ?? ""}\` forwards them all with each host's sshOpts, or one at a time:\n`,
+    );
     for (const e of tunnels) process.stdout.write(`  ${e.service.padEnd(28)} ${e.tunnel}\n`);
   }
   return results.some((r) => r.error) ? 1 : 0;

@@ -1,5 +1,4 @@
 import type { ProjectInput } from "../../constructs/model";
-import { alerts } from "./alerts";
 import { decisions } from "./decisions";
 import { plan } from "./plan";
 import { network, services, volumes } from "./services";
@@ -7,7 +6,8 @@ import { network, services, volumes } from "./services";
 /**
  * Sparky (raibid-labs/sparky): watches git activity across the raibid-labs organisation and turns it into
  * daily, weekly and monthly blog posts with a local LLM. The plan is the Rust-era one from
- * docs/guides/parallel-issues.md; the services are the planned Rust crates plus Ollama.
+ * docs/guides/parallel-issues.md. What the repository supports today is deployed (Ollama and the model its scripts pull);
+ * the Rust services and the scheduled pipeline are planned until their code and images exist.
  * Source: /work/shared/reference/sparky-facts.md (paraphrased). Choices are listed in `decisions`.
  */
 
@@ -43,5 +43,4 @@ export const sparky: ProjectInput = {
   network,
   services,
   volumes,
-  alerts,
 };

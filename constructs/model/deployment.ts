@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Slug } from "./common";
 import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
 import { HostMemorySchema } from "./memory";
+import { OBSERVABILITY_NETWORK, ObservabilityPortsSchema } from "./observability-ports";
 import { SourcesSchema } from "./sources";
 import { ClusterConfigFields, ClusterTargetFields, HealthcheckTimingFields } from "./cluster";
 
@@ -35,9 +36,13 @@ export const HostSchema = z.strictObject({
     .strictObject({
       subnet: z.cidrv4().describe("Address range, e.g. 172.30.0.0/24"),
       gateway: z.ipv4().describe("Gateway address in the range"),
+      name: Slug.default(OBSERVABILITY_NETWORK).describe("Docker network name"),
     })
-    .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1" })
-    .describe("Fixed `{ subnet, gateway }` of the host's shared observability network; it must not overlap a project's subnet on the host"),
+    .default({ subnet: "172.30.0.0/24", gateway: "172.30.0.1", name: OBSERVABILITY_NETWORK })
+    .describe(
+      "Fixed `{ subnet, gateway }` (and name) of the host's shared observability network; it must not overlap a project's subnet on the host",
+    ),
+  observabilityPorts: ObservabilityPortsSchema,
   stateServer: StateServerSettingsSchema,
   memory: HostMemorySchema.optional(),
 });

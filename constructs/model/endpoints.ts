@@ -2,6 +2,7 @@
 // with its URL, whether it only listens on the host's loopback, and for ssh:// hosts the `ssh -L` that forwards it.
 import type { HostSpec } from "./deployment";
 import type { ResolvedService } from "./resolved";
+import { shellWord } from "./shell";
 
 /** Name of the output that lists a Docker stack's endpoints. */
 export const ENDPOINTS_OUTPUT = "endpoints";
@@ -14,7 +15,11 @@ export interface Endpoint {
   url: string;
   /** Published on 127.0.0.1 only: on a remote host it is reached through a tunnel. */
   loopback_only: boolean;
-  /** For loopback-only ports of ssh:// hosts: the command that forwards the port to this machine's same port. */
+  /**
+   * For loopback-only ports of ssh:// hosts: the command that forwards the port to this machine's same port. Only
+   * the host's address and port, not its sshOpts: those are the operator's (keys, multiplexing), and an output that
+   * held them would change with whoever plans (`just tunnel` adds them at run time).
+   */
   tunnel?: string;
 }
 
@@ -26,8 +31,6 @@ export function sshDestination(host: Pick<HostSpec, "dockerHost" | "sshOpts">): 
   return { destination, args: [...host.sshOpts, ...(url.port ? ["-p", url.port] : [])] };
 }
 
-const shellWord = (arg: string) => (/^[\w@%+=:,./~-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
-
 /** `http` for ports that answer HTTP (the healthcheck's HTTP probe, the metrics endpoint), else the port's protocol. */
 function scheme(service: ResolvedService, container: number, protocol: string): string {
   const probe = service.spec.healthcheck?.probe;
@@ -37,7 +40,7 @@ function scheme(service: ResolvedService, container: number, protocol: string): 
 
 /** Every published port of the services on the host, in the services' order. */
 export function endpointsOf(host: Pick<HostSpec, "dockerHost" | "sshOpts">, services: readonly ResolvedService[]): Endpoint[] {
-  const ssh = sshDestination(host);
+  const ssh = sshDestination({ dockerHost: host.dockerHost, sshOpts: [] });
   const remoteName = ssh ? new URL(host.dockerHost).hostname : "localhost";
   return services.flatMap((s) =>
     s.spec.ports.map((p) => {

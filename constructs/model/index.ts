@@ -20,3 +20,7 @@ export * from "./endpoints";
 export * from "./placement";
 export * from "./cluster";
 export * from "./cluster-placement";
+export * from "./jobs";
+export * from "./cron";
+export * from "./job-alerts";
+export * from "./observability-ports";

@@ -3,8 +3,7 @@ import type { HostSpec } from "./deployment";
 import type { Project } from "./project";
 import { ServiceSchema, ServiceSpec } from "./services";
 
-/** The shared network every scraped service joins; Prometheus reaches targets by container name on it. */
-export const OBSERVABILITY_NETWORK = "sparky-observability";
+export { OBSERVABILITY_NETWORK } from "./observability-ports";
 
 /** Owner prefix of the host set's containers: "<host>-obs-prometheus". */
 export const observabilityOwner = (hostName: string) => `${hostName}-obs`;
@@ -71,6 +70,7 @@ export function hostRunsDcgm(host: HostSpec, projects?: readonly Project[]): boo
  */
 export function hostObservabilityServices(hostName: string, host: HostSpec, projects?: readonly Project[]): Record<string, ServiceSpec> {
   const bind = host.publicObservability && host.publicAddress ? host.publicAddress : "127.0.0.1";
+  const published = host.observabilityPorts ?? {};
   const dcgm = hostRunsDcgm(host, projects);
   const services: Record<string, unknown> = {
     prometheus: {
@@ -89,7 +89,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       // endpoint is needed, and that endpoint would let any container on the shared network stop Prometheus.
       // Its config is uploaded before it starts, which a read-only root filesystem would refuse.
       capDrop: ["ALL"],
-      ports: [{ container: 9090, bind, description: "Prometheus UI and API" }],
+      ports: [{ container: 9090, host: published.prometheus, bind, description: "Prometheus UI and API" }],
       volumes: [{ volume: "prometheus-data", target: "/prometheus" }],
       healthcheck: {
         ...REFERENCE_TIMINGS,
@@ -103,12 +103,12 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       role: "observability",
       description: `Grafana dashboards for every project on ${hostName}`,
       image: { ref: "grafana/grafana:10.2.2" },
-      ports: [{ container: 3000, bind, description: "Grafana UI" }],
+      ports: [{ container: 3000, host: published.grafana, bind, description: "Grafana UI" }],
       env: {
         GF_SECURITY_ADMIN_USER: "admin",
         GF_USERS_ALLOW_SIGN_UP: "false",
         GF_INSTALL_PLUGINS: "redis-datasource",
-        GF_SERVER_ROOT_URL: `http://${bind === "127.0.0.1" ? "localhost" : bind}:3000`,
+        GF_SERVER_ROOT_URL: `http://${bind === "127.0.0.1" ? "localhost" : bind}:${published.grafana ?? 3000}`,
         GF_ANALYTICS_REPORTING_ENABLED: "false",
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
       },
@@ -128,7 +128,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       description: `Host metrics of ${hostName}`,
       image: { ref: "prom/node-exporter:v1.7.0" },
       command: ["--path.rootfs=/host", "--collector.filesystem.mount-points-exclude=^/(sys|proc|dev|host|etc)($|/)"],
-      ports: [{ container: 9100, bind, description: "node metrics" }],
+      ports: [{ container: 9100, host: published["node-exporter"], bind, description: "node metrics" }],
       volumes: [{ hostPath: "/", target: "/host", readOnly: true, propagation: "rslave" }],
       readOnlyRootfs: true,
       capDrop: ["ALL"],
@@ -146,7 +146,7 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
       role: "observability",
       description: `GPU metrics of ${hostName}`,
       image: { ref: "nvcr.io/nvidia/k8s/dcgm-exporter:3.1.7-3.1.4-ubuntu22.04" },
-      ports: [{ container: 9400, bind, description: "DCGM metrics" }],
+      ports: [{ container: 9400, host: published["dcgm-exporter"], bind, description: "DCGM metrics" }],
       env: { DCGM_EXPORTER_LISTEN: ":9400", DCGM_EXPORTER_KUBERNETES: "false", DCGM_EXPORTER_COLLECTORS: DCGM_COUNTERS_PATH },
       gpu: { capabilities: ["gpu", "utility"] },
       healthcheck: {

@@ -11,7 +11,7 @@ export interface HostPlacement {
   host: string;
   /** Targets that deploy to this host. */
   targets: string[];
-  /** The project's containers on this host (every profile). */
+  /** The project's containers on this host (every profile; planned services have none yet). */
   services: ResolvedService[];
   /** The host's shared observability containers. */
   observability: ResolvedService[];
@@ -25,7 +25,9 @@ export function projectPlacements(config: DeploymentConfig, projects: readonly P
       targets: Object.entries(config.targets)
         .filter(([, t]) => t.hosts.includes(name))
         .map(([t]) => t),
-      services: Object.entries(project.services).map(([service, spec]) => resolveService(project.id, service, spec, host)),
+      services: Object.entries(project.services)
+        .filter(([, spec]) => !spec.planned)
+        .map(([service, spec]) => resolveService(project.id, service, spec, host)),
       observability: Object.entries(hostObservabilityServices(name, host, projects)).map(([service, spec]) =>
         resolveService(observabilityOwner(name), service, spec, host),
       ),

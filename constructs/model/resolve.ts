@@ -1,11 +1,7 @@
 import type { DeploymentConfig, HostSpec, TargetSpec } from "./deployment";
-import {
-  hostObservabilityServices,
-  HOST_PROJECT,
-  OBSERVABILITY_NETWORK,
-  OBSERVABILITY_VOLUMES,
-  observabilityOwner,
-} from "./observability-set";
+import { deployableAlerts, scheduleAlertGroups } from "./job-alerts";
+import { metricsOf, readOnlyRootfsOf, restartOf } from "./jobs";
+import { hostObservabilityServices, HOST_PROJECT, OBSERVABILITY_VOLUMES, observabilityOwner } from "./observability-set";
 import type { Problem } from "./problems";
 import type { Project } from "./project";
 import type {
@@ -33,8 +29,9 @@ export const containerName = (owner: string, service: string): string => `${owne
 
 /**
  * A service with its defaults applied: host ports, the hostname, its role's presets, the GPU only where there is one
- * (its driver capabilities in NVIDIA_DRIVER_CAPABILITIES unless the service sets that itself), and the platform of the
- * host's architecture.
+ * (its driver capabilities in NVIDIA_DRIVER_CAPABILITIES unless the service sets that itself), the platform of the
+ * host's architecture, and what its kind implies (a one-shot job never restarts; a scheduled job serves supercronic's
+ * metrics).
  */
 export function resolveService(owner: string, name: string, spec: ServiceSpec, host: HostSpec): ResolvedService {
   const role = ROLE_DEFAULTS[spec.role];
@@ -51,9 +48,11 @@ export function resolveService(owner: string, name: string, spec: ServiceSpec, h
       ports: spec.ports.map(resolvePort),
       stopGraceSeconds: spec.stopGraceSeconds ?? role.stopGraceSeconds,
       shmSize: spec.shmSize ?? role.shmSize,
-      readOnlyRootfs: spec.readOnlyRootfs ?? role.readOnlyRootfs,
+      readOnlyRootfs: readOnlyRootfsOf(spec, spec.readOnlyRootfs ?? role.readOnlyRootfs),
       capDrop: spec.capDrop ?? role.capDrop,
       gpu: host.gpus ? spec.gpu : undefined,
+      restart: restartOf(spec),
+      metrics: metricsOf(spec),
     },
   };
 }
@@ -63,8 +62,12 @@ const resolveVolumes = (owner: string, volumes: Record<string, VolumeSpec>): Rec
     Object.entries(volumes).map(([name, v]) => [name, { dockerName: `${owner}-${name}`, keep: v.keep, hostPath: v.hostPath }]),
   );
 
-/** Whether the target deploys a service: services with a profile only run when the target enables it. */
-export const deploysService = (target: TargetSpec, spec: ServiceSpec): boolean => !spec.profile || target.profiles.includes(spec.profile);
+/**
+ * Whether the target deploys a service: never a planned one (it has no image yet), and services with a profile only
+ * when the target enables it.
+ */
+export const deploysService = (target: TargetSpec, spec: ServiceSpec): boolean =>
+  !spec.planned && (!spec.profile || target.profiles.includes(spec.profile));
 
 /** Where the target reads a project's build contexts: see sourceRootOf. */
 export interface SourceLocation {
@@ -84,6 +87,7 @@ export function placeProject(project: Project, host: HostSpec, target: TargetSpe
     network: project.network,
     services: Object.fromEntries(services),
     volumes: resolveVolumes(project.id, project.volumes),
+    alerts: [...deployableAlerts(project), ...scheduleAlertGroups(project.id, Object.fromEntries(services.map(([n, s]) => [n, s.spec])))],
   };
 }
 
@@ -123,7 +127,7 @@ export function observabilitySet(hostName: string, host: HostSpec, placed: Place
   );
   return {
     owner,
-    network: { name: OBSERVABILITY_NETWORK, ...host.observabilityNetwork },
+    network: host.observabilityNetwork,
     services,
     volumes: resolveVolumes(owner, OBSERVABILITY_VOLUMES),
     targets: [...scrapeTargets(HOST_PROJECT, services), ...placed.flatMap((p) => scrapeTargets(p.project.id, p.services))],

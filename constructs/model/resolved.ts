@@ -1,6 +1,7 @@
 // The resolved system: the one model every consumer reads (constructs, stacks, tools, bench, docs). Defaults,
 // role presets, profiles, placement and the hosts' observability sets are applied once, in resolve.ts.
 import type { DeploymentConfig, HostSpec, TargetSpec } from "./deployment";
+import type { AlertGroupSpec } from "./observability";
 import type { Problem } from "./problems";
 import type { Project } from "./project";
 import type { GpuRequest, NetworkSpec, PortSpec, ServiceSpec } from "./services";
@@ -64,6 +65,11 @@ export interface PlacedProject {
   /** Services the target deploys (profile filter applied), by name. */
   services: Record<string, ResolvedService>;
   volumes: Record<string, ResolvedVolume>;
+  /**
+   * Alert rule groups Prometheus evaluates for it: the project's own, less rules only planned services could satisfy,
+   * plus a generated group per deployed scheduled job.
+   */
+  alerts: AlertGroupSpec[];
 }
 
 /** One Prometheus scrape job: "<project>-<service>", reaching the container by name on the observability network. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ByteSize, Duration, Slug } from "./common";
 import { ServicePolicyFields } from "./policy";
+import { JobFields } from "./jobs";
 import { ScrapeOptionFields } from "./scrape";
 import { ServiceRuntimeFields } from "./service-runtime";
 import { ClusterServiceFields, SecretFileFields } from "./cluster";
@@ -91,9 +92,11 @@ export const HealthcheckSchema = z.strictObject({
 export const DependencySchema = z.strictObject({
   service: Slug.describe("Another service of the project"),
   condition: z
-    .enum(["started", "healthy"])
+    .enum(["started", "healthy", "completed"])
     .default("started")
-    .describe("Start after it has `started`, or after it reports `healthy` (it needs a healthcheck)"),
+    .describe(
+      "Start after it has `started`, after it reports `healthy` (it needs a healthcheck), or after a one-shot job `completed` successfully (compose's `service_completed_successfully`)",
+    ),
 });
 
 /**
@@ -151,7 +154,10 @@ export const ServiceSchema = z.strictObject({
   gpu: GpuRequestSchema.optional().describe("The host's GPU (the Spark has one)"),
   healthcheck: HealthcheckSchema.optional().describe("How Docker knows the service is healthy"),
   dependsOn: z.array(DependencySchema).default([]).describe("Services that must start (or be healthy) first"),
-  restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).default("unless-stopped").describe("Docker restart policy"),
+  restart: z
+    .enum(["no", "on-failure", "always", "unless-stopped"])
+    .default("unless-stopped")
+    .describe("Docker restart policy (a one-shot job always runs with `no`)"),
   securityOpts: z.array(z.string()).default(["no-new-privileges:true"]).describe("Docker security options"),
   user: z.string().optional().describe("User (and group) the process runs as"),
   memory: ByteSize.optional().describe('Memory limit, e.g. "16g" (swap is set equal, so none is used)'),
@@ -167,6 +173,7 @@ export const ServiceSchema = z.strictObject({
   ...ServicePolicyFields,
   ...ServiceRuntimeFields,
   ...ClusterServiceFields,
+  ...JobFields,
 });
 
 export const VolumeSchema = z.strictObject({

@@ -2,6 +2,7 @@ import { checkClusterReferences, checkClusterServices } from "./checks/cluster";
 import { checkClusterMemory } from "./checks/cluster-memory";
 import { checkContainerNames } from "./checks/containers";
 import { checkDeploymentReferences, checkHost } from "./checks/hosts";
+import { checkJobs } from "./checks/jobs";
 import { checkMemoryBudget } from "./checks/memory";
 import { observabilityProblems } from "./checks/observability";
 import { checkOrchestration } from "./checks/orchestration";
@@ -54,6 +55,7 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
   for (const project of projects) {
     checkOrchestration(project, `projects.${project.id}`, problems);
     checkServices(project, `projects.${project.id}`, problems);
+    checkJobs(project, `projects.${project.id}`, problems);
     checkServiceSafety(project, `projects.${project.id}`, problems);
   }
 

@@ -22,9 +22,8 @@ import { PROMETHEUS_CONFIG_PATH, renderPrometheusConfig, renderRuleFile, ruleFil
 export function observabilityFiles(host: ResolvedHost): Record<string, ConfigFile[]> {
   const { owner, services, targets } = host.observability;
   const ruleFiles = host.projects
-    .map((p) => p.project)
     .filter((p) => p.alerts.length > 0)
-    .map((p) => ({ path: ruleFilePath(p.id), content: renderRuleFile(p.id, p.alerts) }));
+    .map((p) => ({ path: ruleFilePath(p.project.id), content: renderRuleFile(p.project.id, p.alerts) }));
 
   const withDashboards = host.projects.map((p) => p.project).filter((p) => p.dashboards.length > 0);
   const files: Record<string, ConfigFile[]> = {

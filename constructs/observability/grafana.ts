@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ResolvedHost, ServiceSpec } from "../model";
+import { isScheduled, type ResolvedHost, type ServiceSpec } from "../model";
 import { DashboardInput, DashboardSchema, DashboardSpec, PanelInput } from "../model/observability";
 import { hostPanels } from "./host-panels";
 
@@ -171,6 +171,25 @@ export function servicePanels(project: string, service: string, spec: Pick<Servi
   return panels;
 }
 
+/** A scheduled job's runs from supercronic's counters (they restart with it) and its mean run time over a day. */
+export function schedulePanels(project: string, service: string): PanelInput[] {
+  const job = `job="${project}-${service}"`;
+  const count = (metric: string, legend: string) => ({ expr: `sum(${metric}{${job}}) or vector(0)`, legend });
+  const time = (part: string) => `sum(increase(supercronic_cron_execution_time_seconds_${part}{${job}}[1d]))`;
+  return [
+    {
+      title: `${service}: runs since its scheduler started`,
+      unit: "short",
+      queries: [
+        count("supercronic_successful_executions", "succeeded"),
+        count("supercronic_failed_executions", "failed"),
+        count("supercronic_deadline_exceeded", "overran"),
+      ],
+    },
+    { title: `${service}: mean run time (1d)`, unit: "s", queries: [{ expr: `${time("sum")} / ${time("count")}`, legend: "mean" }] },
+  ];
+}
+
 /** One dashboard per concern: GPU (when the host runs the DCGM exporter), workloads, system health. */
 export function dashboards(host: ResolvedHost): DashboardSpec[] {
   const out: DashboardInput[] = [];
@@ -187,10 +206,10 @@ export function dashboards(host: ResolvedHost): DashboardSpec[] {
     });
 
   const workload: PanelInput[] = [];
-  for (const { project: p, services: deployed } of host.projects) {
+  for (const { project: p, services: deployed, alerts } of host.projects) {
     const services = Object.entries(deployed).filter(([, s]) => s.spec.metrics);
     const scraped = services.map(([name]) => `"${p.id}-${name}"`);
-    if (services.length === 0 && p.alerts.length === 0) continue;
+    if (services.length === 0 && alerts.length === 0) continue;
     const first: PanelInput[] = [
       {
         title: `${p.name}: firing alerts`,
@@ -208,7 +227,8 @@ export function dashboards(host: ResolvedHost): DashboardSpec[] {
         queries: services.map(([name]) => ({ expr: `up{job="${p.id}-${name}"}`, legend: name })),
       });
     workload.push(...first);
-    for (const [name, service] of services) workload.push(...servicePanels(p.id, name, service.spec));
+    for (const [name, service] of services)
+      workload.push(...(isScheduled(service.spec) ? schedulePanels(p.id, name) : servicePanels(p.id, name, service.spec)));
   }
   out.push({
     uid: "sparky-workloads",

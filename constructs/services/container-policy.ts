@@ -21,6 +21,8 @@ export class ContainerPolicy implements IAspect {
     // Validation refuses these in the model, with the model's paths; reaching them here is a bug in a construct.
     if (node.privilegedInput) throw new Error(`${node.node.path}: privileged containers are refused`);
     if (node.waitInput && !node.healthcheckInput) throw new Error(`${node.node.path}: waits until healthy but has no healthcheck`);
+    // Waiting for a container's exit while the provider insists it runs would remove the finished job on every plan.
+    if (node.attachInput && node.mustRunInput !== false) throw new Error(`${node.node.path}: waits for its exit but must keep running`);
     // Docker refuses to copy files into a container whose root filesystem is read-only.
     if (node.readOnlyInput && (node.uploadInput as unknown[] | undefined)?.length)
       throw new Error(`${node.node.path}: has uploaded files, so its root filesystem cannot be read-only`);

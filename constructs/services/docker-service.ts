@@ -3,11 +3,12 @@ import { Construct } from "constructs";
 import { dependable, TerraformLocal } from "cdktf";
 import { Container, ContainerNetworksAdvanced, ContainerVolumes } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
-import { durationSeconds, goDuration, sizeInMiB } from "../model";
+import { durationSeconds, goDuration, isOneShot, sizeInMiB } from "../model";
 import type { ResolvedBuild, ResolvedService } from "../model";
 import { addressByModelId } from "../core/addresses";
 import { secretInput } from "../core/secret-input";
 import { ImageSet, resolveImage } from "./images";
+import { SchedulerContext, scheduledRuntime } from "./scheduled-job";
 import { OWNER_LABEL } from "./ownership";
 
 /** A file placed into the container before it starts (config rendered from the model). */
@@ -31,6 +32,8 @@ export interface DockerServiceProps {
    * the context was absent, which makes every plan of the stack fail before anything changes.
    */
   readonly contextSha256?: string;
+  /** For a scheduled job on production images: where its image gets supercronic added (see ScheduledJob). */
+  readonly scheduler?: SchedulerContext;
 }
 
 /**
@@ -53,6 +56,8 @@ export class DockerService extends Construct {
     const resolved = resolveImage(props.imageSet ?? "production", props.service);
     this.image = new Image(this, "image", { name: resolved.name, keepLocally: true, platform: props.service.platform });
     if (resolved.build) buildFromContext(this, this.image, resolved.name, resolved.build, props.service.platform, props.contextSha256);
+    // A scheduled job: supercronic runs its crontab (and, on production images, is first added to its image).
+    const scheduled = scheduledRuntime(this, props.service, resolved, this.image, props.scheduler);
 
     const secretEnv = spec.secretEnv.map(
       (secret) =>
@@ -72,15 +77,18 @@ export class DockerService extends Construct {
           retries: spec.healthcheck.retries,
         }
       : undefined;
-    const command = resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command;
+    const command =
+      scheduled?.command ?? (resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command);
+    const oneShot = isOneShot(spec);
     const memory = spec.memory ? sizeInMiB(spec.memory) : undefined;
     // Reached by its service name, as compose names it (its container name resolves on every network anyway).
     this.networks = [{ name: props.network, aliases: [props.service.name] }];
 
     this.container = new Container(this, "container", {
       name: containerName,
-      image: this.image.imageId,
+      image: scheduled?.imageId ?? this.image.imageId,
       hostname: spec.hostname,
+      entrypoint: scheduled?.entrypoint,
       command,
       workingDir: spec.workingDir,
       stdinOpen: spec.interactive || undefined,
@@ -88,7 +96,10 @@ export class DockerService extends Construct {
       env,
       user: spec.user,
       restart: spec.restart,
-      mustRun: true,
+      // A one-shot job: the apply waits for it to exit, and an exit code other than 0 fails it (postcondition below);
+      // its exited container is what a later plan reads back, so it does not run again until it changes.
+      mustRun: !oneShot,
+      attach: oneShot || undefined,
       securityOpts: spec.securityOpts,
       destroyGraceSeconds: spec.stopGraceSeconds,
       networksAdvanced: this.networks,
@@ -113,7 +124,7 @@ export class DockerService extends Construct {
       shmSize: spec.shmSize ? sizeInMiB(spec.shmSize) : undefined,
       readOnly: spec.readOnlyRootfs || undefined,
       capabilities: spec.capDrop.length > 0 ? { drop: [...spec.capDrop] } : undefined,
-      upload: (props.files ?? []).map((f) => ({ file: f.path, content: f.content })),
+      upload: [...(props.files ?? []), ...(scheduled ? [scheduled.crontab] : [])].map((f) => ({ file: f.path, content: f.content })),
       labels: Object.entries({
         [OWNER_LABEL]: props.service.owner,
         "sparky.service": props.service.name,
@@ -123,6 +134,15 @@ export class DockerService extends Construct {
         "sparky.healthcheck-hash": hash(JSON.stringify(healthcheck ?? null)),
       }).map(([label, value]) => ({ label, value })),
     });
+    if (oneShot)
+      this.container.lifecycle = {
+        postcondition: [
+          {
+            condition: "${self.exit_code == 0}",
+            errorMessage: `job ${containerName} exited with \${self.exit_code}; its log says why (just deploy shows its last lines), and the next just deploy runs it again`,
+          },
+        ],
+      };
   }
 
   /** Joins another network, where other containers reach it by its container name. */
@@ -184,7 +204,10 @@ export function buildFromContext(
   }
 }
 
-/** Starts each service after the services it depends on, health-gated where the model says `healthy`. */
+/**
+ * Starts each service after the services it depends on, health-gated where the model says `healthy`. A one-shot job
+ * is created once it has run and exited 0, so `completed` is a plain dependency on it.
+ */
 export function orderByDependencies(services: Readonly<Record<string, DockerService>>): void {
   for (const docker of Object.values(services))
     for (const dep of docker.service.spec.dependsOn) {

@@ -3,3 +3,4 @@ export * from "./images";
 export * from "./container-policy";
 export * from "./project-services";
 export * from "./ownership";
+export * from "./scheduled-job";

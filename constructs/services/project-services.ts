@@ -3,6 +3,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import type { PlacedProject } from "../model";
 import { DockerService, orderByDependencies } from "./docker-service";
 import type { ImageSet } from "./images";
+import type { SchedulerContext } from "./scheduled-job";
 import { ownedNetwork, ownedVolume } from "./ownership";
 
 /** Joins a scraped service to its host's monitoring; see ObservabilityLink. */
@@ -18,12 +19,14 @@ export interface ProjectServicesProps {
   readonly observability?: Scraper;
   /** Content hashes of the build contexts, by service name (undefined: the context was absent at synth). */
   readonly contextSha256?: Readonly<Record<string, string | undefined>>;
+  /** Where scheduled jobs on production images get supercronic added. */
+  readonly scheduler?: SchedulerContext;
 }
 
 /**
  * A project's services on its host: its network, the volumes a stack owns (kept volumes are left to Docker, so a
  * destroy never takes models or caches with it), and one DockerService per deployed service, started in
- * dependency order (health-gated where the model says `healthy`).
+ * dependency order (health-gated where the model says `healthy`, after a one-shot job where it says `completed`).
  */
 export class ProjectServices extends Construct {
   readonly network: Network;
@@ -49,9 +52,13 @@ export class ProjectServices extends Construct {
         volumeNames,
         imageSet: props.imageSet,
         contextSha256: props.contextSha256?.[name],
+        scheduler: props.scheduler,
       });
       // A container left behind by a deleted network would come back without its ports; recreate it with the network.
-      docker.container.lifecycle = { replaceTriggeredBy: [`${this.network.terraformResourceType}.${this.network.friendlyUniqueId}`] };
+      docker.container.lifecycle = {
+        ...docker.container.lifecycle,
+        replaceTriggeredBy: [`${this.network.terraformResourceType}.${this.network.friendlyUniqueId}`],
+      };
       if (service.spec.metrics) props.observability?.scrape(docker);
       this.services[name] = docker;
     }

@@ -4,6 +4,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import type { PlacedProject, ResolvedService, ResolvedVolume } from "../model";
 import { addressByModelId } from "../core/addresses";
 import type { ImageSet } from "../services/images";
+import type { SchedulerContext } from "../services/scheduled-job";
 import { OWNER_LABEL, ownedVolume } from "../services/ownership";
 import { LoopbackProxy } from "./loopback-proxy";
 import { NodeEngines, orderSwarmServices, SwarmService } from "./swarm-service";
@@ -67,6 +68,8 @@ export interface SwarmProjectServicesProps {
   readonly imageSet?: ImageSet;
   readonly observability?: SwarmScraper;
   readonly contextSha256?: Readonly<Record<string, string | undefined>>;
+  /** The scheduler build context, when the project has scheduled jobs on production images. */
+  readonly scheduler?: SchedulerContext;
 }
 
 /**
@@ -92,6 +95,7 @@ export class SwarmProjectServices extends Construct {
         networkId: this.network.id,
         imageSet: props.imageSet,
         contextSha256: props.contextSha256?.[name],
+        scheduler: props.scheduler,
       });
       // Attachments are fixed at creation (see joinNetwork): a replaced network replaces the service with it.
       swarm.resource.lifecycle = {

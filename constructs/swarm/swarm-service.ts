@@ -2,11 +2,21 @@ import { Construct } from "constructs";
 import { dependable, ITerraformDependable, TerraformProvider } from "cdktf";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Service, ServiceTaskSpecContainerSpecMounts } from "@cdktf/provider-docker/lib/service";
-import { constraintExpression, durationSeconds, goDuration, sizeInMiB } from "../model";
+import {
+  constraintExpression,
+  durationSeconds,
+  goDuration,
+  isOneShot,
+  isScheduled,
+  restartOf,
+  schedulerImageTag,
+  sizeInMiB,
+} from "../model";
 import type { ClusterNode, HealthcheckSpec, ResolvedService } from "../model";
 import { addressByModelId } from "../core/addresses";
 import { buildFromContext, ConfigFile } from "../services/docker-service";
 import { ImageSet, resolveImage } from "../services/images";
+import { ScheduledRuntime, SchedulerContext, scheduledRuntime } from "../services/scheduled-job";
 import { OWNER_LABEL } from "../services/ownership";
 import { secretFileEnv, swarmConfigs, swarmSecrets } from "./swarm-files";
 
@@ -27,6 +37,8 @@ export interface SwarmServiceProps {
   readonly files?: readonly ConfigFile[];
   /** For a built image: the sha256 of its context as synth read it (see DockerService). */
   readonly contextSha256?: string;
+  /** The scheduler build context, for a scheduled job on production images (see scheduledRuntime). */
+  readonly scheduler?: SchedulerContext;
 }
 
 /**
@@ -50,6 +62,9 @@ function nonEmpty(value: unknown[] | Record<string, unknown>) {
   return (Array.isArray(value) ? value.length : Object.keys(value).length) > 0 ? value : undefined;
 }
 
+/** The label that marks a one-shot job's service: the tools read its run from its newest task. */
+export const JOB_LABEL = { label: "sparky.kind", value: "job" } as const;
+
 const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;
 
 /**
@@ -72,6 +87,10 @@ export class SwarmService extends Construct {
     if (!placement) throw new Error(`${containerName}: a swarm service needs its placement (resolve it for a cluster target)`);
     const imageSet = props.imageSet ?? "production";
     const resolved = resolveImage(imageSet, props.service);
+    // A scheduled job: supercronic runs its crontab, one long-running task (3.6.2 has no swarm job mode); on
+    // production images supercronic is added to the job's image on every node it may run on.
+    let scheduled: ScheduledRuntime | undefined;
+    const runImages: Record<string, string> = {};
 
     for (const host of placement.nodes) {
       const node = props.engines.nodes.find((n) => n.host === host)!;
@@ -86,32 +105,43 @@ export class SwarmService extends Construct {
       });
       if (resolved.build) buildFromContext(holder, image, resolved.name, resolved.build, platform, props.contextSha256);
       this.images[host] = image;
+      scheduled = scheduledRuntime(holder, props.service, resolved, image, props.scheduler, {
+        host,
+        platform,
+        provider: props.engines.providerOf(host),
+      });
+      runImages[host] = scheduled?.imageId ?? image.imageId;
     }
     // A pulled image by its digest (what each node pulled for the tag); the daemon would otherwise pin the tag to a
     // digest on create and every later plan would undo that. A built or local image has no digest: its tag, with each
     // node's image id in a label, so a rebuild rolls the service.
     const first = this.images[placement.nodes[0]];
-    const byDigest = imageSet === "production" && "ref" in spec.image && first !== undefined;
-    const imageIds = byDigest
-      ? {}
-      : Object.fromEntries(Object.entries(this.images).map(([host, i]) => [`sparky.image.${host}`, i.imageId]));
+    const addsScheduler = isScheduled(spec) && resolved.addScheduler === true;
+    const byDigest = imageSet === "production" && "ref" in spec.image && first !== undefined && !addsScheduler;
+    const imageIds = byDigest ? {} : Object.fromEntries(Object.entries(runImages).map(([host, id]) => [`sparky.image.${host}`, id]));
 
     const secrets = swarmSecrets(this, props.service);
-    const configs = swarmConfigs(this, props.service, props.files ?? []);
-    const command = resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command;
+    const configs = swarmConfigs(this, props.service, [...(props.files ?? []), ...(scheduled ? [scheduled.crontab] : [])]);
+    const command =
+      scheduled?.command ?? (resolved.command !== undefined ? (resolved.command.length > 0 ? resolved.command : undefined) : spec.command);
     const check = spec.healthcheck;
     // After a task of an update is healthy, one more check proves it stays so before the next task goes.
     const monitor = swarmDuration(`${check ? Math.max(5, durationSeconds(check.interval) + durationSeconds(check.timeout)) : 5}s`);
     const published = spec.ports.filter((p) => !p.bind.startsWith("127."));
     this.networks = [{ name: props.networkId, aliases: [props.service.name] }];
     const rollout = { parallelism: 1, delay: "0s", monitor, maxFailureRatio: "0.0", order: "stop-first" };
+    // A one-shot job (3.6.2 has no swarm job mode): one task that is never restarted, whose run the deploy awaits
+    // after the apply (the provider can only converge on running tasks).
+    const oneShot = isOneShot(spec);
 
     this.resource = new Service(this, "service", {
       name: containerName,
-      labels: this.labels({}),
+      labels: this.labels(oneShot ? { [JOB_LABEL.label]: JOB_LABEL.value } : {}),
       taskSpec: {
         containerSpec: {
-          image: byDigest ? first.repoDigest : resolved.name,
+          image: byDigest ? first.repoDigest : addsScheduler ? schedulerImageTag(props.service.owner, props.service.name) : resolved.name,
+          // Swarm's `command` is the entrypoint: supercronic for a scheduled job, else the image's.
+          command: scheduled?.entrypoint,
           labels: this.labels(imageIds),
           // Swarm's `command` replaces the image's entrypoint; the model's command is compose's (the image's CMD).
           args: command,
@@ -142,7 +172,7 @@ export class SwarmService extends Construct {
               reservation: placement.reserveMiB ? { memoryBytes: placement.reserveMiB * 1024 * 1024 } : undefined,
             }
           : undefined,
-        restartPolicy: { condition: RESTART_CONDITION[spec.restart], delay: "5s", maxAttempts: 0, window: "0s" },
+        restartPolicy: { condition: RESTART_CONDITION[restartOf(spec)], delay: "5s", maxAttempts: 0, window: "0s" },
         placement:
           placement.constraints.length > 0
             ? {
@@ -165,7 +195,8 @@ export class SwarmService extends Construct {
         ),
       },
       // kreuzwerker/docker 3.6.2 cannot converge a global service (it counts replicas).
-      convergeConfig: placement.mode === "replicated" ? { delay: "2s", timeout: swarmDuration(`${convergeSeconds(check)}s`) } : undefined,
+      convergeConfig:
+        placement.mode === "replicated" && !oneShot ? { delay: "2s", timeout: swarmDuration(`${convergeSeconds(check)}s`) } : undefined,
     });
   }
 

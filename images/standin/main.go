@@ -10,11 +10,15 @@
 //	                      (_total => counter, _bucket => histogram of the base name, else gauge)
 //	STANDIN_METRICS_FILE  optional DCGM-exporter counters CSV; malformed => exit 1
 //	STANDIN_START_DELAY   Go duration to wait before listening (default 0)
+//	STANDIN_OLLAMA_MODELS directory where a stand-in Ollama records pulls; when set, /api/pull, /api/tags and
+//	                      /api/version answer as Ollama's do (see ollama.go)
 //
 // Subcommands:
 //
 //	standin probe URL       http://host:port/path (2xx/3xx => 0) or tcp://host:port (connect => 0)
 //	standin check-csv FILE  validate a DCGM counters CSV and print its metric names
+//	standin ollama pull M   Ollama's `pull` client against OLLAMA_HOST (ollama.go)
+//	standin job ARGS...     stands in for a job's run: STANDIN_JOB_EXIT, STANDIN_JOB_DURATION (job.go)
 //
 // When the binary is invoked as "probe" (e.g. copied to /bin/probe), it runs
 // the probe subcommand directly: `/bin/probe http://127.0.0.1:9090/-/healthy`.
@@ -54,10 +58,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return probeCmd(args[2:], stderr)
 		case "check-csv":
 			return checkCSVCmd(args[2:], stdout, stderr)
+		case "ollama":
+			return ollamaCmd(args[2:], stdout, stderr)
+		case "job":
+			return jobCmd(args[2:], stdout, stderr, os.Getenv)
 		case "serve":
 			// explicit form of the default
 		case "-h", "--help", "help":
-			fmt.Fprintln(stdout, "usage: standin [serve] | standin probe URL | standin check-csv FILE (configuration: STANDIN_* env)")
+			fmt.Fprintln(stdout, "usage: standin [serve] | standin probe URL | standin check-csv FILE | standin ollama pull NAME | standin job ARGS... (configuration: STANDIN_* env)")
 			return 0
 		default:
 			fmt.Fprintf(stderr, "standin: unknown subcommand %q\n", args[1])
@@ -79,15 +87,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 type config struct {
-	Name       string
-	HTTPPorts  []int
-	TCPPorts   []int
-	Metrics    []metricSpec
-	StartDelay time.Duration
+	Name         string
+	HTTPPorts    []int
+	TCPPorts     []int
+	Metrics      []metricSpec
+	StartDelay   time.Duration
+	OllamaModels string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
-	cfg := config{Name: strings.TrimSpace(getenv("STANDIN_NAME"))}
+	cfg := config{Name: strings.TrimSpace(getenv("STANDIN_NAME")), OllamaModels: strings.TrimSpace(getenv("STANDIN_OLLAMA_MODELS"))}
 	if cfg.Name == "" {
 		cfg.Name = "standin"
 	}
@@ -245,8 +254,16 @@ func serve(ctx context.Context, cfg config, out io.Writer) error {
 
 func newHandler(cfg config, startUnix float64, log *logger) http.Handler {
 	body := fmt.Sprintf(`{"status":"ok","service":%s}`+"\n", strconv.Quote(cfg.Name))
+	ollama := func(http.ResponseWriter, *http.Request) bool { return false }
+	if cfg.OllamaModels != "" {
+		ollama = ollamaAPI(cfg.OllamaModels, log)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status := http.StatusOK
+		if ollama(w, r) {
+			log.printf("%s: %s %s (ollama) %s", cfg.Name, r.Method, r.URL.Path, r.RemoteAddr)
+			return
+		}
 		if r.URL.Path == "/metrics" {
 			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 			renderMetrics(w, startUnix, cfg.Metrics)

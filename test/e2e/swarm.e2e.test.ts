@@ -13,7 +13,7 @@ import { deployEnv, workspace } from "../../support/engine-env";
 import { pollUntil, run } from "../../support/processes";
 import { PAIR_TARGET, swarmConfig } from "../../support/swarm-config";
 import { fetchInNamespace, NODE_OWN_ROOT, startSwarmNodes, SwarmNodes, tcpInNamespace } from "../../support/swarm-nodes";
-import { swarmServiceStates } from "../../tools/engine/swarm-tasks";
+import { serviceWell, swarmServiceStates } from "../../tools/engine/swarm-tasks";
 import { describeE2E } from "./support/describe-e2e";
 import { REPO_ROOT } from "./support/toolchain";
 
@@ -98,17 +98,19 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
       const result = await stacksCli("deploy", ["--yes"]);
       expect(`${result.code}\n${result.stderr.slice(-3000)}`).toMatch(/^0\n/);
       const all = await pollUntil(
-        "every service running",
+        "every service running, every job run",
         async () => states(),
-        (s) => s.every((x) => x.exists && x.tasks.every((t) => t.state === "running") && x.tasks.length >= x.desired),
+        (s) => s.every(serviceWell),
         60_000,
       );
       for (const service of services()) {
         const state = all.find((s) => s.name === service.containerName)!;
         const placement = service.placement!;
         const expected = placement.mode === "global" ? placement.nodes.length : placement.replicas;
-        expect({ service: service.containerName, tasks: state.tasks.length }).toEqual({ service: service.containerName, tasks: expected });
-        for (const task of state.tasks)
+        // A one-shot job's run is its newest task, complete; a service's are its running tasks.
+        const tasks = state.job ? [state.lastRun!] : state.tasks;
+        expect({ service: service.containerName, tasks: tasks.length }).toEqual({ service: service.containerName, tasks: expected });
+        for (const task of tasks)
           expect({ service: service.containerName, on: placement.nodes.includes(task.host!) }).toEqual({
             service: service.containerName,
             on: true,
@@ -161,7 +163,7 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
   test(
     "drift reports a service scaled by hand",
     async () => {
-      expect(nodes.docker(nodes.manager, ["service", "scale", "--detach", "sparky-analyzer=2"]).status).toBe(0);
+      expect(nodes.docker(nodes.manager, ["service", "scale", "--detach", "sparky-ollama=2"]).status).toBe(0);
       const json = path.join(ws.dir, "drift.json");
       const drift = await tool("drift", ["--outdir", out, "--no-synth", "--stacks", STACKS.join(","), "--json", json]);
       expect(drift.code).toBe(2);
@@ -169,7 +171,7 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
       const byStack = Object.fromEntries(report.stacks.map((s: { stack: string }) => [s.stack, s]));
       expect(byStack["sparky-services"].drift).toEqual([
         {
-          address: "docker_service.analyzer",
+          address: "docker_service.ollama",
           type: "docker_service",
           kind: "changed",
           attributes: [{ path: "mode[0].replicated[0].replicas", before: 1, after: 2 }],
@@ -177,7 +179,7 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
       ]);
       expect(byStack["dgx-pixels-services"].status).toBe("clean");
       expect(byStack["pair-observability"].status).toBe("clean");
-      expect(nodes.docker(nodes.manager, ["service", "scale", "--detach", "sparky-analyzer=1"]).status).toBe(0);
+      expect(nodes.docker(nodes.manager, ["service", "scale", "--detach", "sparky-ollama=1"]).status).toBe(0);
     },
     3 * 60_000,
   );
@@ -216,8 +218,10 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
         /dgx-pixels-comfyui\s+-\s+pending: no suitable node \(.*scheduling constraints not satisfied.*\) \(placement: gpu=true: requests a GPU; sparky\.host=node-b: keeps its node-local data/,
       );
       expect(health.stdout).toMatch(
-        /sparky-orchestrator\s+-\s+pending: no suitable node .*placement: sparky\.host=node-b: keeps its node-local data \(kept volume data\) on node-b/,
+        /sparky-ollama\s+-\s+pending: no suitable node .*placement: gpu=true: requests a GPU; sparky\.host=node-b: keeps its node-local data \(kept volume ollama-models\) on node-b/,
       );
+      // The model pull ran once, to completion: a job that is not run again while a node is down.
+      expect(health.stdout).toMatch(/sparky-pull-model\s+node-[ab]\s+complete \(exit code 0\) on node-[ab]/);
       // Prometheus answers through the manager's loopback again, from its new node.
       await pollUntil(
         "Prometheus through the loopback proxy",
@@ -230,7 +234,7 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
       await pollUntil(
         "every service running again",
         async () => states(),
-        (s) => s.every((x) => x.tasks.length >= x.desired && x.tasks.every((t) => t.state === "running")),
+        (s) => s.every(serviceWell),
         2 * 60_000,
       );
     },
@@ -264,7 +268,7 @@ describeE2E("swarm e2e: both blueprints on a two-node swarm of local engines, wi
         const volumes = nodes.docker(node, ["volume", "ls", "-q"]).stdout.split("\n").filter(Boolean);
         expect({ node: node.name, notKept: volumes.filter((v) => !kept.has(v)) }).toEqual({ node: node.name, notKept: [] });
       }
-      expect(nodes.docker(nodes.worker, ["volume", "ls", "-q"]).stdout).toContain("sparky-data");
+      expect(nodes.docker(nodes.worker, ["volume", "ls", "-q"]).stdout).toContain("sparky-ollama-models");
     },
     4 * 60_000,
   );

@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { blueprints } from "../../blueprints";
 import type { Project, ProjectInput } from "../../constructs/model";
+import { isOneShot } from "../../constructs/model/jobs";
+import { promqlReferences } from "../../constructs/model/promql";
 import { loadModel } from "../../stacks/load-model";
 import { synthesize } from "../../stacks/synthesize";
 import { planStack, synthesizedStacks, runEngine, StackPlan } from "../../tools/engine/stacks";
@@ -24,7 +26,13 @@ const PROMETHEUS = "http://127.0.0.1:9090";
 
 interface Inspect {
   Name: string;
-  State: { Running: boolean; StartedAt: string; Health?: { Status: string; Log: { End: string; ExitCode: number }[] } };
+  State: {
+    Running: boolean;
+    Status: string;
+    ExitCode: number;
+    StartedAt: string;
+    Health?: { Status: string; Log: { End: string; ExitCode: number }[] };
+  };
 }
 
 const inspect = (name: string): Inspect => JSON.parse(docker(["inspect", name]).stdout)[0];
@@ -41,6 +49,25 @@ function firstHealthy(name: string): number {
 
 const changesOf = (plan: StackPlan) =>
   (plan.json.resource_changes ?? []).filter((c) => !(c.change.actions.length === 1 && ["no-op", "read"].includes(c.change.actions[0])));
+
+/**
+ * A project without one service's metrics endpoint, and without the alert rules and dashboard panels that read its
+ * series (validation refuses queries of metrics or jobs nothing on the host exposes).
+ */
+function withoutMetrics(project: Record<string, any>, service: string): void {
+  const exposed = new Set<string>(project.services[service].metrics.exposes.map((e: any) => (typeof e === "string" ? e : e.name)));
+  const job = `${project.id}-${service}`;
+  const readsIt = (expr: string) => {
+    const refs = promqlReferences(expr);
+    return refs.metrics.some((m) => exposed.has(m)) || refs.jobs.some((j) => j.value === job);
+  };
+  delete project.services[service].metrics;
+  project.alerts = project.alerts
+    .map((g: any) => ({ ...g, rules: g.rules.filter((r: any) => !readsIt(r.expr)) }))
+    .filter((g: any) => g.rules.length > 0);
+  for (const dashboard of Object.values<any>(project.dashboards ?? {}))
+    dashboard.panels = dashboard.panels.filter((panel: any) => !(panel.queries ?? []).some((q: any) => readsIt(q.expr)));
+}
 
 function editBlueprint(id: string, edit: (project: ProjectInput & Record<string, any>) => void): ProjectInput[] {
   return blueprints.map((bp) => {
@@ -100,11 +127,17 @@ describeE2E("system e2e: just deploy of every services and observability stack o
       expect(result.stderr).toMatch(/done [\d.]+ s {2}\(Resources: \d+ added/);
 
       for (const project of projects) {
-        const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile);
+        const deployedServices = Object.entries(project.services).filter(([, s]) => !s.profile && !s.planned);
+        const ready = ([name, s]: [string, Project["services"][string]]) => {
+          const state = inspect(containerOf(project, name)).State;
+          return isOneShot(s)
+            ? state.Status === "exited" && state.ExitCode === 0
+            : state.Running && (!state.Health || state.Health.Status === "healthy");
+        };
         await pollUntil(
-          `${project.id} containers healthy`,
-          async () => deployedServices.map(([name]) => inspect(containerOf(project, name)).State),
-          (states) => states.every((s) => s.Running && (!s.Health || s.Health.Status === "healthy")),
+          `${project.id} services healthy and jobs completed`,
+          async () => deployedServices.map(ready),
+          (all) => all.every(Boolean),
           180_000,
         );
         for (const [name, service] of deployedServices) {
@@ -123,8 +156,8 @@ describeE2E("system e2e: just deploy of every services and observability stack o
               answers: true,
             });
         }
-        // Profile services (dgx-pixels' dev container) are not deployed without the profile.
-        for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile))
+        // Profile services (dgx-pixels' dev container) are not deployed without the profile, planned ones never.
+        for (const [name] of Object.entries(project.services).filter(([, s]) => s.profile || s.planned))
           expect(docker(["inspect", containerOf(project, name)]).status).not.toBe(0);
       }
       for (const port of [9090, 3000, 9100, 9400]) expect(await tcpAnswers(port)).toBe(true);
@@ -140,13 +173,7 @@ describeE2E("system e2e: just deploy of every services and observability stack o
       const config = parseYaml(prometheus.upload.find((u: any) => u.file === "/etc/prometheus/prometheus.yml").content);
       const jobs: string[] = config.scrape_configs.map((j: any) => j.job_name).sort();
       expect(jobs).toEqual(
-        expect.arrayContaining([
-          "host-node-exporter",
-          "host-dcgm-exporter",
-          "dgx-pixels-comfyui",
-          "dgx-pixels-backend-worker",
-          "sparky-orchestrator",
-        ]),
+        expect.arrayContaining(["host-node-exporter", "host-dcgm-exporter", "dgx-pixels-comfyui", "dgx-pixels-backend-worker"]),
       );
 
       const up = await pollUntil(
@@ -191,7 +218,10 @@ describeE2E("system e2e: just deploy of every services and observability stack o
         env,
         projectRoot: REPO_ROOT,
         outdir: changed,
-        projects: editBlueprint("sparky", (p) => (p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" })),
+        projects: editBlueprint(
+          "dgx-pixels",
+          (p) => (p.services["mcp-server"].env = { ...p.services["mcp-server"].env, LOG_LEVEL: "debug" }),
+        ),
       });
       const plans = await planAll(changed);
       const summary = Object.fromEntries(
@@ -199,15 +229,22 @@ describeE2E("system e2e: just deploy of every services and observability stack o
       );
       expect(summary).toEqual({
         "local-observability": [],
-        "dgx-pixels-services": [],
-        "sparky-services": [expect.stringMatching(/^docker_container\.collector (delete\+create|create\+delete)$/)],
+        "dgx-pixels-services": [expect.stringMatching(/^docker_container\.mcp-server (delete\+create|create\+delete)$/)],
+        "sparky-services": [],
       });
-      const sparkyPlan = plans.find((p) => p.stack === "sparky-services")!;
-      const applied = await runEngine(path.dirname(sparkyPlan.planFile), ["apply", "-input=false", "-no-color", sparkyPlan.planFile], {
+      const changedPlan = plans.find((p) => p.stack === "dgx-pixels-services")!;
+      const applied = await runEngine(path.dirname(changedPlan.planFile), ["apply", "-input=false", "-no-color", changedPlan.planFile], {
         env,
       });
       expect(`${applied.code}\n${applied.stderr}`).toMatch(/^0\n/);
-      expect(inspect("sparky-collector").State.Running).toBe(true);
+      expect(
+        inspect(
+          containerOf(
+            projects.find((p) => p.id === "dgx-pixels")!,
+            "mcp-server",
+          ),
+        ).State.Running,
+      ).toBe(true);
       for (const plan of await planAll(changed))
         expect({ stack: plan.stack, changes: changesOf(plan).length }).toEqual({ stack: plan.stack, changes: 0 });
     },
@@ -222,9 +259,9 @@ describeE2E("system e2e: just deploy of every services and observability stack o
         env,
         projectRoot: REPO_ROOT,
         outdir: without,
-        projects: editBlueprint("sparky", (p) => {
-          p.services.collector.env = { ...p.services.collector.env, RUST_LOG: "debug" };
-          delete p.services.generator.metrics;
+        projects: editBlueprint("dgx-pixels", (p) => {
+          p.services["mcp-server"].env = { ...p.services["mcp-server"].env, LOG_LEVEL: "debug" };
+          withoutMetrics(p, "comfyui");
         }),
       });
       for (const plan of await planAll(without)) {
@@ -233,12 +270,12 @@ describeE2E("system e2e: just deploy of every services and observability stack o
         expect(`${plan.stack} ${applied.code}\n${applied.stderr}`).toMatch(new RegExp(`^${plan.stack} 0\\n`));
       }
       const targets = await pollUntil(
-        "sparky-generator gone, the rest up",
+        "dgx-pixels-comfyui gone, the rest up",
         async () => (await getJson(`${PROMETHEUS}/api/v1/targets?state=active`)).data.activeTargets as any[],
-        (ts) => ts.length > 0 && !ts.some((t) => t.labels.job === "sparky-generator") && ts.every((t) => t.health === "up"),
+        (ts) => ts.length > 0 && !ts.some((t) => t.labels.job === "dgx-pixels-comfyui") && ts.every((t) => t.health === "up"),
         150_000,
       );
-      expect(targets.map((t) => t.labels.job)).not.toContain("sparky-generator");
+      expect(targets.map((t) => t.labels.job)).not.toContain("dgx-pixels-comfyui");
     },
     10 * 60_000,
   );
@@ -255,7 +292,7 @@ describeE2E("system e2e: just deploy of every services and observability stack o
       for (const project of projects) {
         const mounted = new Set(
           Object.values(project.services)
-            .filter((s) => !s.profile)
+            .filter((s) => !s.profile && !s.planned)
             .flatMap((s) => s.volumes.flatMap((m) => ("volume" in m ? [m.volume] : []))),
         );
         for (const [name, volume] of Object.entries(project.volumes)) {

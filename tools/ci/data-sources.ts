@@ -8,10 +8,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /**
  * The REST endpoints a preview may read: the labels people put on the repository's issues (`issues/<number>`,
- * the number coming from the repository's own variable) and the repository's Actions variables. Only in a
- * repository of the trusted list: any other repository the token can read would otherwise leak into the plan.
+ * the number coming from the repository's own variable), the repository's Actions variables, and a person's file
+ * at a generated path (`contents/<path>?ref=<branch>`, shown beside sparky-infra's version). Only in a repository
+ * of the trusted list: any other repository the token can read would otherwise leak into the plan.
  */
-const REST_ENDPOINT = /^repos\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/(issues\/\$\{each\.value\}|actions\/variables\/[A-Z0-9_]+)$/;
+const REST_ENDPOINT =
+  /^repos\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/(issues\/\$\{each\.value\}|actions\/variables\/[A-Z0-9_]+|contents\/[A-Za-z0-9_.~%!*'()/-]+(\?ref=[A-Za-z0-9_.~%!*'()-]+)?)$/;
+/** A segment that climbs out of the repository (`..`, also percent-encoded). */
+const CLIMBS = /(^|\/)(\.|%2e){1,2}(\/|\?|$)/i;
 const REST_ATTRIBUTES = new Set(["//", "endpoint", "for_each"]);
 
 const READERS: Record<string, (name: string, body: Record<string, unknown>, trusted: TrustedList, problem: Problem) => void> = {
@@ -25,11 +29,11 @@ const READERS: Record<string, (name: string, body: Record<string, unknown>, trus
     for (const key of Object.keys(body))
       if (!REST_ATTRIBUTES.has(key)) problem(`${at}.${key}`, `not allowed in a preview (allowed: endpoint, for_each)`);
     const endpoint = typeof body.endpoint === "string" ? body.endpoint : "";
-    const match = REST_ENDPOINT.exec(endpoint);
+    const match = CLIMBS.test(endpoint) ? null : REST_ENDPOINT.exec(endpoint);
     if (!match) {
       problem(
         `${at}.endpoint`,
-        `${JSON.stringify(body.endpoint)} is not an endpoint a preview reads (repos/<owner>/<name>/issues/\${each.value} or repos/<owner>/<name>/actions/variables/<NAME>)`,
+        `${JSON.stringify(body.endpoint)} is not an endpoint a preview reads (repos/<owner>/<name>/ then issues/\${each.value}, actions/variables/<NAME> or contents/<path>?ref=<branch>)`,
       );
       return;
     }

@@ -1,7 +1,8 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf, servicesOf, docker, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { containersOf, docker, failedJobs, servicesOf, stackEndpoint, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { awaitSwarmJobs, failedSwarmJobs, swarmJobsOf } from "../engine/swarm-tasks";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { planKnowingState, recordAfterApply, recordAgreement } from "../engine/fingerprint";
@@ -14,9 +15,25 @@ export interface PlannedStack {
   plan?: StackPlan;
   /** Containers found stopped and left out of the plan (a diff reports them; a deploy starts them first). */
   stopped: StoppedContainer[];
+  /** One-shot jobs whose last run failed, planned replaced: the apply runs them again. */
+  rerun?: StoppedContainer[];
   /** Why planning failed (masked). */
   error?: string;
   hasChanges: boolean;
+}
+
+/** Limit of the wait for a swarm job's run (a model pull may take long). */
+const SWARM_JOB_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * A swarm job's run is not the apply's (3.6.2 converges only on running tasks): the deploy awaits the stack's jobs
+ * after it, and returns those whose run did not complete (run.ts then shows their state and last log lines).
+ */
+async function awaitJobs(stack: SynthesizedStack, view: ProgressView): Promise<string[]> {
+  const jobs = [...swarmJobsOf(stack).values()];
+  if (jobs.length === 0) return [];
+  view.set(stack.name, "waiting for jobs", jobs.join(", "));
+  return (await awaitSwarmJobs(stackEndpoint(stack), jobs, SWARM_JOB_TIMEOUT_MS)).map((s) => s.name);
 }
 
 const firstLine = (text: string) =>
@@ -44,6 +61,7 @@ export async function planAll(
 ): Promise<PlannedStack[]> {
   const { view, masker } = options;
   const stoppedBy = new Map<string, StoppedContainer[]>();
+  const rerunBy = new Map<string, StoppedContainer[]>();
   const unrefreshed = new Set<string>();
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
@@ -63,7 +81,14 @@ export async function planAll(
       for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
     if (options.startStopped) stopped = [];
     stoppedBy.set(stack.name, stopped);
-    const known = await planKnowingState(stack, { ...planOptions, exclude: stopped.map((c) => c.address) });
+    // A failed job keeps failing every plan that keeps it (its postcondition): plan it replaced, which runs it again.
+    const failed = [...failedJobs(stack), ...failedSwarmJobs(stack)];
+    rerunBy.set(stack.name, failed);
+    const known = await planKnowingState(stack, {
+      ...planOptions,
+      exclude: stopped.map((c) => c.address),
+      replace: failed.map((c) => c.address),
+    });
     if (!known.refreshed) unrefreshed.add(stack.name);
     return known.plan;
   });
@@ -77,6 +102,7 @@ export async function planAll(
     const summary = summarizePlan(r.value.json);
     const c = summary.counts;
     const stopped = stoppedBy.get(stack.name) ?? [];
+    const rerun = rerunBy.get(stack.name) ?? [];
     if (!summary.hasChanges && stopped.length === 0)
       view.set(stack.name, "no changes", unrefreshed.has(stack.name) ? UNREFRESHED_NOTE : undefined);
     else
@@ -86,9 +112,10 @@ export async function planAll(
         [
           `${c.add + c.replace} to add, ${c.change} to change, ${c.destroy + c.replace} to destroy${c.close ? `, ${c.close} to close` : ""}`,
           ...stopped.map((s) => `${s.name} ${s.state}`),
+          ...rerun.map((s) => `job ${s.name} ${s.state}: runs again`),
         ].join("; "),
       );
-    return { stack, plan: r.value, hasChanges: summary.hasChanges, stopped };
+    return { stack, plan: r.value, hasChanges: summary.hasChanges, stopped, rerun };
   });
 }
 
@@ -224,6 +251,12 @@ async function applyPlan(
   );
   if (result.code === 0) {
     if (options.phase === "applying") await recordAfterApply(stack, options.env);
+    const failedRuns = options.phase === "applying" ? await awaitJobs(stack, view) : [];
+    if (failedRuns.length > 0) {
+      const message = `${failedRuns.join(", ")} did not complete; the next deploy runs ${failedRuns.length > 1 ? "them" : "it"} again`;
+      view.set(stack.name, "failed", message);
+      return { stack, result: "failed", message };
+    }
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }

@@ -155,9 +155,10 @@ function diff(planned: readonly PlannedStack[], { masker }: PreparedStacks, opti
     masker,
     footer: (code) => `Exit code: ${code} (0 no changes, 2 changes, 1 error). \`just deploy\` plans again and applies.`,
   });
-  const stopped = planned.flatMap((p) =>
-    p.stopped.map((c) => `- \`${p.stack.name}\` · \`${c.address}\`: stopped out of band (${c.state}); a deploy starts it`),
-  );
+  const stopped = planned.flatMap((p) => [
+    ...p.stopped.map((c) => `- \`${p.stack.name}\` · \`${c.address}\`: stopped out of band (${c.state}); a deploy starts it`),
+    ...(p.rerun ?? []).map((c) => `- \`${p.stack.name}\` · \`${c.address}\`: job's last run failed (${c.state}); a deploy runs it again`),
+  ]);
   options.stdout(stopped.length > 0 ? `${rendered.full}\n\n${stopped.join("\n")}\n` : rendered.full);
   return stopped.length > 0 && rendered.exitCode === 0 ? 2 : rendered.exitCode;
 }

@@ -21,9 +21,10 @@ export interface DriftedResource {
   type: string;
   /**
    * changed: attributes differ; deleted: the object is gone; replaced: gone, and another object took its name;
-   * stopped: a container that must run is not running (found by inspecting it, never by refreshing it: see check.ts).
+   * stopped: a container that must run is not running (found by inspecting it, never by refreshing it: see check.ts);
+   * failed: a one-shot job whose run failed (found the same way; a deploy or restore runs it again).
    */
-  kind: "changed" | "deleted" | "replaced" | "stopped";
+  kind: "changed" | "deleted" | "replaced" | "stopped" | "failed";
   /** before = last applied (state), after = reality. */
   attributes: AttributeChange[];
   /** Id of the object that now holds the name (kind "replaced"). */

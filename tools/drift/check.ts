@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { docker, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { docker, failedJobs, StoppedContainer, stoppedContainers } from "../engine/docker";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
@@ -114,7 +114,9 @@ async function checkStack(
 ): Promise<StackReport & { imports: Record<string, string>; stopped: StoppedContainer[] }> {
   const started = Date.now();
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
-  const stopped = stoppedContainers(stack);
+  // Stopped containers and failed one-shot jobs are found by inspecting them: a plan would remove the first and fail
+  // on the second's postcondition.
+  const stopped = [...stoppedContainers(stack), ...failedJobs(stack)];
   const exclude = stopped.map((s) => s.address);
   // One normal plan: its refresh lists what changed outside the code (`resource_drift`), its changes what the code
   // would do (`resource_changes`). It only reads state, so it runs without the lock.
@@ -148,8 +150,8 @@ async function checkStack(
       ...stopped.map((s) => ({
         address: s.address,
         type: "docker_container",
-        kind: "stopped" as const,
-        attributes: [{ path: "state", before: "running", after: s.state }],
+        kind: s.failedJob ? ("failed" as const) : ("stopped" as const),
+        attributes: [{ path: "state", before: s.failedJob ? "exited (0)" : "running", after: s.state }],
       })),
     );
     report.status = "drift";
@@ -282,12 +284,18 @@ export async function reconcile(
   for (const report of targets) {
     const stack = stacks.find((s) => s.name === report.stack)!;
     const imports = before.imports[report.stack] ?? {};
-    const halted = before.stopped[report.stack] ?? [];
+    const halted = (before.stopped[report.stack] ?? []).filter((h) => !h.failedJob);
+    const failed = (before.stopped[report.stack] ?? []).filter((h) => h.failedJob);
     try {
       // Recreated by hand: restoring imports the new object and then replaces it, so it needs --allow-destroy
       // before the first change (the refresh-only apply below).
       if (mode === "restore" && !options.allowDestroy)
         refuseDestroys(Object.keys(imports).map((address) => `${address} (replace: recreated by hand)`));
+      if (failed.length > 0 && mode === "accept")
+        throw new Error(
+          `cannot accept failed job runs (${failed.map((h) => h.name).join(", ")}): a job's run is not state. ` +
+            "`just drift reconcile --restore` or `just deploy` runs them again.",
+        );
       if (halted.length > 0 && mode === "accept")
         throw new Error(
           `cannot accept stopped containers (${halted.map((h) => h.name).join(", ")}): kreuzwerker/docker 3.6.2 cannot record a ` +
@@ -304,11 +312,17 @@ export async function reconcile(
         if (applied.code !== 0) throw new Error(`refresh-only apply failed for ${stack.name}:\n${applied.stderr || applied.stdout}`);
         writeImports(stack, imports);
       }
-      const plan = await planStack(stack, { env, refreshOnly: mode === "accept", planFile: `${mode}.tfplan` });
+      const plan = await planStack(stack, {
+        env,
+        refreshOnly: mode === "accept",
+        planFile: `${mode}.tfplan`,
+        replace: failed.map((f) => f.address),
+      });
       if (mode === "restore" && !options.allowDestroy)
         refuseDestroys(
           summarizePlan(plan.json)
-            .changes.filter((c) => c.kind === "delete" || c.kind === "replace")
+            // A failed job's replacement is its next run, not a loss.
+            .changes.filter((c) => (c.kind === "delete" || c.kind === "replace") && !failed.some((f) => f.address === c.address))
             .map((c) => `${c.address} (${c.kind === "delete" ? "destroy" : "replace"}: ${describeReason(c)})`),
         );
       const applied = await runEngine(stack.dir, ["apply", "-input=false", "-no-color", "-lock-timeout=60s", plan.planFile], { env });

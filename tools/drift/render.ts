@@ -37,7 +37,9 @@ export function renderStack(s: StackReport, heading = "###"): string {
             ? `replaced by hand (now \`${d.occupant?.slice(0, 12)}\`)`
             : d.kind === "stopped"
               ? "stopped out of band (not checked further: refreshing a stopped container deletes it)"
-              : "changed";
+              : d.kind === "failed"
+                ? "a one-shot job whose run failed (a deploy or restore runs it again)"
+                : "changed";
       out.push(`- \`${d.address}\`: ${what}`, ...attributeLines(d.attributes));
     }
     out.push("");

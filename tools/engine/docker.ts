@@ -125,6 +125,8 @@ export interface StoppedContainer {
   name: string;
   /** Docker's state and exit code, e.g. "exited (137)". */
   state: string;
+  /** A one-shot job whose run failed (or never started), rather than a container that must run. */
+  failedJob?: boolean;
 }
 
 /**
@@ -134,7 +136,23 @@ export interface StoppedContainer {
  * their plans, and report (drift, diff) or start (deploy) them themselves.
  */
 export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  const byName = new Map([...containersOf(stack)].filter(([, c]) => c.config.must_run !== false).map(([address, c]) => [c.name, address]));
+  return exitedContainers(stack, (c) => c.must_run !== false);
+}
+
+/**
+ * One-shot jobs (must_run off) whose run exited non-zero, or never started (an apply stopped in between). The
+ * postcondition of a failed one fails every plan that keeps it, so a deploy plans them replaced (run again), and a
+ * drift check leaves them out and reports them.
+ */
+export function failedJobs(stack: SynthesizedStack): StoppedContainer[] {
+  return exitedContainers(stack, (c) => c.must_run === false)
+    .filter((c) => c.state !== "exited (0)")
+    .map((c) => ({ ...c, failedJob: true }));
+}
+
+/** Managed containers chosen by `pick` (their synthesized config) that exist and are not running. */
+function exitedContainers(stack: SynthesizedStack, pick: (config: Record<string, unknown>) => boolean): StoppedContainer[] {
+  const byName = new Map([...containersOf(stack)].filter(([, c]) => pick(c.config)).map(([address, c]) => [c.name, address]));
   if (byName.size === 0) return [];
   // Exit status 1 only says some name does not exist; the ones that do are still printed.
   const r = dockerRun(stack, [

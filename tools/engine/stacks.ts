@@ -163,6 +163,8 @@ export interface PlanOptions extends EngineOptions {
   planFile?: string;
   /** Resource addresses left out of the plan, with everything that depends on them (`-exclude`). */
   exclude?: readonly string[];
+  /** Resource addresses planned replaced although unchanged (`-replace`): a failed one-shot job runs again. */
+  replace?: readonly string[];
   /** A plan that destroys every resource of the stack. */
   destroy?: boolean;
   /** Resources the engine works on at once (`-parallelism`; its default is 10). */
@@ -228,6 +230,7 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (options.parallelism) args.push(`-parallelism=${options.parallelism}`);
   if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
+  for (const address of options.replace ?? []) args.push(`-replace=${address}`);
   const plan = await runEngine(stack.dir, args, options);
   if (plan.code !== 0)
     throw new Error(

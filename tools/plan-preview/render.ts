@@ -1,19 +1,17 @@
-// Renders plan-preview results as one GitHub comment: summary table, destroy/replace banner, per-stack
-// details, all masked and always within GitHub's comment limit.
+// Renders plan-preview results as one GitHub comment: summary table, destroy/replace banner, the stacks' details
+// (stack-details.ts), all masked and always within GitHub's comment limit.
 import type { PlanJson } from "../engine/stacks";
 import { createMasker, Masker } from "../engine/mask";
-import { fenced } from "../engine/markdown";
-import { attributeLines } from "./attributes";
-import { FileConflict, renderConflicts } from "./conflicts";
+import { FileConflict } from "./conflicts";
 import { fitLines, joinedLength, waterFill } from "./fit";
 
 export { fitLines, waterFill } from "./fit";
+import { renderStackDetails } from "./stack-details";
 import { ChangeKind, Counts, describeReason, PlanSummary, summarizePlan } from "./summary";
 
 export const MARKER = "<!-- sparky-infra:plan-preview -->";
 /** GitHub rejects issue comments longer than this (characters). */
 export const COMMENT_LIMIT = 65_536;
-const MAX_ERROR_CHARS = 4_000;
 const BANNER_BUDGET = 24_000;
 
 export interface StackOutcome {
@@ -72,17 +70,6 @@ export interface Rendered {
 }
 
 const STATUS_LABEL: Record<StackStatus, string> = { "no-changes": "✅ no changes", changes: "📝 changes", error: "❌ error" };
-const KIND_HEADING: Record<string, string> = {
-  delete: "🗑️ destroy",
-  replace: "🔁 replace",
-  update: "✏️ update in place",
-  create: "➕ create",
-  forget: "🫥 forget (removed from state, kept)",
-  close: "📪 close (the issue stays, closed)",
-  import: "📥 import",
-  move: "🚚 move",
-};
-const KIND_ORDER: ChangeKind[] = ["delete", "replace", "close", "update", "create", "forget"];
 
 /** Status and counts of one stack; exit code per stack: error 1, changes 2, none 0. */
 export function reportOf(outcome: StackOutcome, masker: Masker): { report: StackReport; summary?: PlanSummary } {
@@ -142,7 +129,7 @@ export function renderComment(outcomes: readonly StackOutcome[], options: Render
 
   const head = masker.text(renderHead(reports, options.subtitle)).split("\n");
   const visible = analysed.filter((a) => a.report.status !== "no-changes" || a.report.conflicts.length > 0);
-  const sections = visible.map((a) => masker.text(renderStack(a.report, a.summary, masker, a.outcome.conflicts)).split("\n"));
+  const sections = visible.map((a) => masker.text(renderStackDetails(a.report, a.summary, masker, a.outcome.conflicts)).split("\n"));
   const footer = [
     "",
     options.footer?.(exitCode) ??
@@ -271,74 +258,5 @@ function renderHead(reports: StackReport[], subtitle?: string): string {
     for (const r of hashed) out.push(`| \`${r.stack}\` | \`${r.planFile ?? "plan.tfplan"}\` | \`${r.planSha256}\` |`);
     out.push("", "</details>", "");
   }
-  return out.join("\n");
-}
-
-function countsText(c: Counts): string {
-  const parts = [
-    [c.add, "to add"],
-    [c.change, "to change"],
-    [c.destroy, "to destroy"],
-    [c.replace, "to replace"],
-    [c.import, "to import"],
-    [c.move, "to move"],
-    [c.forget, "to forget"],
-    [c.close, "to close"],
-  ]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, t]) => `${n} ${t}`);
-  return parts.length ? parts.join(", ") : "only output changes";
-}
-
-function renderStack(
-  report: StackReport,
-  summary: PlanSummary | undefined,
-  masker: Masker,
-  conflicts: readonly FileConflict[] = [],
-): string {
-  const out: string[] = [];
-  if (report.status === "error") {
-    out.push(`<details><summary>❌ <b>${report.stack}</b>: could not be planned</summary>`, "");
-    let text = report.error ?? "";
-    if (text.length > MAX_ERROR_CHARS)
-      text = `… (${text.length - MAX_ERROR_CHARS} earlier characters left out)\n` + text.slice(-MAX_ERROR_CHARS);
-    out.push(...fenced(text.trim().split("\n"), "text"), "", "</details>");
-    return out.join("\n");
-  }
-  if (!summary) return "";
-  const what = report.status === "no-changes" ? "no changes" : countsText(report.counts);
-  const conflictText = conflicts.length ? `; ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"}` : "";
-  out.push(
-    `<details><summary>${report.status === "no-changes" ? "⚠️" : "📝"} <b>${report.stack}</b>: ${what}${conflictText}</summary>`,
-    "",
-  );
-  if (report.planSha256) out.push(`Plan file \`${report.planFile ?? "plan.tfplan"}\`, sha256 \`${report.planSha256}\``, "");
-  if (summary.drift.length > 0) {
-    out.push(`ℹ️ Changed outside OpenTofu since the last apply: ${summary.drift.map((a) => `\`${a}\``).join(", ")}`, "");
-  }
-  const groups: [string, typeof summary.changes][] = KIND_ORDER.map((k) => [k, summary.changes.filter((c) => c.kind === k)]);
-  groups.push(["import", summary.changes.filter((c) => c.importing && (c.kind === "no-op" || c.kind === "read"))]);
-  groups.push(["move", summary.changes.filter((c) => c.movedFrom && !c.importing && (c.kind === "no-op" || c.kind === "read"))]);
-  for (const [kind, changes] of groups) {
-    if (changes.length === 0) continue;
-    out.push(`#### ${KIND_HEADING[kind]} (${changes.length})`, "");
-    for (const c of changes) {
-      const notes: string[] = [];
-      if (c.importing) notes.push("imported");
-      if (c.movedFrom) notes.push(`moved from \`${c.movedFrom}\``);
-      if (c.kind === "delete" || c.kind === "replace" || c.kind === "close") notes.push(describeReason(c));
-      out.push(`**\`${c.address}\`**${notes.length ? ` — ${notes.join("; ")}` : ""}`);
-      if (c.kind === "delete" || c.kind === "forget" || c.kind === "close") {
-        out.push("");
-        continue;
-      }
-      const lines = attributeLines(c.rc.change, c.replacePaths, masker);
-      if (lines.length > 0) out.push(...fenced(lines, "diff"));
-      out.push("");
-    }
-  }
-  if (summary.outputChanges.length > 0) out.push(`Outputs changing: ${summary.outputChanges.map((o) => `\`${o}\``).join(", ")}`, "");
-  out.push(...renderConflicts(conflicts, (t) => masker.text(t)));
-  out.push("</details>");
   return out.join("\n");
 }

@@ -86,7 +86,8 @@ export function clusterMemoryPlan(host: ResolvedHost): ClusterMemoryPlan | undef
   const capacity = new Map(cluster.nodes.map((n) => [n.host, available(n.host) ?? Number.MAX_SAFE_INTEGER]));
   const tasks: Task[] = clusterServices(host).flatMap(({ service }) => {
     const p = service.placement;
-    if (!p || !service.spec.memory) return [];
+    // A service no node can run is refused on its own (see the placement check); it holds no node's memory.
+    if (!p || !service.spec.memory || p.nodes.length === 0) return [];
     const mib = sizeInMiB(service.spec.memory);
     if (p.mode === "global") return p.nodes.map((n) => ({ container: `${service.containerName}@${n}`, mib, nodes: [n] }));
     return Array.from({ length: p.replicas }, (_, i) => ({

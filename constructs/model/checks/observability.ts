@@ -6,6 +6,7 @@ import type { Project } from "../project";
 import { promqlReferences } from "../promql";
 import type { ResolvedHost, ResolvedService } from "../resolved";
 import { keptBy } from "../scrape";
+import { metricsOf } from "../jobs";
 import type { MetricsEndpointSpec } from "../services";
 
 /** Series Prometheus writes itself for every target and every alerting rule. */
@@ -76,7 +77,8 @@ const deployed = (host: ResolvedHost): ResolvedService[] => host.projects.flatMa
 export function checkObservability(project: Project, hostMetricNames: Set<string>, jobs: Set<string>, at: string): Problem[] {
   const problems: Problem[] = [];
   const known = new Set(hostMetricNames);
-  for (const [, s] of Object.entries(project.services)) for (const m of keptSeries(s.metrics)) known.add(m);
+  // Every service's series, planned ones too: rules on them are checked now and rendered once their service is real.
+  for (const [, s] of Object.entries(project.services)) for (const m of keptSeries(metricsOf(s))) known.add(m);
 
   for (const [name, service] of Object.entries(project.services)) {
     const metrics = service.metrics;
@@ -135,6 +137,9 @@ export function checkObservability(project: Project, hostMetricNames: Set<string
 export function observabilityProblems(host: ResolvedHost): Problem[] {
   const metrics = hostMetricNames(host);
   const jobs = new Set(host.observability.targets.map((t) => `${t.project}-${t.service}`));
+  // A planned service's scrape job exists once it is deployed; rules may name it now (they are not rendered until then).
+  for (const { project } of host.projects)
+    for (const [name, s] of Object.entries(project.services)) if (s.planned && metricsOf(s)) jobs.add(`${project.id}-${name}`);
   const problems = host.projects.flatMap((p) => checkObservability(p.project, metrics, jobs, `projects.${p.project.id}`));
 
   const owners = new Map<string, string>();

@@ -91,7 +91,12 @@ function checkTrustedHosts(config: DeploymentConfig, trusted: readonly string[],
   const check = (path: string, url: string | undefined) => {
     const host = url ? endpointHost(url) : undefined;
     if (host && !isLoopback(host) && !allowed.has(host.toLowerCase()))
-      problems.push({ path, message: `"${host}" is not a trusted host (SPARKY_TRUSTED_HOSTS: ${trusted.join(", ") || "empty"})` });
+      problems.push({
+        path,
+        message: trusted.length
+          ? `"${host}" is not a trusted host (SPARKY_TRUSTED_HOSTS: ${trusted.join(", ")}); add it there if it is meant to be reached`
+          : `"${host}" is not a trusted host: SPARKY_TRUSTED_HOSTS is empty; set it (a variable of the Environment) to the host names this config reaches`,
+      });
   };
   for (const [name, host] of Object.entries(config.hosts)) check(`config.hosts.${name}.dockerHost`, host.dockerHost);
   check("config.github.baseUrl", config.github.baseUrl);

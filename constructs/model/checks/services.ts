@@ -19,7 +19,8 @@ export function checkServices(project: Project, at: string, problems: Problem[])
           message: `"${dep.service}" is not a service of ${project.id}${hintFor(dep.service, serviceNames)}`,
         });
       else {
-        if (dep.condition === "healthy" && !target.healthcheck)
+        // A job's conditions are checkJobs' (a job never has a healthcheck).
+        if (dep.condition === "healthy" && !target.healthcheck && target.kind !== "job")
           problems.push({
             path: `${depAt}.condition`,
             message: `"healthy" needs a healthcheck on "${dep.service}", which has none (add one, or use "started")`,

@@ -2,7 +2,8 @@
 import type { HostPlacement, Project } from "../../model";
 import type { OrchestrationPlan } from "../plan";
 import { workstreamIssueTitle } from "./issues";
-import { DOCS_ROOT, mdMarker, table } from "./markdown";
+import { plannedLines } from "./jobs-text";
+import { DOCS_ROOT, list, mdMarker, table } from "./markdown";
 import { workstreamSpecPath } from "./plan-text";
 import { projectContainers, reachText } from "./services-text";
 import { milestoneProgress, progressText } from "./status";
@@ -11,6 +12,7 @@ export function renderAgentGuide(project: Project, plan: OrchestrationPlan, plac
   const repo = project.repository;
   const example = plan.workstreams.find((w) => w.spec.status !== "done") ?? plan.workstreams[0];
   const containers = projectContainers(placements);
+  const planned = plannedLines(project);
   const checks = repo.requiredChecks.map((c) => `\`${c}\``).join(", ");
   return [
     mdMarker(project),
@@ -59,5 +61,6 @@ export function renderAgentGuide(project: Project, plan: OrchestrationPlan, plac
       : "This project runs no containers.",
     ``,
     ...(containers.length ? [`Names, ports and commands: [DOCKER-QUICKREF.md](DOCKER-QUICKREF.md).`, ``] : []),
+    ...(planned.length ? [`Planned, not deployed yet:`, ``, list(planned), ``] : []),
   ].join("\n");
 }

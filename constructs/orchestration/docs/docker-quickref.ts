@@ -1,6 +1,7 @@
 /** DOCKER-QUICKREF.md: the real container names and ports, and the commands that deploy and inspect them. */
 import type { HostPlacement, Project } from "../../model";
-import { mdMarker, table } from "./markdown";
+import { jobsTable, plannedLines } from "./jobs-text";
+import { list, mdMarker, table } from "./markdown";
 import { deployTargets, portText, projectContainers } from "./services-text";
 
 type Probe = { http: { port: number; path: string } } | { tcp: { port: number } };
@@ -12,6 +13,25 @@ const hostsText = (placements: readonly HostPlacement[]) =>
   placements.length === 0
     ? "no host yet (no host of the config lists the project)"
     : `the host${placements.length === 1 ? "" : "s"} ${placements.map((p) => `\`${p.host}\``).join(" and ")}`;
+
+/** Jobs (how and when each runs) and the services not deployed yet, when the project has any. */
+function jobsSection(project: Project): string[] {
+  const jobs = jobsTable(project);
+  const planned = plannedLines(project);
+  return [
+    ...(jobs
+      ? [
+          `## Jobs`,
+          ``,
+          `A one-shot job runs on the deploy that creates or changes it; a scheduled one runs under supercronic.`,
+          ``,
+          jobs,
+          ``,
+        ]
+      : []),
+    ...(planned.length ? [`## Planned (not deployed)`, ``, list(planned), ``] : []),
+  ];
+}
 
 export function renderDockerQuickref(project: Project, placements: readonly HostPlacement[]): string {
   const containers = projectContainers(placements);
@@ -36,6 +56,7 @@ export function renderDockerQuickref(project: Project, placements: readonly Host
       ]),
     ),
     ``,
+    ...jobsSection(project),
     `## Observability (shared by every project on the host)`,
     ``,
     table(

@@ -4,6 +4,7 @@ import type { PhaseGate, Workstream } from "../elements";
 import { renderWorkstreamGraph } from "../mermaid";
 import type { OrchestrationPlan } from "../plan";
 import { dependentsOf, softReferenceEdges } from "./graph";
+import { jobsTable, plannedLines } from "./jobs-text";
 import { checklist, DOCS_ROOT, GENERATED_MARKER, list } from "./markdown";
 import { durationText, milestoneLabel, orchestratorName, scheduleText, workstreamSpecPath, wsTitle } from "./plan-text";
 import { milestoneProgress, progressText } from "./status";
@@ -152,6 +153,10 @@ export function renderTrackingIssueBody(project: Project, plan: OrchestrationPla
     }
     lines.push("");
   }
+  const planned = plannedLines(project, (id) => (refs.workstream(id) ? `${refs.workstream(id)} (${id})` : id));
+  if (planned.length > 0) lines.push(`### Planned services (not deployed yet)`, "", list(planned.map((l) => `⏳ ${l}`)), "");
+  const jobs = jobsTable(project);
+  if (jobs) lines.push(`### Jobs`, "", jobs, "");
   lines.push(
     `### Critical path`,
     "",

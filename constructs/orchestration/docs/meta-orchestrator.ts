@@ -2,6 +2,7 @@
 import type { Project } from "../../model";
 import type { OrchestrationPlan } from "../plan";
 import { orchestratorDependencies, orchestratorOrder } from "./graph";
+import { jobsTable, plannedLines } from "./jobs-text";
 import { checklist, list, mdMarker, table } from "./markdown";
 import { orchestratorName } from "./plan-text";
 import { milestoneProgress, progressText } from "./status";
@@ -74,6 +75,10 @@ export function renderMetaOrchestratorDoc(project: Project, plan: OrchestrationP
   ];
   for (const g of plan.gates) lines.push(`### ${g.spec.name}`, ``, checklist(g.spec.criteria), ``);
   lines.push(`## Critical path`, ``, plan.criticalPath.map((w) => w.spec.id).join(" → "), ``);
+  const planned = plannedLines(project);
+  if (planned.length > 0) lines.push(`## Planned services`, ``, `Not deployed until what each waits for exists:`, ``, list(planned), ``);
+  const jobs = jobsTable(project);
+  if (jobs) lines.push(`## Jobs`, ``, jobs, ``);
   if (project.decisions.length > 0) lines.push(`## Decisions`, ``, list(project.decisions), ``);
   return lines.join("\n");
 }

@@ -1,3 +1,7 @@
+// Prometheus' part of the observability set, from the model: prometheus.yml and the rule files (checked by the real
+// promtool), scrape targets and their labels, deterministic rendering; and alert rules checked against what the
+// host exposes (unknown metrics and jobs, DCGM series, scrape timeouts, reserved labels, the PromQL reader).
+// Grafana, the DCGM counters and the synthesized stack are in observability-grafana-dcgm.test.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -5,41 +9,12 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { blueprints, dgxPixels } from "../blueprints";
 import { DEFAULT_CONFIG } from "../config/default-config";
-import {
-  DeploymentConfigInput,
-  DeploymentConfigSchema,
-  HostSchema,
-  HostSpec,
-  Project,
-  ProjectInput,
-  ProjectSchema,
-  ResolvedHost,
-} from "../constructs/model";
+import { HostSchema, HostSpec, Project, ProjectInput } from "../constructs/model";
 import { checkObservability, hostMetricNames, observabilityProblems } from "../constructs/model/checks/observability";
-import { DCGM_COUNTER_GROUPS, DCGM_COUNTERS_PATH, dcgmCounters } from "../constructs/model/dcgm-counters";
 import { hostObservabilityServices } from "../constructs/model/observability-set";
 import { promqlReferences } from "../constructs/model/promql";
-import { resolveSystem } from "../constructs/model/resolve";
-import { dashboards, observabilityFiles, renderDcgmCsv } from "../constructs/observability";
-import { synthesize } from "../stacks/synthesize";
-
-const ROOT = path.resolve(__dirname, "..");
-
-/** The resolved host, without validation (the tests look at the problems themselves). */
-function hostOf(hostName: string, projects: readonly unknown[] = blueprints, config: DeploymentConfigInput = DEFAULT_CONFIG): ResolvedHost {
-  const parsedConfig = DeploymentConfigSchema.parse(structuredClone(config));
-  const target = Object.entries(parsedConfig.targets).find(([, t]) => t.hosts.includes(hostName))![0];
-  const system = resolveSystem(
-    parsedConfig,
-    projects.map((p) => ProjectSchema.parse(p)),
-    target,
-    [],
-  );
-  return system.hosts.find((h) => h.name === hostName)!;
-}
-
-/** The scrape job names of a host. */
-const jobsOf = (host: ResolvedHost) => new Set(host.observability.targets.map((t) => `${t.project}-${t.service}`));
+import { observabilityFiles } from "../constructs/observability";
+import { hostOf, jobsOf } from "./support/resolved-host";
 
 const lines = (problems: { path: string; message: string }[]) => problems.map((p) => `${p.path}: ${p.message}`);
 
@@ -76,10 +51,11 @@ describe("observability config generated from the model", () => {
       }
       const config = spawnSync("promtool", ["check", "config", path.join(dir, "etc/prometheus/prometheus.yml")], { encoding: "utf8" });
       expect(config.error).toBeUndefined();
-      expect(config.stdout + config.stderr).toContain("SUCCESS: 2 rule files found");
+      expect(config.stdout + config.stderr).toContain("SUCCESS: 1 rule files found");
       expect(config.status).toBe(0);
+      // Sparky's deployed services expose no metrics and it has no rules of its own (see its decisions).
       const ruleFiles = fs.readdirSync(path.join(dir, "etc/prometheus/rules")).sort();
-      expect(ruleFiles).toEqual(["dgx-pixels.yml", "sparky.yml"]);
+      expect(ruleFiles).toEqual(["dgx-pixels.yml"]);
       const rules = spawnSync("promtool", ["check", "rules", ...ruleFiles.map((f) => path.join(dir, "etc/prometheus/rules", f))], {
         encoding: "utf8",
       });
@@ -98,7 +74,7 @@ describe("observability config generated from the model", () => {
       evaluation_interval: "15s",
       external_labels: { host: "local", arch: "amd64", managed_by: "sparky-infra" },
     });
-    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml", "/etc/prometheus/rules/sparky.yml"]);
+    expect(config.rule_files).toEqual(["/etc/prometheus/rules/dgx-pixels.yml"]);
     expect(config.alerting).toBeUndefined();
   });
 
@@ -112,7 +88,6 @@ describe("observability config generated from the model", () => {
         "host-dcgm-exporter",
         "dgx-pixels-comfyui",
         "dgx-pixels-backend-worker",
-        "sparky-orchestrator",
       ]),
     );
     for (const job of config.scrape_configs) {
@@ -254,145 +229,5 @@ describe("alert rules are checked against what the host exposes", () => {
     ).toEqual(["a_total", "b_total"]);
     expect(promqlReferences("time() - node_boot_time_seconds > 1e3").metrics).toEqual(["node_boot_time_seconds"]);
     expect(promqlReferences('{__name__="up", job=~"x.*"}')).toEqual({ metrics: ["up"], jobs: [{ op: "=~", value: "x.*" }] });
-  });
-});
-
-describe("Grafana provisioning", () => {
-  const host = hostOf("local");
-  const grafana = observabilityFiles(host).grafana;
-
-  test("datasource points at the Prometheus container with a fixed uid; provider reads the generated folder", () => {
-    const ds = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/datasources/sparky-prometheus.yaml")!.content);
-    expect(ds.datasources).toEqual([
-      expect.objectContaining({ uid: "sparky-prometheus", type: "prometheus", url: "http://local-obs-prometheus:9090", isDefault: true }),
-    ]);
-    const provider = parseYaml(grafana.find((f) => f.path === "/etc/grafana/provisioning/dashboards/sparky.yaml")!.content);
-    expect(provider.providers.map((p: any) => [p.folder, p.options.path])).toEqual([
-      ["Sparky (local)", "/etc/grafana/provisioning/dashboards/sparky"],
-      ["DGX-Pixels", "/etc/grafana/provisioning/dashboards/projects/dgx-pixels"],
-    ]);
-    expect(
-      grafana
-        .map((f) => f.path)
-        .filter((p) => p.endsWith(".json"))
-        .sort(),
-    ).toEqual([
-      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-gpu.json",
-      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-health.json",
-      "/etc/grafana/provisioning/dashboards/projects/dgx-pixels/dgx-pixels-quality.json",
-      "/etc/grafana/provisioning/dashboards/sparky/sparky-gpu.json",
-      "/etc/grafana/provisioning/dashboards/sparky/sparky-health.json",
-      "/etc/grafana/provisioning/dashboards/sparky/sparky-workloads.json",
-    ]);
-  });
-
-  test("every panel query uses only metrics a service on the host exposes, and only existing jobs", () => {
-    const metrics = hostMetricNames(host);
-    const jobs = jobsOf(host);
-    let queries = 0;
-    for (const f of grafana.filter((g) => g.path.endsWith(".json"))) {
-      const dashboard = JSON.parse(f.content);
-      for (const panel of dashboard.panels.filter((p: any) => p.type !== "row"))
-        for (const target of panel.targets) {
-          queries++;
-          expect(target.datasource).toEqual({ type: "prometheus", uid: "sparky-prometheus" });
-          const refs = promqlReferences(target.expr);
-          for (const m of refs.metrics) expect(`${f.path}: ${panel.title}: ${m}: ${metrics.has(m)}`).toMatch(/: true$/);
-          for (const j of refs.jobs) expect(`${panel.title}: job ${j.value}: ${jobs.has(j.value)}`).toMatch(/: true$/);
-        }
-    }
-    expect(queries).toBeGreaterThan(40);
-  });
-
-  test("Sparky panels appear when sparky is on the host, and not otherwise", () => {
-    const titles = (projects: readonly unknown[]) =>
-      dashboards(hostOf("local", projects))
-        .find((d) => d.uid === "sparky-workloads")!
-        .panels.map((p) => p.title);
-    expect(titles(blueprints)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^Sparky/),
-        expect.stringMatching(/^orchestrator: /),
-        expect.stringMatching(/^backend-worker: /),
-      ]),
-    );
-    const withoutSparky = titles(blueprints.filter((p) => (p as { id: string }).id !== "sparky"));
-    expect(withoutSparky.some((t) => /^Sparky|^orchestrator: /.test(t))).toBe(false);
-  });
-});
-
-describe("DCGM counters", () => {
-  test("41 counters in 7 groups, rendered in the exporter's CSV format", () => {
-    expect(DCGM_COUNTER_GROUPS.map((g) => [g.name, g.counters.length])).toEqual([
-      ["gpu_utilization", 6],
-      ["memory_metrics", 6],
-      ["power_thermal", 7],
-      ["performance", 8],
-      ["errors", 7],
-      ["compute", 4],
-      ["process", 3],
-    ]);
-    expect(dcgmCounters()).toHaveLength(41);
-    const csv = renderDcgmCsv();
-    const fields = csv.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
-    expect(fields).toHaveLength(41);
-    for (const line of fields) expect(line).toMatch(/^DCGM_FI_[A-Z0-9_]+, (gauge|counter|label), [^,\n][^\n]*$/);
-    expect(fields).toContain("DCGM_FI_DEV_GPU_UTIL, gauge, GPU utilization (in %).");
-    expect(new Set(fields.map((l) => l.split(",")[0])).size).toBe(41);
-  });
-});
-
-describe("synthesized observability stack", () => {
-  const secret = `grafana-secret-${process.pid}-${Date.now()}`;
-  let outdir: string;
-  let stacks: Record<string, string>;
-
-  beforeAll(() => {
-    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "sparky-obs-synth-"));
-    const env = { GRAFANA_ADMIN_PASSWORD: secret, TF_VAR_GRAFANA_ADMIN_PASSWORD: secret };
-    synthesize({ env, projectRoot: ROOT, outdir });
-    stacks = {};
-    for (const stack of fs.readdirSync(path.join(outdir, "stacks")))
-      stacks[stack] = fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
-  });
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
-
-  test("the Grafana admin password never appears in synthesized output; it is a sensitive variable", () => {
-    const walk = (dir: string): string[] =>
-      fs
-        .readdirSync(dir, { withFileTypes: true })
-        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-    for (const f of walk(outdir)) expect(fs.readFileSync(f, "utf8").includes(secret)).toBe(false);
-    const tf = JSON.parse(stacks["local-observability"]);
-    expect(tf.variable.GRAFANA_ADMIN_PASSWORD).toEqual(expect.objectContaining({ sensitive: true }));
-    const grafana = Object.values(tf.resource.docker_container as Record<string, any>).find((c) => c.name === "local-obs-grafana");
-    expect(grafana.env).toEqual(
-      expect.arrayContaining([
-        "GF_USERS_ALLOW_SIGN_UP=false",
-        "GF_ANALYTICS_REPORTING_ENABLED=false",
-        "GF_INSTALL_PLUGINS=redis-datasource",
-        "GF_SECURITY_ADMIN_PASSWORD=${var.GRAFANA_ADMIN_PASSWORD}",
-      ]),
-    );
-    expect(grafana.env.filter((e: string) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).toHaveLength(1);
-  });
-
-  test("config files are uploads into the containers; the local DCGM stand-in serves the uploaded CSV", () => {
-    const tf = JSON.parse(stacks["local-observability"]);
-    const containers = Object.values(tf.resource.docker_container as Record<string, any>);
-    const byName = (n: string) => containers.find((c) => c.name === n);
-    const uploads = (n: string) =>
-      byName(n)
-        .upload.map((u: any) => u.file)
-        .sort();
-    expect(uploads("local-obs-prometheus")).toEqual([
-      "/etc/prometheus/prometheus.yml",
-      "/etc/prometheus/rules/dgx-pixels.yml",
-      "/etc/prometheus/rules/sparky.yml",
-    ]);
-    expect(uploads("local-obs-grafana")).toHaveLength(8);
-    expect(uploads("local-obs-dcgm-exporter")).toEqual([DCGM_COUNTERS_PATH]);
-    expect(byName("local-obs-dcgm-exporter").env).toContain(`STANDIN_METRICS_FILE=${DCGM_COUNTERS_PATH}`);
-    expect(byName("local-obs-dcgm-exporter").upload[0].content).toBe(renderDcgmCsv());
   });
 });
