@@ -152,7 +152,9 @@ export async function awaitSwarmJobs(manager: DockerEndpoint, names: readonly st
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const states = swarmServiceStates(manager, names);
-    const ended = states.every((s) => !s.exists || serviceWell(s) || jobFailed(s));
+    // A run Swarm cannot place (pending, with its reason: no suitable node) fails the deploy rather than hold it.
+    const unplaceable = (s: SwarmServiceState) => s.lastRun?.state === "pending" && s.lastRun.reason !== undefined;
+    const ended = states.every((s) => !s.exists || serviceWell(s) || jobFailed(s) || unplaceable(s));
     if (ended || Date.now() > deadline) return states.filter((s) => !serviceWell(s));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
