@@ -46,7 +46,9 @@ export function swarmConfig(o: SwarmConfigOptions): DeploymentConfigInput {
         cluster: PAIR_CLUSTER,
         images: o.images ?? "local",
         state: { backend: "local", directory: o.stateDir },
-        ...(o.quickHealthchecks ? { healthchecks: { interval: "2s", timeout: "2s", startPeriod: "2s" } } : {}),
+        // Checked every 2 s, but a check may take 10 s: a stand-in answers at once, and on a loaded machine (suites
+        // side by side) a slow answer must not make Swarm replace a healthy task.
+        ...(o.quickHealthchecks ? { healthchecks: { interval: "2s", timeout: "10s", startPeriod: "2s" } } : {}),
       },
     },
     defaultTarget: PAIR_TARGET,

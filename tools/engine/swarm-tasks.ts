@@ -84,6 +84,13 @@ export function swarmServiceStates(manager: DockerEndpoint, names: readonly stri
     }),
   );
   const existing = names.filter((n) => specs.has(n));
+  // A global service should run a task on every node its constraints allow: Swarm counts them ("1/2").
+  const globalDesired = new Map(
+    lines(dockerOn(manager, ["service", "ls", "--filter", "mode=global", "--format", "{{.Name}} {{.Replicas}}"]).stdout).map((l) => {
+      const [name, replicas] = l.split(" ");
+      return [name, Number(/^\d+\/(\d+)/.exec(replicas ?? "")?.[1] ?? 0)];
+    }),
+  );
   // Every task Swarm keeps (its history too): those it wants running, and a job's newest run.
   const ids = existing.length > 0 ? lines(dockerOn(manager, ["service", "ps", "-q", ...existing]).stdout) : [];
   const tasks = new Map<string, (SwarmTask & { desired: string; created: number })[]>();
@@ -121,7 +128,7 @@ export function swarmServiceStates(manager: DockerEndpoint, names: readonly stri
       name,
       exists: true,
       mode: spec.mode,
-      desired: spec.mode === "global" ? list.length : spec.replicas,
+      desired: spec.mode === "global" ? Math.max(globalDesired.get(name) ?? 0, list.length) : spec.replicas,
       tasks: list,
       job: spec.job,
       ...(all.length > 0 ? { lastRun: plain(all[0]) } : {}),
