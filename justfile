@@ -57,6 +57,10 @@ urls target="" *stacks:
 tunnel target="" *stacks:
     node bin/run.js tools/tunnel.ts "$@"
 
+# Label a cluster target's swarm nodes as its placement needs (sparky.host, gpu, arch, memory, public); --check only reports
+cluster-labels target="" *flags:
+    node bin/run.js tools/cluster-labels.ts "$@"
+
 # The target's containers (by their real names), their state and ports
 ps target="":
     node bin/run.js tools/ops.ts ps "$@"

@@ -5,6 +5,7 @@
 #   sparky-local/prometheus:dev     Debian's prometheus + promtool (+ /bin/probe)
 #   sparky-local/node-exporter:dev  Debian's prometheus-node-exporter (+ /bin/probe)
 #   sparky-local/postgres:dev       Debian's PostgreSQL server (+ images/postgres/entrypoint, /bin/probe)
+#   sparky-local/haproxy:dev        Debian's HAProxy (a swarm's loopback proxy)
 #   sparky-local/scheduler:dev      supercronic (built by scripts/setup-tools.sh), Debian's dash as /bin/sh, the stand-in
 #
 # Each image's build context is staged under .build/images/<name>/ and hashed;
@@ -19,7 +20,7 @@ STAGE="$ROOT/.build/images"
 TAG_PREFIX="sparky-local"
 TAG_SUFFIX="dev"
 BUILD_TIMEOUT="${SPARKY_IMAGE_BUILD_TIMEOUT:-300}"
-ALL=(standin prometheus node-exporter postgres scheduler)
+ALL=(standin prometheus node-exporter postgres haproxy scheduler)
 SUPERCRONIC_BIN="$ROOT/.toolchain/bin/supercronic"
 
 say() { printf '[local-images] %s\n' "$*" >&2; }
@@ -34,6 +35,7 @@ ensure_debian_pkgs() {
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -132,6 +134,13 @@ stage() { # $1 = name, $2 = context dir
       copy_with_libs "$(command -v prometheus-node-exporter)" "$ctx/rootfs" /bin/node_exporter
       install -m 0755 "$STANDIN_BIN" "$ctx/rootfs/bin/probe"
       ;;
+    haproxy)
+      ensure_debian_pkgs
+      stage_common "$ctx"
+      copy_with_libs /usr/sbin/haproxy "$ctx/rootfs" /usr/sbin/haproxy
+      # The official image's config directory, where the proxy's config is uploaded.
+      mkdir -p "$ctx/rootfs/usr/local/etc/haproxy"
+      ;;
     postgres)
       ensure_debian_pkgs
       build_postgres_entrypoint
@@ -169,7 +178,7 @@ context_hash() {
 source_key() {
   {
     echo "$1"; go version
-    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' libc6 2>/dev/null || true
+    dpkg-query -W -f='${Package} ${Version}\n' prometheus prometheus-node-exporter 'postgresql-[0-9]*' haproxy libc6 2>/dev/null || true
     cat "${BASH_SOURCE[0]}"
     [ "$1" != scheduler ] || sha256sum "$(readlink -f "$SUPERCRONIC_BIN")" /bin/sh 2>/dev/null || true
     find "$ROOT/images" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum

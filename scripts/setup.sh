@@ -15,15 +15,16 @@ else
   echo "node_modules matches package-lock.json"
 fi
 
-step "Debian packages (sshd, PostgreSQL, hyperfine, Docker, Prometheus, node-exporter)"
+step "Debian packages (sshd, PostgreSQL, hyperfine, Docker, Prometheus, node-exporter, HAProxy)"
 # The end-to-end suites start their own sshd and PostgreSQL on 127.0.0.1; the benchmarks use hyperfine; the local
-# images are assembled from Debian's Prometheus, node-exporter and PostgreSQL.
+# images are assembled from Debian's Prometheus, node-exporter, PostgreSQL and HAProxy.
 missing=()
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 command -v hyperfine >/dev/null || missing+=(hyperfine)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 if [ "${SPARKY_SKIP_DOCKER:-0}" != 1 ] && ! command -v dockerd >/dev/null; then missing+=(docker.io); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"

@@ -42,7 +42,7 @@ export class ProjectServicesStack extends ModelAddressedStack {
 }
 
 /** The scheduler build context in this checkout, when the project has scheduled jobs on production images. */
-function schedulerContext(placed: PlacedProject, target: TargetSpec, projectRoot = process.cwd()): SchedulerContext | undefined {
+export function schedulerContext(placed: PlacedProject, target: TargetSpec, projectRoot = process.cwd()): SchedulerContext | undefined {
   if (target.images !== "production" || !Object.values(placed.services).some((s) => isScheduled(s.spec))) return undefined;
   const dir = path.join(projectRoot, SCHEDULER_BUILD.context);
   const sha256 = contextSha256(dir, SCHEDULER_BUILD.dockerfile);
@@ -58,8 +58,10 @@ export function endpointsOutput(scope: Construct, host: HostSpec, services: read
   });
 }
 
-export function dockerProviderFor(scope: Construct, host: HostSpec): DockerProvider {
-  return new DockerProvider(scope, "docker", {
+/** The Docker provider that reaches the host's engine; with an alias, one of several in the stack (a cluster's nodes). */
+export function dockerProviderFor(scope: Construct, host: HostSpec, alias?: string): DockerProvider {
+  return new DockerProvider(scope, alias ? `docker-${alias}` : "docker", {
+    alias,
     host: host.dockerHost,
     sshOpts: host.dockerHost.startsWith("ssh://") && host.sshOpts.length > 0 ? host.sshOpts : undefined,
   });

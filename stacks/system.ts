@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { projectPlacements, type GitHubAdoption, type ResolvedSystem } from "../constructs/model";
 import { ObservabilityLink } from "../constructs/observability";
 import { HostObservabilityStack } from "./host-observability-stack";
@@ -7,11 +7,13 @@ import { ProjectServicesStack } from "./project-services-stack";
 import type { BuildContext } from "./build-contexts";
 import { configureStateBackend } from "./state-backend";
 import { StateServerStack } from "./state-server-stack";
+import { ClusterObservabilityStack, SwarmServicesStack } from "./swarm-stacks";
+import { SwarmScrapeLink } from "../constructs/swarm";
 
 export interface SystemStacks {
-  services: Record<string, ProjectServicesStack>;
+  services: Record<string, ProjectServicesStack | SwarmServicesStack>;
   github: Record<string, ProjectGitHubStack>;
-  observability: Record<string, HostObservabilityStack>;
+  observability: Record<string, HostObservabilityStack | ClusterObservabilityStack>;
   /** `<host>-state`, by host: the target's state server, when its state lives on one. */
   stateServers: Record<string, StateServerStack>;
 }
@@ -33,7 +35,7 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
   const { config, target } = system;
   const stacks: SystemStacks = { services: {}, github: {}, observability: {}, stateServers: {} };
   const server = system.hosts.find((h) => h.stateServer)?.stateServer;
-  const withState = <T extends ProjectServicesStack | ProjectGitHubStack | HostObservabilityStack>(stack: T, name: string): T => {
+  const withState = <T extends TerraformStack>(stack: T, name: string): T => {
     configureStateBackend(stack, name, target.state, app.outdir, projectRoot, server?.endpoint);
     return stack;
   };
@@ -61,6 +63,25 @@ export function defineSystem(app: App, system: ResolvedSystem, projectRoot: stri
         projectRoot,
       });
     const obsName = `${host.name}-observability`;
+    if (host.cluster) {
+      const clusterObservability = withState(new ClusterObservabilityStack(app, obsName, { host, target }), obsName);
+      stacks.observability[host.name] = clusterObservability;
+      for (const placed of host.projects) {
+        const name = `${placed.project.id}-services`;
+        stacks.services[placed.project.id] = withState(
+          new SwarmServicesStack(app, name, {
+            placed,
+            host,
+            target,
+            observability: new SwarmScrapeLink(host.observability.network.name, clusterObservability),
+            contexts: contexts.filter((c) => c.project === placed.project.id),
+            projectRoot,
+          }),
+          name,
+        );
+      }
+      continue;
+    }
     const observability = withState(new HostObservabilityStack(app, obsName, { host, target }), obsName);
     stacks.observability[host.name] = observability;
     for (const placed of host.projects) {

@@ -18,17 +18,15 @@ describe("live fingerprint", () => {
     expect(stable("container", a)).toEqual(stable("container", b));
   });
 
-  test("the digest of a stack's objects is the same for the same objects read in another order", () => {
+  test("the digest of a stack's objects is the same for the same objects with their mounts read in another order", () => {
     const container = { Name: "/w", Mounts: [mount("/data"), mount("/cache")] };
-    const objects = { container: [container], network: [{ Name: "n" }], volume: [], image: [] };
-    const reread = {
-      image: [],
-      volume: [],
-      network: [{ Name: "n" }],
-      container: [{ ...container, Mounts: [mount("/cache"), mount("/data")] }],
-    };
-    expect(fingerprintOf(reread)).toBe(fingerprintOf(objects));
-    expect(fingerprintOf({ ...objects, network: [] })).not.toBe(fingerprintOf(objects));
+    const live = (mounts: unknown[], networks: unknown[]) => [
+      { endpoint: "unix:///var/run/docker.sock", kind: "container" as const, objects: [{ ...container, Mounts: mounts }] },
+      { endpoint: "unix:///var/run/docker.sock", kind: "network" as const, objects: networks as Record<string, unknown>[] },
+    ];
+    const objects = live([mount("/data"), mount("/cache")], [{ Name: "n" }]);
+    expect(fingerprintOf(live([mount("/cache"), mount("/data")], [{ Name: "n" }]))).toBe(fingerprintOf(objects));
+    expect(fingerprintOf(live([mount("/data"), mount("/cache")], []))).not.toBe(fingerprintOf(objects));
   });
 
   test("health probes and start times do not count; a changed mount does", () => {

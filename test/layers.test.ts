@@ -11,6 +11,7 @@ const LAYERS = [
   "constructs/services",
   "constructs/observability",
   "constructs/github",
+  "constructs/swarm",
   "stacks",
   "blueprints",
   "config",
@@ -30,6 +31,7 @@ const CONSTRUCTS: readonly Layer[] = [
   "constructs/services",
   "constructs/observability",
   "constructs/github",
+  "constructs/swarm",
 ];
 
 /**
@@ -44,6 +46,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   "constructs/services": ["constructs/model", "constructs/core"],
   "constructs/observability": ["constructs/model", "constructs/core", "constructs/services"],
   "constructs/github": ["constructs/model", "constructs/core", "constructs/orchestration"],
+  "constructs/swarm": ["constructs/model", "constructs/core", "constructs/services", "constructs/observability"],
   blueprints: ["constructs/model"],
   config: ["constructs/model"],
   stacks: [...CONSTRUCTS, "blueprints", "config"],

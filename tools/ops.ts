@@ -5,7 +5,8 @@
 //   ops logs [target] SERVICE [--follow] [--lines N]
 //   ops restart [target] SERVICE...
 //   ops gpu-status [target]                 nvidia-smi on each GPU host
-// A SERVICE is a service name (comfyui), `project/service`, or a container name (dgx-pixels-backend).
+// A SERVICE is a service name (comfyui), `project/service`, or a container name (dgx-pixels-backend). On a cluster
+// target each is a swarm service: ps and health show its tasks (node, state, and why one is not running).
 import { spawnSync } from "node:child_process";
 import { sshDestination } from "../constructs/model/endpoints";
 import { isOneShot } from "../constructs/model/jobs";
@@ -14,6 +15,7 @@ import { loadModel } from "../stacks/load-model";
 import { InputError, parseCommandLine, positiveInteger, UsageError } from "./engine/args";
 import { runCli } from "./engine/cli";
 import { dockerAttached, DockerEndpoint, dockerOn } from "./engine/docker";
+import { describeTask, serviceWell, swarmServiceStates } from "./engine/swarm-tasks";
 import { alignedTable } from "./engine/table";
 import { REPO_ROOT } from "./engine/toolchain";
 
@@ -78,6 +80,55 @@ const well = (service: ResolvedService, s: State | undefined): boolean =>
   (isOneShot(service.spec)
     ? s.Status === "exited" && s.ExitCode === 0
     : s.Status === "running" && (s.Health === undefined || s.Health.Status === "healthy"));
+
+interface Row {
+  placed: Placed;
+  where: string;
+  state: string;
+  healthy: boolean;
+}
+
+/** One row per container (single hosts) or swarm service (clusters), with where it runs and whether it is healthy. */
+function rows(placed: readonly Placed[]): Row[] {
+  const single = placed.filter((p) => !p.host.cluster);
+  const found = states(single);
+  const out: Row[] = single.map((p) => {
+    const s = found.get(p.service.containerName);
+    return {
+      placed: p,
+      where: p.host.name,
+      state: describeState(s),
+      healthy: well(p.service, s),
+    };
+  });
+  for (const host of new Set(placed.filter((p) => p.host.cluster).map((p) => p.host))) {
+    const mine = placed.filter((p) => p.host === host);
+    const swarm = swarmServiceStates(
+      endpointOf(host),
+      mine.map((p) => p.service.containerName),
+    );
+    mine.forEach((p, i) => {
+      const s = swarm[i];
+      const waiting = s.tasks.filter((t) => t.state !== "running");
+      const why = (p.service.placement?.constraints ?? []).map((c) => `${c.label}=${c.value}: ${c.reason}`).join("; ");
+      out.push({
+        placed: p,
+        where: [...new Set((s.job && s.lastRun ? [s.lastRun] : s.tasks).flatMap((t) => (t.host ? [t.host] : [])))].join(", ") || "-",
+        state: !s.exists
+          ? "not created"
+          : s.job
+            ? s.lastRun
+              ? describeTask(s.lastRun)
+              : "not run"
+            : waiting.length === 0
+              ? `${s.tasks.length}/${s.desired} running`
+              : `${waiting[0].state}: ${waiting[0].reason ?? "waiting"}${why ? ` (placement: ${why})` : ""}`,
+        healthy: serviceWell(s),
+      });
+    });
+  }
+  return out;
+}
 const ports = (s: ResolvedService) => s.spec.ports.map((p) => `${p.bind}:${p.host}->${p.container}/${p.protocol}`).join(", ");
 
 async function main(): Promise<number> {
@@ -95,35 +146,35 @@ async function main(): Promise<number> {
   const write = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`);
 
   if (command === "ps" || command === "health") {
-    const found = states(chosen);
+    const table = rows(chosen);
     write(
       alignedTable(
         ["container", "host", "state", "ports"],
-        chosen.map(({ host, service }) => [
-          service.containerName,
-          host.name,
-          describeState(found.get(service.containerName)),
-          ports(service),
-        ]),
+        table.map((r) => [r.placed.service.containerName, r.where, r.state, ports(r.placed.service)]),
       ),
     );
     if (command === "ps") return 0;
-    const unwell = chosen.filter(({ service }) => !well(service, found.get(service.containerName)));
+    const unwell = table.filter((r) => !r.healthy);
     if (unwell.length > 0)
-      process.stderr.write(`health: not running and healthy: ${unwell.map((u) => u.service.containerName).join(", ")}\n`);
+      process.stderr.write(`health: not running and healthy: ${unwell.map((u) => u.placed.service.containerName).join(", ")}\n`);
     return unwell.length > 0 ? 1 : 0;
   }
   if (command === "logs") {
     if (chosen.length !== 1 || names.length !== 1) throw new UsageError(`logs takes one SERVICE\n${USAGE}`);
     const lines = String(positiveInteger("lines", values.lines, 100, USAGE));
     const [{ host, service }] = chosen;
-    return dockerAttached(endpointOf(host), ["logs", "--tail", lines, ...(values.follow ? ["--follow"] : []), service.containerName]);
+    const logs = host.cluster ? ["service", "logs"] : ["logs"];
+    return dockerAttached(endpointOf(host), [...logs, "--tail", lines, ...(values.follow ? ["--follow"] : []), service.containerName]);
   }
   if (command === "restart") {
     if (names.length === 0) throw new UsageError(`restart takes the SERVICEs to restart\n${USAGE}`);
     let code = 0;
     for (const { host, service } of chosen) {
-      const r = dockerOn(endpointOf(host), ["restart", service.containerName], 120_000);
+      // A swarm service restarts its tasks by a forced update (the spec is unchanged; Swarm counts the restarts).
+      const restart = host.cluster
+        ? ["service", "update", "--force", "--detach", service.containerName]
+        : ["restart", service.containerName];
+      const r = dockerOn(endpointOf(host), restart, 120_000);
       process.stdout.write(`${service.containerName}: ${r.status === 0 ? "restarted" : `failed: ${r.stderr.trim()}`}\n`);
       if (r.status !== 0) code = 1;
     }
@@ -131,7 +182,8 @@ async function main(): Promise<number> {
   }
   // gpu-status: nvidia-smi on the host itself, as the reference's recipe ran it.
   let code = 0;
-  for (const host of model.hosts) {
+  const gpuHosts = model.hosts.flatMap((h) => (h.cluster ? h.cluster.nodes.map((n) => ({ name: n.host, spec: n.spec })) : [h]));
+  for (const host of gpuHosts) {
     if (!host.spec.gpus) {
       process.stdout.write(`${host.name}: no GPU (config.hosts.${host.name}.gpus is false)\n`);
       continue;

@@ -4,6 +4,7 @@ import { PgStateSchema, StateServerSettingsSchema } from "./state-server";
 import { HostMemorySchema } from "./memory";
 import { OBSERVABILITY_NETWORK, ObservabilityPortsSchema } from "./observability-ports";
 import { SourcesSchema } from "./sources";
+import { ClusterConfigFields, ClusterTargetFields, HealthcheckTimingFields } from "./cluster";
 
 const DockerHostUrl = z
   .string()
@@ -70,6 +71,8 @@ export const TargetSchema = z.strictObject({
   profiles: z.array(Slug).default([]).describe('Optional profiles to deploy, e.g. `["dev"]`; services of other profiles are skipped'),
   state: StateSchema.default({ backend: "local", directory: ".state" }).describe("Where the stacks' state lives"),
   sources: SourcesSchema,
+  ...ClusterTargetFields,
+  ...HealthcheckTimingFields,
 });
 
 export const DeploymentConfigSchema = z.strictObject({
@@ -83,6 +86,7 @@ export const DeploymentConfigSchema = z.strictObject({
   }),
   hosts: z.record(Slug, HostSchema).describe("Docker hosts, by name"),
   targets: z.record(Slug, TargetSchema).describe("Deployment targets, by name"),
+  ...ClusterConfigFields,
   sources: SourcesSchema,
   defaultTarget: Slug.describe("Target used when `SPARKY_TARGET` is unset"),
 });

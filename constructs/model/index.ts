@@ -19,6 +19,8 @@ export * from "./memory";
 export * from "./endpoints";
 export * from "./placement";
 export * from "./ssh";
+export * from "./cluster";
+export * from "./cluster-placement";
 export * from "./jobs";
 export * from "./cron";
 export * from "./job-alerts";

@@ -31,6 +31,7 @@ export const NODE_EXPORTER_EXPOSES = [
   "node_load1",
   "node_network_receive_bytes_total",
   "node_network_transmit_bytes_total",
+  "node_uname_info",
 ];
 
 /** The reference compose's healthcheck timings for the set (node-exporter sets no start period). */
@@ -41,9 +42,9 @@ const wgetSpider = (url: string) => ["CMD", "wget", "--spider", "-q", url];
 /**
  * The node job keeps the reference's node_(cpu|memory|disk|network|filesystem) series, plus the boot time and load
  * that the health dashboards' uptime and load panels read (the reference's own uptime panel read a series its filter
- * dropped).
+ * dropped), and node_uname_info, whose nodename names the node on a cluster's dashboards.
  */
-export const NODE_KEEP = "node_(cpu|memory|disk|network|filesystem|boot_time|load).*";
+export const NODE_KEEP = "node_(cpu|memory|disk|network|filesystem|boot_time|load|uname).*";
 
 /** Memory limits of the set, so a host's memory budget counts it (none is large). */
 export const OBSERVABILITY_MEMORY: Readonly<Record<string, string>> = {
@@ -111,7 +112,8 @@ export function hostObservabilityServices(hostName: string, host: HostSpec, proj
         GF_ANALYTICS_REPORTING_ENABLED: "false",
         GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
       },
-      secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD" }],
+      // Grafana reads any setting from the file its `__FILE` variant names (a swarm mounts the password as a secret).
+      secretEnv: [{ name: "GF_SECURITY_ADMIN_PASSWORD", from: "GRAFANA_ADMIN_PASSWORD", file: "GF_SECURITY_ADMIN_PASSWORD__FILE" }],
       capDrop: ["ALL"],
       volumes: [{ volume: "grafana-data", target: "/var/lib/grafana" }],
       healthcheck: {

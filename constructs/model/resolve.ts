@@ -20,6 +20,7 @@ import { ResolvedStateServer, stateServerEndpoint, stateServerHost, stateServerO
 import { driverCapabilities } from "./service-runtime";
 import { resolveBuild, sourceRootOf } from "./sources";
 import { effectiveSshOpts } from "./ssh";
+import { resolveCluster } from "./cluster-placement";
 
 /** A port's host side: the container port unless the model sets another. */
 export const resolvePort = (port: PortSpec): ResolvedPort => ({ ...port, host: port.host ?? port.container });
@@ -77,7 +78,7 @@ export interface SourceLocation {
   configDir: string;
 }
 
-function placeProject(project: Project, host: HostSpec, target: TargetSpec, sources: SourceLocation): PlacedProject {
+export function placeProject(project: Project, host: HostSpec, target: TargetSpec, sources: SourceLocation): PlacedProject {
   const root = sourceRootOf(project, sources.config, sources.targetName, sources.configDir);
   const services = Object.entries(project.services)
     .filter(([, spec]) => deploysService(target, spec))
@@ -114,7 +115,7 @@ function scrapeTargets(project: string, services: Record<string, ResolvedService
   );
 }
 
-function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProject[]): ObservabilitySet {
+export function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProject[]): ObservabilitySet {
   const owner = observabilityOwner(hostName);
   const services = Object.fromEntries(
     Object.entries(
@@ -134,7 +135,7 @@ function observabilitySet(hostName: string, host: HostSpec, placed: PlacedProjec
   };
 }
 
-function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
+export function stateServer(hostName: string, host: HostSpec): ResolvedStateServer {
   const owner = stateServerOwner(hostName);
   return {
     owner,
@@ -158,6 +159,15 @@ export function resolveSystem(
   configDir: string = process.cwd(),
 ): ResolvedSystem {
   const target = config.targets[targetName];
+  if (target.cluster !== undefined) {
+    // A cluster is one host, reached through its manager; an unknown cluster or manager resolves to none (validation says so).
+    const cluster = config.clusters[target.cluster];
+    const hosts =
+      cluster && config.hosts[cluster.manager]
+        ? [resolveCluster(target.cluster, cluster, projects, { config, targetName, configDir })]
+        : [];
+    return { config, targetName, target, projects, hosts: withHealthcheckTimings(hosts, target), warnings };
+  }
   const hosts: ResolvedHost[] = target.hosts.flatMap((name) => {
     const declared = config.hosts[name];
     if (!declared) return [];
@@ -170,5 +180,18 @@ export function resolveSystem(
       { name, spec, projects: placed, observability: observabilitySet(name, spec, placed), ...(server ? { stateServer: server } : {}) },
     ];
   });
-  return { config, targetName, target, projects, hosts, warnings };
+  return { config, targetName, target, projects, hosts: withHealthcheckTimings(hosts, target), warnings };
+}
+
+/** The target's healthcheck timings, where it sets them, on every service it runs (see HealthcheckTimingFields). */
+function withHealthcheckTimings(hosts: ResolvedHost[], target: TargetSpec): ResolvedHost[] {
+  const timings = target.healthchecks;
+  if (!timings) return hosts;
+  const services = hosts.flatMap((h) => [
+    ...h.projects.flatMap((p) => Object.values(p.services)),
+    ...Object.values(h.observability.services),
+    ...(h.stateServer ? [h.stateServer.service] : []),
+  ]);
+  for (const s of services) if (s.spec.healthcheck) s.spec.healthcheck = { ...s.spec.healthcheck, ...timings };
+  return hosts;
 }

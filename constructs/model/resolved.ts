@@ -8,6 +8,7 @@ import type { GpuRequest, NetworkSpec, PortSpec, ServiceSpec } from "./services"
 import type { ResolvedStateServer } from "./state-server";
 import type { RelabelSpec } from "./scrape";
 import type { ResolvedBuild } from "./sources";
+import type { ResolvedCluster, SwarmPlacement } from "./cluster-placement";
 
 /** A published port with its host port decided (the container port unless the model says otherwise). */
 export interface ResolvedPort extends PortSpec {
@@ -43,6 +44,8 @@ export interface ResolvedService {
   /** Its image's build against the project's checkout; undefined for pulled images. */
   build?: ResolvedBuild;
   spec: ResolvedServiceSpec;
+  /** Where it may run and how many, on a cluster target. */
+  placement?: SwarmPlacement;
 }
 
 /** A volume as Docker knows it. */
@@ -85,6 +88,8 @@ export interface ScrapeTarget {
   /** Metric names kept after the scrape (regex); everything when undefined. */
   keep?: string;
   relabel: RelabelSpec[];
+  /** `dns`: every address `address` resolves to (Swarm's `tasks.<service>`) is a target; else `address` is the one target. */
+  discovery?: "dns";
 }
 
 /** The monitoring set one host runs for all its projects. */
@@ -106,6 +111,8 @@ export interface ResolvedHost {
   observability: ObservabilitySet;
   /** The state server, when the target keeps its state on this host. */
   stateServer?: ResolvedStateServer;
+  /** On a cluster target, the one ResolvedHost is the cluster (named after it, reached through its manager). */
+  cluster?: ResolvedCluster;
 }
 
 export interface ResolvedSystem {

@@ -4,6 +4,7 @@ import { ServicePolicyFields } from "./policy";
 import { JobFields } from "./jobs";
 import { ScrapeOptionFields } from "./scrape";
 import { ServiceRuntimeFields } from "./service-runtime";
+import { ClusterServiceFields, SecretFileFields } from "./cluster";
 
 const IMAGE_REFERENCE =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -131,6 +132,7 @@ export const SecretEnvSchema = z.strictObject({
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/)
     .describe("Environment variable on the deploying machine that holds the value (`TF_VAR_<from>` also works)"),
+  ...SecretFileFields,
 });
 
 export const ServiceSchema = z.strictObject({
@@ -170,6 +172,7 @@ export const ServiceSchema = z.strictObject({
     .describe("Seconds a deploy waits for a graceful stop before removing the container; default: the role's (see Role defaults)"),
   ...ServicePolicyFields,
   ...ServiceRuntimeFields,
+  ...ClusterServiceFields,
   ...JobFields,
 });
 

@@ -1,3 +1,5 @@
+import { checkClusterReferences, checkClusterServices } from "./checks/cluster";
+import { checkClusterMemory } from "./checks/cluster-memory";
 import { checkContainerNames } from "./checks/containers";
 import { checkDeploymentReferences, checkHost } from "./checks/hosts";
 import { checkJobs } from "./checks/jobs";
@@ -66,6 +68,7 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
     checkDeploymentReferences(config, declaredIds, problems);
     checkDeploymentSafety(config, options.trustedHosts, problems);
     checkStateServers(config, problems);
+    checkClusterReferences(config, problems);
     if (!config.targets[targetName])
       problems.push({ path: "target", message: unknownReference("target", targetName, Object.keys(config.targets)) });
     else {
@@ -75,6 +78,8 @@ export function validateModel(configInput: unknown, projectInputs: readonly unkn
         problems.push(...observabilityProblems(host));
         checkContainerNames(host, problems);
         checkMemoryBudget(host, problems);
+        checkClusterServices(system, host, problems);
+        checkClusterMemory(host, problems);
       }
     }
   }

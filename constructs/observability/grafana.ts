@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { isScheduled, type ResolvedHost, type ServiceSpec } from "../model";
 import { DashboardInput, DashboardSchema, DashboardSpec, PanelInput } from "../model/observability";
+import { hostPanels } from "./host-panels";
 
 /** Fixed, so dashboards can reference the datasource by uid on every host. */
 export const DATASOURCE_UID = "sparky-prometheus";
@@ -69,10 +70,12 @@ export function renderDashboardProvider(hostName: string, projects: readonly { i
   );
 }
 
-const dcgmPanels = (): PanelInput[] => {
+/** The GPU panels; on a cluster every series also names its node (the DCGM exporter's Hostname is the node's). */
+const dcgmPanels = (perNode: boolean): PanelInput[] => {
+  const gpu = perNode ? "{{Hostname}} GPU {{gpu}}" : "GPU {{gpu}}";
   const byGpu = (metric: string, legend = metric.replace(/^DCGM_FI_(DEV|PROF)_/, "").toLowerCase()) => ({
     expr: metric,
-    legend: `GPU {{gpu}} ${legend}`,
+    legend: `${gpu} ${legend}`,
   });
   return [
     { title: "GPU utilization", unit: "percent", queries: [byGpu("DCGM_FI_DEV_GPU_UTIL"), byGpu("DCGM_FI_DEV_MEM_COPY_UTIL")] },
@@ -86,7 +89,7 @@ const dcgmPanels = (): PanelInput[] => {
       title: "VRAM used",
       kind: "gauge",
       unit: "percent",
-      queries: [{ expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL", legend: "GPU {{gpu}}" }],
+      queries: [{ expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL", legend: gpu }],
     },
     { title: "Temperature", unit: "celsius", queries: [byGpu("DCGM_FI_DEV_GPU_TEMP"), byGpu("DCGM_FI_DEV_MEMORY_TEMP")] },
     { title: "Power", unit: "watt", queries: [byGpu("DCGM_FI_DEV_POWER_USAGE"), byGpu("DCGM_FI_DEV_POWER_MGMT_LIMIT")] },
@@ -119,8 +122,8 @@ const dcgmPanels = (): PanelInput[] => {
       unit: "µs",
       description: "Microseconds per second spent throttled.",
       queries: [
-        { expr: "rate(DCGM_FI_DEV_POWER_VIOLATION[5m])", legend: "GPU {{gpu}} power" },
-        { expr: "rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m])", legend: "GPU {{gpu}} thermal" },
+        { expr: "rate(DCGM_FI_DEV_POWER_VIOLATION[5m])", legend: `${gpu} power` },
+        { expr: "rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m])", legend: `${gpu} thermal` },
       ],
     },
     {
@@ -129,10 +132,10 @@ const dcgmPanels = (): PanelInput[] => {
       unit: "short",
       wide: true,
       queries: [
-        { expr: "DCGM_FI_DEV_XID_ERRORS", legend: "last XID (GPU {{gpu}})" },
-        { expr: "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h])", legend: "ECC double-bit, 1h (GPU {{gpu}})" },
-        { expr: "increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h])", legend: "ECC single-bit, 1h (GPU {{gpu}})" },
-        { expr: "DCGM_FI_DEV_RETIRED_PENDING", legend: "pages pending retirement (GPU {{gpu}})" },
+        { expr: "DCGM_FI_DEV_XID_ERRORS", legend: `last XID (${gpu})` },
+        { expr: "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[1h])", legend: `ECC double-bit, 1h (${gpu})` },
+        { expr: "increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[1h])", legend: `ECC single-bit, 1h (${gpu})` },
+        { expr: "DCGM_FI_DEV_RETIRED_PENDING", legend: `pages pending retirement (${gpu})` },
       ],
     },
   ];
@@ -194,7 +197,13 @@ export function dashboards(host: ResolvedHost): DashboardSpec[] {
   const hostServices = host.observability.services;
   const tags = ["sparky", hostName];
   if (hostServices["dcgm-exporter"])
-    out.push({ uid: "sparky-gpu", title: `GPU (${hostName})`, tags: [...tags, "gpu"], refresh: "10s", panels: dcgmPanels() });
+    out.push({
+      uid: "sparky-gpu",
+      title: `GPU (${hostName})`,
+      tags: [...tags, "gpu"],
+      refresh: "10s",
+      panels: dcgmPanels(host.cluster !== undefined),
+    });
 
   const workload: PanelInput[] = [];
   for (const { project: p, services: deployed, alerts } of host.projects) {
@@ -243,37 +252,7 @@ export function dashboards(host: ResolvedHost): DashboardSpec[] {
       queries: [{ expr: `sum by (alertname, project) (ALERTS{alertstate="firing"})`, legend: "{{project}} {{alertname}}" }],
     },
   ];
-  if (hostServices["node-exporter"])
-    health.push(
-      {
-        title: "CPU busy",
-        unit: "percent",
-        row: "Host",
-        queries: [{ expr: `100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m])))`, legend: "cpu" }],
-      },
-      {
-        title: "Memory used",
-        kind: "gauge",
-        unit: "percent",
-        queries: [{ expr: "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)", legend: "unified memory" }],
-      },
-      {
-        title: "Root filesystem free",
-        kind: "gauge",
-        unit: "percent",
-        queries: [{ expr: `100 * node_filesystem_avail_bytes{mountpoint="/"} / node_filesystem_size_bytes{mountpoint="/"}`, legend: "/" }],
-      },
-      { title: "Load (1m)", unit: "short", queries: [{ expr: "node_load1", legend: "load1" }] },
-      {
-        title: "Network",
-        unit: "Bps",
-        queries: [
-          { expr: `sum(rate(node_network_receive_bytes_total{device!="lo"}[5m]))`, legend: "receive" },
-          { expr: `sum(rate(node_network_transmit_bytes_total{device!="lo"}[5m]))`, legend: "transmit" },
-        ],
-      },
-      { title: "Uptime", kind: "stat", unit: "s", queries: [{ expr: "time() - node_boot_time_seconds", legend: "uptime" }] },
-    );
+  if (hostServices["node-exporter"]) health.push(...hostPanels(host.cluster !== undefined));
   health.push(
     { title: "Scrape duration", unit: "s", row: "Prometheus", queries: [{ expr: "scrape_duration_seconds", legend: "{{job}}" }] },
     { title: "Head series", unit: "short", queries: [{ expr: "prometheus_tsdb_head_series", legend: "series" }] },

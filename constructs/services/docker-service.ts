@@ -55,7 +55,7 @@ export class DockerService extends Construct {
     const { spec, containerName } = props.service;
     const resolved = resolveImage(props.imageSet ?? "production", props.service);
     this.image = new Image(this, "image", { name: resolved.name, keepLocally: true, platform: props.service.platform });
-    if (resolved.build) this.buildFromContext(resolved.name, resolved.build, props.contextSha256);
+    if (resolved.build) buildFromContext(this, this.image, resolved.name, resolved.build, props.service.platform, props.contextSha256);
     // A scheduled job: supercronic runs its crontab (and, on production images, is first added to its image).
     const scheduled = scheduledRuntime(this, props.service, resolved, this.image, props.scheduler);
 
@@ -145,36 +145,6 @@ export class DockerService extends Construct {
       };
   }
 
-  /**
-   * Builds the image from the project's checkout for the host's platform, again whenever the context's content
-   * changes. Without the context (absent at synth) a precondition stops every plan, naming the path and the config key.
-   */
-  private buildFromContext(tag: string, build: ResolvedBuild, sha256: string | undefined): void {
-    const { contextDir, dockerfile, args, sourceKey } = build;
-    this.image.putBuildAttribute({
-      context: contextDir,
-      dockerfile,
-      buildArgs: args,
-      tag: [tag],
-      platform: this.service.platform,
-    });
-    this.image.triggers = { context_sha256: sha256 ?? "absent" };
-    if (sha256 === undefined) {
-      // A condition must refer to something in the configuration: the list of this image's absent contexts.
-      const absent = new TerraformLocal(this, "absent-build-context", [contextDir]);
-      this.image.lifecycle = {
-        precondition: [
-          {
-            condition: `\${length(local.${absent.friendlyUniqueId}) == 0}`,
-            errorMessage:
-              `The build context ${contextDir} (with ${dockerfile}) was absent when this stack was synthesized. ` +
-              `Check the sources out there, or point ${sourceKey} at a checkout, then synthesize again.`,
-          },
-        ],
-      };
-    }
-  }
-
   /** Joins another network, where other containers reach it by its container name. */
   joinNetwork(name: string): void {
     this.networks.push({ name, aliases: [this.service.containerName] });
@@ -200,6 +170,37 @@ export class DockerService extends Construct {
       : 0;
     this.container.wait = true;
     this.container.waitTimeout = Math.max(30, worstCase + 30);
+  }
+}
+
+/**
+ * Builds the image from the project's checkout for the platform, again whenever the context's content changes.
+ * Without the context (absent at synth) a precondition stops every plan, naming the path and the config key.
+ */
+export function buildFromContext(
+  scope: Construct,
+  image: Image,
+  tag: string,
+  build: ResolvedBuild,
+  platform: string,
+  sha256: string | undefined,
+): void {
+  const { contextDir, dockerfile, args, sourceKey } = build;
+  image.putBuildAttribute({ context: contextDir, dockerfile, buildArgs: args, tag: [tag], platform });
+  image.triggers = { context_sha256: sha256 ?? "absent" };
+  if (sha256 === undefined) {
+    // A condition must refer to something in the configuration: the list of this image's absent contexts.
+    const absent = new TerraformLocal(scope, "absent-build-context", [contextDir]);
+    image.lifecycle = {
+      precondition: [
+        {
+          condition: `\${length(local.${absent.friendlyUniqueId}) == 0}`,
+          errorMessage:
+            `The build context ${contextDir} (with ${dockerfile}) was absent when this stack was synthesized. ` +
+            `Check the sources out there, or point ${sourceKey} at a checkout, then synthesize again.`,
+        },
+      ],
+    };
   }
 }
 

@@ -32,6 +32,8 @@ export const LOCAL_IMAGES = {
   nodeExporter: "sparky-local/node-exporter:dev",
   standin: "sparky-local/standin:dev",
   postgres: "sparky-local/postgres:dev",
+  /** Debian's HAProxy: the loopback proxy of a swarm's services (constructs/swarm/loopback-proxy.ts). */
+  haproxy: "sparky-local/haproxy:dev",
   scheduler: "sparky-local/scheduler:dev",
 } as const;
 

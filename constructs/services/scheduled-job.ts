@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import {
   isScheduled,
@@ -29,10 +30,18 @@ export interface ScheduledRuntime {
   crontab: { path: string; content: string };
 }
 
+/** A swarm node the scheduler image is built on: its address suffix and the provider that reaches its engine. */
+export interface SchedulerNode {
+  host: string;
+  platform: string;
+  provider?: TerraformProvider;
+}
+
 /**
  * What a scheduled job needs beyond a service: its crontab from the model, supercronic as the entrypoint, and on
  * production images an image `FROM` the job's own with supercronic added (addressed `docker_image.<service>-scheduler`,
- * rebuilt when the job's image or the scheduler context changes). Undefined for anything else.
+ * or `docker_image.<service>-scheduler_<host>` on each node of a swarm, rebuilt when the job's image or the scheduler
+ * context changes). Undefined for anything else.
  */
 export function scheduledRuntime(
   scope: Construct,
@@ -40,16 +49,18 @@ export function scheduledRuntime(
   resolved: ResolvedImage,
   base: Image,
   context: SchedulerContext | undefined,
+  node?: SchedulerNode,
 ): ScheduledRuntime | undefined {
-  const { spec, owner, name, platform } = service;
+  const { spec, owner, name } = service;
+  const platform = node?.platform ?? service.platform;
   if (!isScheduled(spec)) return undefined;
   let imageId = base.imageId;
   if (resolved.addScheduler) {
     if (!context) throw new Error(`${scope.node.path}: a scheduled job on production images needs the scheduler build context`);
     const holder = new Construct(scope, "scheduler");
-    addressByModelId(holder, `${name}-scheduler`);
+    addressByModelId(holder, node ? `${name}-scheduler_${node.host}` : `${name}-scheduler`);
     const tag = schedulerImageTag(owner, name);
-    const image = new Image(holder, "image", { name: tag, keepLocally: true, platform, dependsOn: [base] });
+    const image = new Image(holder, "image", { name: tag, keepLocally: true, platform, dependsOn: [base], provider: node?.provider });
     image.putBuildAttribute({
       context: context.dir,
       dockerfile: SCHEDULER_BUILD.dockerfile,

@@ -13,7 +13,13 @@ import { readStackConfig } from "../engine/variables";
 /** The import blocks of one plan, beside cdk.tf.json (the engine reads every *.tf.json of the stack directory). */
 export const ADOPT_FILE = "sparky-adopt.tf.json";
 
-const KINDS = { docker_container: "container", docker_network: "network", docker_volume: "volume" } as const;
+const KINDS = {
+  docker_container: "container",
+  docker_network: "network",
+  docker_volume: "volume",
+  docker_service: "service",
+  docker_config: "config",
+} as const;
 type Kind = (typeof KINDS)[keyof typeof KINDS];
 
 /** A Docker object named as one of the stack's resources, which the stack's state does not hold. */
@@ -34,6 +40,12 @@ interface Inspected {
   Name: string;
   Config?: { Labels?: Record<string, string> | null };
   Labels?: Record<string, string> | null;
+}
+
+/** Swarm objects (services, configs) say ID and keep their name and labels in their spec. */
+interface InspectedSwarmObject {
+  ID?: string;
+  Spec?: { Name?: string; Labels?: Record<string, string> | null };
 }
 
 const labelsOf = (o: Inspected) => (o.Config ? o.Config.Labels : o.Labels) ?? {};
@@ -57,7 +69,9 @@ function inspectAll(endpoint: DockerEndpoint, kind: Kind, names: string[]): Insp
     if (names.every((n) => r.stderr.includes(n))) return []; // none exists
     throw new Error(`docker ${kind} inspect failed: ${r.stderr.trim() || r.error?.message}`);
   }
-  return (JSON.parse(text) as Inspected[]).map((o) => ({ ...o, Name: o.Name.replace(/^\//, "") }));
+  return (JSON.parse(text) as (Inspected & InspectedSwarmObject)[]).map((o) =>
+    o.Spec ? { Id: o.ID, Name: o.Spec.Name ?? "", Labels: o.Spec.Labels } : { ...o, Name: o.Name.replace(/^\//, "") },
+  );
 }
 
 /** Addresses the stack's state holds (`state list`; empty before the first apply). */
@@ -84,23 +98,27 @@ export async function findUnmanaged(stack: SynthesizedStack, env: NodeJS.Process
       address: `${type}.${key}`,
       kind,
       name: r.name as string,
+      provider: r.provider,
       owner: ((r.labels ?? []) as { label: string; value: string }[]).find((l) => l.label === OWNER_LABEL)?.value,
     })),
   );
   if (declared.length === 0) return [];
   const managed = await stateAddresses(stack, env);
   const missing = declared.filter((d) => !managed.has(d.address) && typeof d.name === "string");
-  const endpoint = stackEndpoint(stack);
+  // Each object is looked up on the engine its resource's provider reaches (a cluster's volumes are per node).
+  const where = (m: (typeof missing)[number]) => `${String(m.provider ?? "docker")} ${m.kind}`;
   const found = new Map<string, Inspected>();
-  for (const kind of new Set(missing.map((m) => m.kind)))
+  for (const group of new Set(missing.map(where))) {
+    const members = missing.filter((m) => where(m) === group);
     for (const o of inspectAll(
-      endpoint,
-      kind,
-      missing.filter((m) => m.kind === kind).map((m) => m.name),
+      stackEndpoint(stack, members[0].provider),
+      members[0].kind,
+      members.map((m) => m.name),
     ))
-      found.set(`${kind}/${o.Name}`, o);
+      found.set(`${group}/${o.Name}`, o);
+  }
   return missing.flatMap((m) => {
-    const o = found.get(`${m.kind}/${m.name}`);
+    const o = found.get(`${where(m)}/${m.name}`);
     if (!o) return [];
     const labels = labelsOf(o);
     return [
@@ -109,7 +127,9 @@ export async function findUnmanaged(stack: SynthesizedStack, env: NodeJS.Process
         kind: m.kind,
         name: m.name,
         id: m.kind === "volume" ? o.Name : (o.Id as string),
-        owned: m.owner !== undefined && labels[OWNER_LABEL] === m.owner,
+        // A config's name is a digest of its content (SwarmService): one by that name holds exactly what the stack
+        // would create. Configs carry no labels in kreuzwerker/docker 3.6.2.
+        owned: m.kind === "config" || (m.owner !== undefined && labels[OWNER_LABEL] === m.owner),
         origin: origin(labels),
       },
     ];
@@ -133,6 +153,10 @@ export function describeObjects(stack: string, objects: readonly UnmanagedObject
   return objects.map(
     (o) =>
       `  ${stack}: ${o.kind} ${o.name} (${o.origin}) → ${o.address}` +
-      (o.kind === "container" ? ", replaced by the stack's own" : ", kept as it is with its data"),
+      (o.kind === "container"
+        ? ", replaced by the stack's own"
+        : o.kind === "service"
+          ? ", updated to the stack's spec"
+          : ", kept as it is with its data"),
   );
 }

@@ -7,6 +7,10 @@
  * provider-defined functions (`provider::...`).
  */
 export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
+  // A swarm's Docker secrets: their data is the base64 of a sensitive variable (the result stays sensitive), and
+  // their name carries the time they were created (reads the clock, nothing of the runner's).
+  "base64encode",
+  "timestamp",
   "can",
   "coalesce",
   "compact",

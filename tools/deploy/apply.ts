@@ -1,10 +1,21 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import { containersOf, docker, failedJobs, failedJobsAmong, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
+import {
+  containersOf,
+  docker,
+  failedJobs,
+  failedJobsAmong,
+  servicesOf,
+  stackEndpoint,
+  StoppedContainer,
+  stoppedAmong,
+  stoppedContainers,
+} from "../engine/docker";
+import { awaitSwarmJobs, failedSwarmJobs, swarmJobsOf } from "../engine/swarm-tasks";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
-import { Accepted, planKnowingState, readLiveObjects, recordAfterApply, recordAgreement } from "../engine/fingerprint";
+import { Accepted, liveContainers, planKnowingState, readLiveObjects, recordAfterApply, recordAgreement } from "../engine/fingerprint";
 import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
@@ -19,6 +30,20 @@ export interface PlannedStack {
   /** Why planning failed (masked). */
   error?: string;
   hasChanges: boolean;
+}
+
+/** Limit of the wait for a swarm job's run (a model pull may take long). */
+const SWARM_JOB_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * A swarm job's run is not the apply's (3.6.2 converges only on running tasks): the deploy awaits the stack's jobs
+ * after it, and returns those whose run did not complete (run.ts then shows their state and last log lines).
+ */
+async function awaitJobs(stack: SynthesizedStack, view: ProgressView): Promise<string[]> {
+  const jobs = [...swarmJobsOf(stack).values()];
+  if (jobs.length === 0) return [];
+  view.set(stack.name, "waiting for jobs", jobs.join(", "));
+  return (await awaitSwarmJobs(stackEndpoint(stack), jobs, SWARM_JOB_TIMEOUT_MS)).map((s) => s.name);
 }
 
 const firstLine = (text: string) =>
@@ -65,7 +90,7 @@ export async function planAll(
     let live = await readLiveObjects(stack).catch(() => undefined);
     // Refreshing a stopped container removes it (kreuzwerker/docker 3.6.2): a deploy starts it as it is (its
     // configuration is the code's), a diff leaves it out of the plan and reports it.
-    let stopped = live ? stoppedAmong(stack, live.container) : stoppedContainers(stack);
+    let stopped = live ? stoppedAmong(stack, liveContainers(live)) : stoppedContainers(stack);
     if (options.startStopped && stopped.length > 0) {
       for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
       stopped = [];
@@ -73,7 +98,7 @@ export async function planAll(
     }
     stoppedBy.set(stack.name, stopped);
     // A failed job keeps failing every plan that keeps it (its postcondition): plan it replaced, which runs it again.
-    const failed = live ? failedJobsAmong(stack, live.container) : failedJobs(stack);
+    const failed = [...(live ? failedJobsAmong(stack, liveContainers(live)) : failedJobs(stack)), ...failedSwarmJobs(stack)];
     rerunBy.set(stack.name, failed);
     const known = await planKnowingState(
       stack,
@@ -189,8 +214,14 @@ async function applyPlan(
   },
 ): Promise<AppliedStack> {
   const { view, masker } = options;
-  // Containers the docker provider waits on until their healthcheck passes (`wait = true`).
-  const waited = new Map([...containersOf(stack)].filter(([, c]) => c.config.wait === true).map(([address, c]) => [address, c.name]));
+  // Containers the docker provider waits on until their healthcheck passes (`wait = true`), and swarm services it
+  // waits on until every task is running, which Swarm reports only once the task is healthy (`converge_config`).
+  const waited = new Map(
+    [...containersOf(stack)]
+      .filter(([, c]) => c.config.wait === true)
+      .concat([...servicesOf(stack)].filter(([, s]) => s.config.converge_config !== undefined))
+      .map(([address, c]) => [address, c.name]),
+  );
   const running = new Set<string>();
   const errors: string[] = [];
   let summary = "";
@@ -236,6 +267,12 @@ async function applyPlan(
   );
   if (result.code === 0) {
     if (options.phase === "applying") await recordAfterApply(stack, options.env);
+    const failedRuns = options.phase === "applying" ? await awaitJobs(stack, view) : [];
+    if (failedRuns.length > 0) {
+      const message = `${failedRuns.join(", ")} did not complete; the next deploy runs ${failedRuns.length > 1 ? "them" : "it"} again`;
+      view.set(stack.name, "failed", message);
+      return { stack, result: "failed", message };
+    }
     view.set(stack.name, "done", summary.replace(/^Apply complete! /, ""));
     return { stack, result: "applied", message: summary };
   }

@@ -5,6 +5,7 @@ import { subnetsOverlap } from "../../constructs/model/checks/hosts";
 import type { ResolvedSystem } from "../../constructs/model";
 import { describeObjects, findUnmanaged, UnmanagedObject, writeImports } from "../adopt/docker";
 import { InputError } from "../engine/args";
+import { nodeLabelProblems } from "../engine/cluster";
 import { dockerOn, stackEndpoint } from "../engine/docker";
 import { allNetworks } from "../engine/docker-api";
 import { forEachBounded, PlanJson, SynthesizedStack } from "../engine/stacks";
@@ -60,6 +61,12 @@ export async function preflight(
   options: { env: NodeJS.ProcessEnv; system?: ResolvedSystem; adopt: boolean; note: (line: string) => void },
 ): Promise<UnmanagedObject[]> {
   const docker = selected.filter(isDockerStack);
+  const cluster = options.system?.hosts.find((h) => h.cluster)?.cluster;
+  if (cluster && docker.length > 0) {
+    const unready = nodeLabelProblems(cluster, options.system!.targetName);
+    if (unready.length > 0)
+      throw new InputError([`the nodes of cluster ${cluster.name} are not ready; nothing was planned or changed:`, ...unready].join("\n"));
+  }
   const collisions = (await Promise.all(docker.map((s) => subnetCollisions(s, options.system)))).flat();
   if (collisions.length > 0)
     throw new InputError(["address ranges collide on the Docker engine; nothing was planned or changed:", ...collisions].join("\n"));
@@ -90,9 +97,9 @@ export async function preflight(
   return adopted;
 }
 
-/** Sizes of the engine's volumes that hold data, by name (`docker system df -v`). */
-function volumeSizes(stack: SynthesizedStack): Map<string, string> {
-  const r = dockerOn(stackEndpoint(stack), ["system", "df", "-v"], 120_000);
+/** Sizes of the engine's volumes that hold data, by name (`docker system df -v`); `provider`: a cluster node's. */
+function volumeSizes(stack: SynthesizedStack, provider?: unknown): Map<string, string> {
+  const r = dockerOn(stackEndpoint(stack, provider), ["system", "df", "-v"], 120_000);
   const sizes = new Map<string, string>();
   const lines = r.stdout.split("\n");
   const start = lines.findIndex((l) => /^VOLUME NAME\s+LINKS\s+SIZE/.test(l));
@@ -108,10 +115,16 @@ function volumeSizes(stack: SynthesizedStack): Map<string, string> {
 export function volumesAtRisk(stack: SynthesizedStack, plan: PlanJson): string[] {
   const doomed = (plan.resource_changes ?? []).filter((c) => c.type === "docker_volume" && c.change.actions.includes("delete"));
   if (doomed.length === 0) return [];
-  const sizes = volumeSizes(stack);
+  const declared = readStackConfig(stack.dir).resource?.docker_volume ?? {};
+  const sizes = new Map<string, Map<string, string>>();
+  const sizesOn = (provider: unknown) => {
+    const key = String(provider ?? "");
+    if (!sizes.has(key)) sizes.set(key, volumeSizes(stack, provider));
+    return sizes.get(key)!;
+  };
   return doomed.flatMap((c) => {
     const name = (c.change.before as { name?: string } | null)?.name ?? c.name;
-    const size = sizes.get(name);
+    const size = sizesOn(declared[c.name]?.provider).get(name);
     if (!size) return [];
     const why = (c.change.replace_paths ?? []).map((p) => p.join(".")).join(", ");
     return [

@@ -70,7 +70,7 @@ export type Locator = (
 ) => { id: string; live?: Record<string, unknown> } | undefined;
 
 const byName =
-  (kind: "network" | "volume", format: string): Locator =>
+  (kind: "network" | "volume" | "service", format: string): Locator =>
   (stack, before) => {
     const id = typeof before.name === "string" ? docker(stack, [kind, "inspect", "--format", format, before.name]) : undefined;
     return id ? { id } : undefined;
@@ -95,6 +95,7 @@ export const locators: Record<string, Locator> = {
   docker_container: dockerContainer,
   docker_network: byName("network", "{{.Id}}"),
   docker_volume: byName("volume", "{{.Name}}"),
+  docker_service: byName("service", "{{.ID}}"),
 };
 
 function writeImports(stack: { dir: string }, imports: Record<string, string>): void {

@@ -16,6 +16,8 @@ const INSPECT_PATH = {
   network: (name: string) => `/networks/${encodeURIComponent(name)}`,
   volume: (name: string) => `/volumes/${encodeURIComponent(name)}`,
   image: (name: string) => `/images/${encodeURI(name)}/json`,
+  service: (name: string) => `/services/${encodeURIComponent(name)}`,
+  config: (name: string) => `/configs/${encodeURIComponent(name)}`,
 } as const;
 export type ObjectKind = keyof typeof INSPECT_PATH;
 

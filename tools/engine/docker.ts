@@ -17,9 +17,14 @@ export interface DockerEndpoint {
   sshOpts?: readonly string[];
 }
 
-/** The engine a synthesized Docker stack's provider talks to. */
-export function stackEndpoint(stack: Pick<SynthesizedStack, "dir">): DockerEndpoint {
-  const provider = readStackConfig(stack.dir).provider?.docker?.[0];
+/**
+ * The engine a synthesized Docker stack's provider talks to: its default provider, or the one a resource names
+ * (`provider = "docker.<alias>"`: a cluster's other nodes).
+ */
+export function stackEndpoint(stack: Pick<SynthesizedStack, "dir">, providerRef?: unknown): DockerEndpoint {
+  const providers = readStackConfig(stack.dir).provider?.docker ?? [];
+  const alias = typeof providerRef === "string" ? providerRef.replace(/^docker\./, "") : undefined;
+  const provider = alias ? providers.find((p) => p.alias === alias) : providers.find((p) => p.alias === undefined);
   return {
     host: typeof provider?.host === "string" ? provider.host : undefined,
     sshOpts: Array.isArray(provider?.ssh_opts) ? (provider.ssh_opts as unknown[]).map(String) : [],
@@ -99,6 +104,16 @@ export function containersOf(stack: Pick<SynthesizedStack, "dir">): Map<string, 
     Object.entries(containers)
       .filter(([, c]) => typeof c.name === "string")
       .map(([key, c]) => [`docker_container.${key}`, { name: c.name as string, config: c }]),
+  );
+}
+
+/** Managed swarm services of the stack: address → service name. */
+export function servicesOf(stack: Pick<SynthesizedStack, "dir">): Map<string, { name: string; config: Record<string, unknown> }> {
+  const services = readStackConfig(stack.dir).resource?.docker_service ?? {};
+  return new Map(
+    Object.entries(services)
+      .filter(([, c]) => typeof c.name === "string")
+      .map(([key, c]) => [`docker_service.${key}`, { name: c.name as string, config: c }]),
   );
 }
 

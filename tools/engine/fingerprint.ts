@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffAttributes } from "./attributes";
-import { stackEndpoint } from "./docker";
+import { DockerEndpoint, stackEndpoint } from "./docker";
 import { inspectObjects, ObjectKind } from "./docker-api";
 import { formatPath } from "./paths";
 import { ensureInitialized, PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
@@ -22,34 +22,46 @@ const RESOURCE_KINDS: Record<string, ObjectKind> = {
   docker_network: "network",
   docker_volume: "volume",
   docker_image: "image",
+  docker_service: "service",
+  docker_config: "config",
 };
 
-/** Names of the Docker objects a stack manages, by kind; undefined for a stack that manages none (GitHub). */
-export function managedObjects(stack: Pick<SynthesizedStack, "dir">): Record<ObjectKind, string[]> | undefined {
+/** The objects of one kind on one engine (a cluster's stacks reach each node's engine through its own provider). */
+interface ManagedObjects {
+  endpoint: DockerEndpoint;
+  kind: ObjectKind;
+  names: string[];
+}
+
+/** Names of the Docker objects a stack manages, by engine and kind; undefined for a stack that manages none (GitHub). */
+export function managedObjects(stack: Pick<SynthesizedStack, "dir">): ManagedObjects[] | undefined {
   const resources = readStackConfig(stack.dir).resource ?? {};
-  const objects: Record<ObjectKind, string[]> = { container: [], network: [], volume: [], image: [] };
-  let any = false;
+  const groups = new Map<string, ManagedObjects>();
   for (const [type, kind] of Object.entries(RESOURCE_KINDS))
-    for (const r of Object.values(resources[type] ?? {}))
-      if (typeof r.name === "string") {
-        objects[kind].push(r.name);
-        any = true;
-      }
-  return any ? objects : undefined;
+    for (const r of Object.values(resources[type] ?? {})) {
+      if (typeof r.name !== "string") continue;
+      const key = `${String(r.provider ?? "docker")} ${kind}`;
+      const group = groups.get(key) ?? { endpoint: stackEndpoint(stack, r.provider), kind, names: [] };
+      group.names.push(r.name);
+      groups.set(key, group);
+    }
+  return groups.size > 0 ? [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g) : undefined;
 }
 
-/** The Docker objects a stack manages as they are now (`docker inspect` of each), by kind; a missing one is absent. */
-export type LiveObjects = Record<ObjectKind, Record<string, unknown>[]>;
+/** The Docker objects a stack manages as they are now (`docker inspect` of each), by engine and kind; a missing one is absent. */
+export type LiveObjects = { endpoint: string; kind: ObjectKind; objects: Record<string, unknown>[] }[];
 
-/** Undefined for a stack that manages none; throws when its engine cannot be read. */
+/** Undefined for a stack that manages none; throws when an engine cannot be read. */
 export async function readLiveObjects(stack: Pick<SynthesizedStack, "dir">): Promise<LiveObjects | undefined> {
-  const names = managedObjects(stack);
-  if (!names) return undefined;
-  const endpoint = stackEndpoint(stack);
-  const kinds = Object.keys(names) as ObjectKind[];
-  const found = await Promise.all(kinds.map((kind) => inspectObjects(endpoint, kind, [...new Set(names[kind])].sort())));
-  return Object.fromEntries(kinds.map((kind, i) => [kind, found[i]])) as LiveObjects;
+  const groups = managedObjects(stack);
+  if (!groups) return undefined;
+  const found = await Promise.all(groups.map((g) => inspectObjects(g.endpoint, g.kind, [...new Set(g.names)].sort())));
+  return groups.map((g, i) => ({ endpoint: g.endpoint.host ?? "", kind: g.kind, objects: found[i] }));
 }
+
+/** The live containers among them (every engine's). */
+export const liveContainers = (live: LiveObjects): Record<string, unknown>[] =>
+  live.filter((g) => g.kind === "container").flatMap((g) => g.objects);
 
 /**
  * Without the fields that change when nothing the engine would see changed (health probes, timestamps, attachments),
@@ -65,14 +77,16 @@ export function stable(kind: ObjectKind, object: Record<string, unknown>): unkno
   }
   if (kind === "network") delete copy.Containers;
   if (kind === "image") delete copy.Metadata;
+  // A service's version and update status move with Swarm's own bookkeeping; its spec is what the engine sees.
+  if (kind === "service") for (const k of ["Version", "UpdatedAt", "UpdateStatus"]) delete copy[k];
   return copy;
 }
 
 /** A digest of the objects as they are. */
-export function fingerprintOf(objects: LiveObjects): string {
+export function fingerprintOf(live: LiveObjects): string {
   const hash = createHash("sha256");
-  for (const kind of Object.keys(objects).sort() as ObjectKind[])
-    hash.update(`${kind}:${JSON.stringify(objects[kind].map((o) => stable(kind, o)))}\n`);
+  for (const { endpoint, kind, objects } of live)
+    hash.update(`${endpoint} ${kind}:${JSON.stringify(objects.map((o) => stable(kind, o)))}\n`);
   return hash.digest("hex");
 }
 

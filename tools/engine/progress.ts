@@ -9,6 +9,7 @@ export type Phase =
   | "waiting for dependencies"
   | "applying"
   | "waiting for health"
+  | "waiting for jobs"
   | "destroying"
   | "no changes"
   | "done"
