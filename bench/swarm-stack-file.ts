@@ -14,7 +14,7 @@ import { constraintExpression, goDuration, isOneShot, isScheduled, restartOf, si
 import type { PlacedProject, ResolvedHost, ResolvedService } from "../constructs/model";
 import { secretFilePath } from "../constructs/model/cluster";
 import { observabilityFiles } from "../constructs/observability/config-files";
-import { JOB_LABEL } from "../constructs/swarm/swarm-service";
+import { JOB_LABEL, RESTART_CONDITION } from "../constructs/swarm/swarm-service";
 import { secretFileEnv } from "../constructs/swarm/swarm-files";
 import { composeFileFor } from "../support/compose-file";
 
@@ -32,8 +32,6 @@ const literal = (value: unknown): unknown =>
       : value && typeof value === "object"
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)]))
         : value;
-
-const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;
 
 /** Compose keys `docker stack deploy` ignores or refuses, replaced by their `deploy` form. */
 const SINGLE_HOST_ONLY = ["container_name", "restart", "depends_on", "security_opt", "ports", "volumes", "networks"];

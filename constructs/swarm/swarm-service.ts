@@ -65,7 +65,8 @@ function nonEmpty(value: unknown[] | Record<string, unknown>) {
 /** The label that marks a one-shot job's service: the tools read its run from its newest task. */
 export const JOB_LABEL = { label: "sparky.kind", value: "job" } as const;
 
-const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;
+/** The model's restart policy as Swarm's restart condition (Swarm has no "unless-stopped": a removed service stays removed). */
+export const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;
 
 /**
  * One swarm service (`docker_service.<name>`) from a resolved service and its placement: its image on every node it may
