@@ -77,7 +77,7 @@ export function writeStackFile(cluster: ResolvedHost, dir: string, stack: string
   return { file, services: Object.keys(services).map((s) => `${stack}_${s}`) };
 }
 
-/** An overlay network as sparky-infra makes it (see overlayNetwork): attachable, with the model's fixed range. */
+/** An overlay network as sparky-infra makes it (see ownedNetwork): attachable, with the model's fixed range. */
 const overlay = (spec: { name: string; subnet?: string }) => ({
   name: spec.name,
   driver: "overlay",

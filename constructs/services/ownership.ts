@@ -8,18 +8,21 @@ export const OWNER_LABEL = "sparky.owner";
 const ownerLabel = (owner: string) => [{ label: OWNER_LABEL, value: owner }];
 
 /**
- * A bridge network labelled with its owner, with a fixed range when the model gives one. Like a volume's, its labels
- * never replace it (Docker cannot change them): an adopted network keeps the labels its creator gave it.
+ * A network labelled with its owner, with a fixed range when the model gives one: a bridge on one host, an overlay
+ * (attachable, so the loopback proxy, a plain container, can join it) on a swarm. Like a volume's, its labels never
+ * replace it (Docker cannot change them): an adopted network keeps the labels its creator gave it.
  */
 export function ownedNetwork(
   scope: Construct,
   id: string,
   owner: string,
   spec: { name: string; subnet?: string; gateway?: string },
+  driver: "bridge" | "overlay" = "bridge",
 ): Network {
   return new Network(scope, id, {
     name: spec.name,
-    driver: "bridge",
+    driver,
+    ...(driver === "overlay" ? { attachable: true } : {}),
     ipamConfig: spec.subnet ? [{ subnet: spec.subnet, gateway: spec.gateway }] : undefined,
     labels: ownerLabel(owner),
     lifecycle: { ignoreChanges: ["labels"] },

@@ -4,7 +4,7 @@ import type { ResolvedHost } from "../model";
 import { observabilityFiles } from "../observability/config-files";
 import type { ImageSet } from "../services/images";
 import { LoopbackProxy } from "./loopback-proxy";
-import { overlayNetwork } from "./swarm-project";
+import { ownedNetwork } from "../services/ownership";
 import { NodeEngines, orderSwarmServices, SwarmService } from "./swarm-service";
 
 export interface ClusterObservabilityProps {
@@ -27,7 +27,7 @@ export class ClusterObservability extends Construct {
     super(scope, id);
     const set = props.host.observability;
     const files = observabilityFiles(props.host);
-    this.network = overlayNetwork(this, set.network.name, set.owner, set.network);
+    this.network = ownedNetwork(this, set.network.name, set.owner, set.network, "overlay");
     for (const [name, service] of Object.entries(set.services))
       this.services[name] = new SwarmService(this, name, {
         service,

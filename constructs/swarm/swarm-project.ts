@@ -1,33 +1,13 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { Network } from "@cdktf/provider-docker/lib/network";
+import type { Network } from "@cdktf/provider-docker/lib/network";
 import type { PlacedProject, ResolvedService, ResolvedVolume } from "../model";
 import { addressByModelId } from "../core/addresses";
 import type { ImageSet } from "../services/images";
 import type { SchedulerContext } from "../services/scheduled-job";
-import { OWNER_LABEL, ownedVolume } from "../services/ownership";
+import { ownedNetwork, ownedVolume } from "../services/ownership";
 import { LoopbackProxy } from "./loopback-proxy";
 import { NodeEngines, orderSwarmServices, SwarmService } from "./swarm-service";
-
-/**
- * A swarm's overlay network, labelled with its owner, attachable (the loopback proxy, a plain container, joins it),
- * with the model's fixed range. Labels never replace it, as for a bridge network (see ownedNetwork).
- */
-export function overlayNetwork(
-  scope: Construct,
-  id: string,
-  owner: string,
-  spec: { name: string; subnet?: string; gateway?: string },
-): Network {
-  return new Network(scope, id, {
-    name: spec.name,
-    driver: "overlay",
-    attachable: true,
-    ipamConfig: spec.subnet ? [{ subnet: spec.subnet, gateway: spec.gateway }] : undefined,
-    labels: [{ label: OWNER_LABEL, value: owner }],
-    lifecycle: { ignoreChanges: ["labels"] },
-  });
-}
 
 /** Joins a scraped swarm service to its cluster's monitoring; see SwarmScrapeLink. */
 export interface SwarmScraper {
@@ -84,7 +64,7 @@ export class SwarmProjectServices extends Construct {
     super(scope, id);
     const { placed, engines } = props;
     const owner = placed.project.id;
-    this.network = overlayNetwork(this, placed.network.name, owner, placed.network);
+    this.network = ownedNetwork(this, placed.network.name, owner, placed.network, "overlay");
     const deployed = Object.values(placed.services);
     const volumes = nodeVolumes(new Construct(this, "volumes"), owner, placed.volumes, deployed, engines);
     const services = new Construct(this, "services");
