@@ -1,6 +1,7 @@
 // The preview guard: trusted code checks the stacks a pull request synthesized before the engine plans them
 // with the preview's credentials. Real synthesized stacks of both blueprints pass; each way a PR could turn a
 // plan into code execution or exfiltration is refused, named with its stack and JSON path, all at once.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,7 +10,9 @@ import { GuardError, guardStacks, GuardOptions, writeVetted } from "../tools/ci/
 import { parseTrustedList, trustedListOf } from "../tools/ci/trusted";
 import { synthesizedStacks } from "../tools/engine/stacks";
 import { REPO_ROOT, toolchainEnv } from "../tools/engine/toolchain";
+import { LITERALS_DIR } from "../stacks/literal-files";
 import { synthesize } from "../stacks/synthesize";
+import { readStackConfig } from "../tools/engine/variables";
 
 const PINS = { "kreuzwerker/docker": "3.6.2", "integrations/github": "6.9.0" };
 
@@ -146,12 +149,14 @@ describe("the preview guard on synthesized stacks", () => {
     expect(problems()).toEqual(["sparky-github: cdk.tf.json: missing, or not a regular file in a regular directory"]);
   });
 
-  test("the vetted copy holds the manifest and each cdk.tf.json, none of the PR's other files", () => {
+  test("the vetted copy holds the manifest, each cdk.tf.json and the literals written from it, none of the PR's other files", () => {
     const stackDir = path.join(pr, "stacks", "sparky-services");
     fs.mkdirSync(path.join(stackDir, ".terraform", "providers"), { recursive: true });
     fs.writeFileSync(path.join(stackDir, ".terraform", "providers", "terraform-provider-docker_v3.6.2"), "#!/bin/sh\nid\n");
     fs.writeFileSync(path.join(stackDir, "extra.tf"), 'data "external" "x" { program = ["id"] }');
     fs.writeFileSync(path.join(stackDir, "x.auto.tfvars.json"), "{}");
+    fs.mkdirSync(path.join(stackDir, LITERALS_DIR), { recursive: true });
+    fs.writeFileSync(path.join(stackDir, LITERALS_DIR, "unreferenced.txt"), "not the PR's to hand over");
     const out = path.join(pr, "vetted");
     writeVetted(guardStacks(options), out);
     const files = fs.readdirSync(out, { recursive: true }).map(String).sort();
@@ -161,9 +166,35 @@ describe("the preview guard on synthesized stacks", () => {
         .map((s) => path.join("stacks", s.name, "cdk.tf.json"))
         .sort(),
     ]);
-    expect(files.filter((f) => !f.endsWith(".json")).every((f) => fs.statSync(path.join(out, f)).isDirectory())).toBe(true);
+    const literals = files.filter((f) => f.endsWith(".txt"));
+    expect(literals.length).toBeGreaterThan(0);
+    for (const f of literals) {
+      expect(f).toMatch(new RegExp(`^stacks/[\\w-]+/${LITERALS_DIR}/[0-9a-f]{64}\\.txt$`));
+      expect(
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(out, f)))
+          .digest("hex"),
+      ).toBe(path.basename(f, ".txt"));
+    }
+    expect(
+      files.filter((f) => !f.endsWith(".json") && !f.endsWith(".txt")).every((f) => fs.statSync(path.join(out, f)).isDirectory()),
+    ).toBe(true);
+    for (const s of synthesizedStacks(out)) expect(readStackConfig(s.dir)).toEqual(readStackConfig(path.join(pristine, "stacks", s.name)));
     expect(synthesizedStacks(out).map((s) => s.dependencies)).toEqual(synthesizedStacks(pristine).map((s) => s.dependencies));
     expect(() => writeVetted([], out)).toThrow(/exists/);
+  });
+
+  test("a literal file changed after synth, or replaced by a symlink, is refused", () => {
+    const literalsOf = (stack: string) => path.join(pr, "stacks", stack, LITERALS_DIR);
+    const [changed] = fs.readdirSync(literalsOf("sparky-github"));
+    fs.appendFileSync(path.join(literalsOf("sparky-github"), changed), '\n${file("~/.ssh/id_ed25519")}');
+    const [linked] = fs.readdirSync(literalsOf("dgx-observability"));
+    fs.rmSync(path.join(literalsOf("dgx-observability"), linked));
+    fs.symlinkSync("/etc/hostname", path.join(literalsOf("dgx-observability"), linked));
+    expect(problems()).toEqual([
+      `dgx-observability: ${LITERALS_DIR}: dgx-observability/${LITERALS_DIR}/${linked} is not a regular file in a regular directory`,
+      `sparky-github: ${LITERALS_DIR}: sparky-github/${LITERALS_DIR}/${changed} was changed after synth (its sha256 differs): synthesize again`,
+    ]);
   });
 });
 

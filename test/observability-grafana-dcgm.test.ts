@@ -13,6 +13,7 @@ import { promqlReferences } from "../constructs/model/promql";
 import { dashboards, observabilityFiles, renderDcgmCsv } from "../constructs/observability";
 import { synthesize } from "../stacks/synthesize";
 import { hostOf, jobsOf } from "./support/resolved-host";
+import { readStackConfig } from "../tools/engine/variables";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -117,7 +118,7 @@ describe("synthesized observability stack", () => {
     synthesize({ env, projectRoot: ROOT, outdir });
     stacks = {};
     for (const stack of fs.readdirSync(path.join(outdir, "stacks")))
-      stacks[stack] = fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      stacks[stack] = JSON.stringify(readStackConfig(path.join(outdir, "stacks", stack)), null, 2);
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 

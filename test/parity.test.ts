@@ -13,6 +13,7 @@ import { synthesize } from "../stacks/synthesize";
 import { REPO_ROOT } from "../tools/engine/toolchain";
 import * as reference from "./fixtures/reference/dgx-pixels-compose";
 import type { ReferenceService } from "./fixtures/reference/dgx-pixels-compose";
+import { readStackConfig } from "../tools/engine/variables";
 
 /** Differences, by `<where>.<field>`, and the decisions (their "Differs from compose (…)" tag or opening words) that explain them. */
 const DECIDED: Record<string, string[]> = {
@@ -91,7 +92,7 @@ function synthDgx(): Record<string, Tf> {
     return Object.fromEntries(
       ["dgx-pixels-services", "dgx-observability"].map((s) => [
         s,
-        JSON.parse(fs.readFileSync(path.join(dir, "stacks", s, "cdk.tf.json"), "utf8")),
+        readStackConfig(path.join(dir, "stacks", s)) as Tf,
       ]),
     );
   } finally {

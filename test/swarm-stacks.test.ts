@@ -9,6 +9,7 @@ import { renderProxyConfig, swarmDuration } from "../constructs/swarm";
 import { synthesize } from "../stacks/synthesize";
 import { PAIR_TARGET, sparkPairConfig } from "../support/swarm-config";
 import { REPO_ROOT } from "../tools/engine/toolchain";
+import { readStackConfig } from "../tools/engine/variables";
 
 type Json = Record<string, any>;
 let stacks: Record<string, Json> = {};
@@ -20,7 +21,7 @@ beforeAll(() => {
   fs.writeFileSync(config, JSON.stringify(sparkPairConfig(path.join(outdir, "state"))));
   synthesize({ env: { SPARKY_CONFIG: config, SPARKY_TARGET: PAIR_TARGET }, projectRoot: REPO_ROOT, outdir });
   for (const name of fs.readdirSync(path.join(outdir, "stacks")))
-    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+    stacks[name] = readStackConfig(path.join(outdir, "stacks", name));
 });
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 

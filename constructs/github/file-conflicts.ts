@@ -4,20 +4,9 @@
 import { Construct } from "constructs";
 import { DataGithubRestApi } from "@cdktf/provider-github/lib/data-github-rest-api";
 
-/** Key of the conflict note in a data source's `//` comment in cdk.tf.json. */
-export const CONFLICT_KEY = "sparky-infra-conflict";
+import { CONFLICT_KEY, ConflictNote } from "./conflict-note";
 
-export interface ConflictNote {
-  path: string;
-  /** What sparky-infra would write there. */
-  generated: string;
-}
-
-/** The conflict note of one data block of a synthesized config, if it has one. */
-export function conflictOf(block: unknown): ConflictNote | undefined {
-  const note = (block as { "//"?: Record<string, unknown> } | undefined)?.["//"]?.[CONFLICT_KEY] as ConflictNote | undefined;
-  return note && typeof note.path === "string" && typeof note.generated === "string" ? note : undefined;
-}
+export { CONFLICT_KEY, conflictOf, type ConflictNote } from "./conflict-note";
 
 /** Terraform-safe address from a stable key ("docs/x.md" → "docs-x-md"). */
 export const addressKey = (key: string) => key.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");

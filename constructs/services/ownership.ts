@@ -2,8 +2,9 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import type { Construct } from "constructs";
 
-/** The label that marks a Docker object as a stack's: a deploy adopts such an object when its state lost track of it. */
-export const OWNER_LABEL = "sparky.owner";
+import { OWNER_LABEL } from "../core/labels";
+
+export { OWNER_LABEL } from "../core/labels";
 
 const ownerLabel = (owner: string) => [{ label: OWNER_LABEL, value: owner }];
 

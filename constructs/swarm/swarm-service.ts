@@ -17,7 +17,7 @@ import { addressByModelId } from "../core/addresses";
 import { buildFromContext, ConfigFile } from "../services/docker-service";
 import { ImageSet, resolveImage } from "../services/images";
 import { ScheduledRuntime, SchedulerContext, scheduledRuntime } from "../services/scheduled-job";
-import { OWNER_LABEL } from "../services/ownership";
+import { JOB_LABEL, OWNER_LABEL } from "../core/labels";
 import { secretFileEnv, swarmConfigs, swarmSecrets } from "./swarm-files";
 
 /** The stack's way to each node's engine. */
@@ -62,8 +62,7 @@ function nonEmpty(value: unknown[] | Record<string, unknown>) {
   return (Array.isArray(value) ? value.length : Object.keys(value).length) > 0 ? value : undefined;
 }
 
-/** The label that marks a one-shot job's service: the tools read its run from its newest task. */
-export const JOB_LABEL = { label: "sparky.kind", value: "job" } as const;
+export { JOB_LABEL } from "../core/labels";
 
 /** The model's restart policy as Swarm's restart condition (Swarm has no "unless-stopped": a removed service stays removed). */
 export const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;

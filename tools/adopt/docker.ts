@@ -5,7 +5,7 @@
 // volumes kept as they are, data included.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OWNER_LABEL } from "../../constructs/services/ownership";
+import { OWNER_LABEL } from "../../constructs/core/labels";
 import { dockerOn, DockerEndpoint, stackEndpoint } from "../engine/docker";
 import { ensureInitialized, runEngine, SynthesizedStack } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";

@@ -4,6 +4,7 @@
 // preview's credentials. Every problem is reported at once, each with its stack, JSON path and the fix.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { externalizeLiterals, inlineLiterals, LITERALS_DIR } from "../../stacks/literal-files";
 import { InputError } from "../engine/args";
 import { checkDataSources } from "./data-sources";
 import { ALLOWED_FUNCTIONS, functionCalls } from "./expressions";
@@ -107,8 +108,16 @@ function readStackFile(dir: string, name: string, problem: (at: string, message:
   }
   try {
     const config = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-    if (isRecord(config)) return config;
-    problem("cdk.tf.json", "is not a JSON object");
+    if (!isRecord(config)) {
+      problem("cdk.tf.json", "is not a JSON object");
+      return undefined;
+    }
+    // Checked as synthesized: the long literals read back (only from the stack's own files, by their sha256).
+    try {
+      return inlineLiterals(config, stackDir);
+    } catch (e) {
+      problem(LITERALS_DIR, `${(e as Error).message}`);
+    }
   } catch (e) {
     problem("cdk.tf.json", `is not JSON (${(e as Error).message})`);
   }
@@ -252,14 +261,17 @@ function checkResources(config: Record<string, unknown>, problem: (at: string, m
   }
 }
 
-/** Writes only what passed: a fresh manifest and each stack's cdk.tf.json, nothing else of the PR's files. */
+/**
+ * Writes only what passed: a fresh manifest and each stack's cdk.tf.json (its long literals in files written here,
+ * from the checked config), nothing else of the PR's files.
+ */
 export function writeVetted(stacks: readonly VettedStack[], outdir: string): void {
   if (fs.existsSync(outdir)) throw new InputError(`${outdir} exists: the vetted stacks go into a fresh directory`);
   const manifest = { stacks: {} as Record<string, unknown> };
   for (const s of stacks) {
     const dir = path.join(outdir, "stacks", s.name);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(s.config, null, 2));
+    fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(externalizeLiterals(s.config, dir), null, 2));
     manifest.stacks[s.name] = {
       name: s.name,
       workingDirectory: `stacks/${s.name}`,

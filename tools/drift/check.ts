@@ -3,7 +3,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { docker, failedJobs, StoppedContainer, stoppedContainers } from "../engine/docker";
+import { docker, failedJobs, failedJobsAmong, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
+import { liveContainers, readLiveObjects } from "../engine/fingerprint";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
@@ -116,7 +117,14 @@ async function checkStack(
   removeImports(stack); // a leftover from an interrupted restore must not change what is planned
   // Stopped containers and failed one-shot jobs are found by inspecting them: a plan would remove the first and fail
   // on the second's postcondition.
-  const stopped = [...stoppedContainers(stack), ...failedJobs(stack)];
+  // One read over the engine's API when it answers (a docker CLI run blocks every other stack's check meanwhile).
+  const containers = await readLiveObjects(stack).then(
+    (live) => live && liveContainers(live),
+    () => undefined,
+  );
+  const stopped = containers
+    ? [...stoppedAmong(stack, containers), ...failedJobsAmong(stack, containers)]
+    : [...stoppedContainers(stack), ...failedJobs(stack)];
   const exclude = stopped.map((s) => s.address);
   // One normal plan: its refresh lists what changed outside the code (`resource_drift`), its changes what the code
   // would do (`resource_changes`). It only reads state, so it runs without the lock.

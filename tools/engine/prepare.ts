@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ResolvedSystem } from "../../constructs/model";
 import type { BuildContext } from "../../stacks/build-contexts";
-import { synthesize } from "../../stacks/synthesize";
+import { resolveSynthInputs } from "../../stacks/synth-inputs";
 import { InputError } from "./args";
 import { createMasker, Masker } from "./mask";
 import { resolveSecrets, secretsOf } from "./secrets";
@@ -14,6 +14,7 @@ import { SynthesizedStack, synthesizedStacks } from "./stacks";
 import { withoutUnnamedStateServers } from "./state-server";
 import { tightenStackFiles } from "./file-modes";
 import { toolchainEnv } from "./toolchain";
+import { reusableSynth, synthCodeIdentity, synthKey, writeSynthRecord } from "./synth-record";
 import { memoryBudgetLines } from "../../stacks/memory-report";
 import { formatWarning } from "../../stacks/warnings";
 
@@ -58,27 +59,28 @@ export class NoStacksError extends InputError {}
 export function prepareStacks(options: PrepareOptions): PreparedStacks {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const outdir = path.resolve(options.outdir);
-  const synth = options.synth ?? true;
+  const inputs = options.synth === false ? undefined : resolveSynthInputs({ ...options, env: toolchainEnv(options.env) });
+  const code = inputs && synthCodeIdentity();
+  const key = inputs && code && synthKey(code, inputs, options.projectRoot, outdir);
   // Synthesized next to the output directory (same depth: the state paths in it stay valid), and moved into
-  // place only once the checks pass.
+  // place only once the checks pass; or the last synth, when nothing it read changed (see synth-record.ts).
+  const synth = inputs !== undefined && !(key && reusableSynth(outdir, key));
   const staging = synth ? `${outdir}.staging-${process.pid}` : outdir;
   const parent = path.dirname(outdir);
   const parentExisted = fs.existsSync(parent);
-  let model: ResolvedSystem | undefined;
-  let contexts: BuildContext[] = [];
   let installed = false;
   try {
+    if (inputs) {
+      for (const warning of inputs.model.warnings) log(formatWarning(warning));
+      for (const line of memoryBudgetLines(inputs.model)) log(line);
+    }
     if (synth) {
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(parent, { recursive: true });
-      ({ model, contexts } = synthesize({
-        env: toolchainEnv(options.env),
-        projectRoot: options.projectRoot,
-        outdir: staging,
-        projects: options.projects,
-      }));
-      for (const warning of model.warnings) log(formatWarning(warning));
-      for (const line of memoryBudgetLines(model)) log(line);
+      // Loaded only for a synth: a command that reuses the last one never loads cdktf (see synth-inputs.ts).
+      const { synthesizeStacks } = require("../../stacks/synthesize") as typeof import("../../stacks/synthesize");
+      synthesizeStacks(inputs, { projectRoot: options.projectRoot, outdir: staging });
+      if (key) writeSynthRecord(staging, key);
     }
     const all = synthesizedStacks(staging);
     const candidates = withoutUnnamedStateServers(all, options.stacks);
@@ -91,7 +93,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
             .join(", ") || "the selection"
         }; the stacks are: ${all.map((s) => s.name).join(", ")}`,
       );
-    if (options.requireBuildContexts) requireBuildContexts(selected, contexts);
+    if (options.requireBuildContexts) requireBuildContexts(selected, inputs?.contexts ?? []);
     const found = options.checkSecrets === false ? {} : resolveSecrets(selected, options.env);
     const env = { ...options.env, ...found };
     const masker = createMasker({ env, names: secretsOf(all).map((s) => s.name) });
@@ -99,7 +101,7 @@ export function prepareStacks(options: PrepareOptions): PreparedStacks {
     installed = true;
     const moved = (s: SynthesizedStack) => ({ ...s, dir: path.join(outdir, path.relative(staging, s.dir)) });
     for (const stack of selected) for (const note of tightenStackFiles(moved(stack))) log(`sparky-infra: ${note}`);
-    return { model, contexts, all: all.map(moved), selected: selected.map(moved), env, masker };
+    return { model: inputs?.model, contexts: inputs?.contexts ?? [], all: all.map(moved), selected: selected.map(moved), env, masker };
   } finally {
     if (synth) fs.rmSync(staging, { recursive: true, force: true });
     // Nothing written on failure: not even the output directory's parent (e.g. a fresh --out directory).

@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as net from "node:net";
 import type { StateServerEndpoint } from "../../constructs/model";
-import { stateMetadataOf } from "../../stacks/state-backend";
+import { stateMetadataOf } from "../../stacks/state-metadata";
 import { InputError } from "./args";
 import { globMatch, splitPatterns } from "./select";
 import { readStackConfig } from "./variables";

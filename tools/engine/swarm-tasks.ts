@@ -1,7 +1,7 @@
 // A swarm's services as their tasks show them, read through the manager's engine: where each task runs (by the host
 // name the node is labelled with), its state, and Swarm's reason when it is not running ("no suitable node ...").
 import { NODE_LABEL } from "../../constructs/model/cluster";
-import { JOB_LABEL } from "../../constructs/swarm/swarm-service";
+import { JOB_LABEL } from "../../constructs/core/labels";
 import { dockerOn, DockerEndpoint, servicesOf, stackEndpoint, StoppedContainer } from "./docker";
 import type { SynthesizedStack } from "./stacks";
 

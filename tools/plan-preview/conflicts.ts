@@ -1,7 +1,7 @@
 // Generated files sparky-infra leaves alone because a person's file holds the path (constructs/github/
 // file-conflicts.ts): the generated version comes from the stack's config, the person's from the read the plan
 // made of the path, so a reviewer sees both.
-import { conflictOf } from "../../constructs/github/file-conflicts";
+import { conflictOf } from "../../constructs/github/conflict-note";
 import { fenced } from "../engine/markdown";
 import type { PlanJson } from "../engine/stacks";
 import { readStackConfig } from "../engine/variables";
