@@ -89,8 +89,9 @@ function everyday(work: string): string[] {
     "",
     ...(parts.length > 0
       ? [
-          "Where a no-op deploy's time goes (the same deployment, same run): the parts of one `just deploy` of",
-          "dgx-pixels-services, timed alone.",
+          "Where the time goes (the same deployment, same run): the parts of one no-op `just deploy` of",
+          "dgx-pixels-services, timed alone (a deploy reuses the last synth when nothing it reads changed; the app alone",
+          "always synthesizes), and the one stack that bounds a drift check, checked alone.",
           "",
           "| part | median | range | runs |",
           "|---|---|---|---|",

@@ -187,7 +187,9 @@ if wants everyday; then
     -n "tofu state pull, dgx-pixels-services (its state's identity)" "$in_stack tofu state pull >/dev/null" \
     -n "tofu plan -refresh=false, dgx-pixels-services (the plan of a skip)" \
     "$in_stack tofu plan -refresh=false -lock=false -input=false >/dev/null" \
-    -n "tofu plan with refresh, dgx-pixels-services (what the skip saves)" "$in_stack tofu plan -lock=false -input=false >/dev/null" >&2
+    -n "tofu plan with refresh, dgx-pixels-services (what the skip saves)" "$in_stack tofu plan -lock=false -input=false >/dev/null" \
+    -n "just drift, local-observability alone (the floor of a drift check: the provider's waits, see below)" \
+    "just drift --outdir $ev/out --stacks local-observability >/dev/null 2>&1" >&2
 
   # What a no-op diff says per stack (its progress lines): whether each stack's plan skipped the refresh.
   just diff local '*-services *-observability' --output "$ev/out" 2>&1 >/dev/null | grep -E '^\[diff\] .*(no changes|planned|failed)' |

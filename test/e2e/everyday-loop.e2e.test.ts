@@ -1,6 +1,8 @@
 // The everyday loop skips the refresh only while nothing changed, and every out-of-band change is still seen:
 // each of the drift suite's changes, made by hand between commands, shows in `just diff` (exit 2, naming the
-// resource), and `just deploy` repairs it. The plans in between skip the refresh (the progress line says so).
+// resource), and `just deploy` repairs it. The plans in between skip the refresh, and once a plan without refresh
+// changed nothing, the same plan is not made again until the code, the state or the objects change (the progress
+// line says which).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { docker, removeLeftovers, requireDeployPrerequisites } from "../../support/docker";
@@ -8,7 +10,7 @@ import { driftFixture, driftProject, type DriftFixture } from "../../support/dri
 import { uniqueId } from "../../support/fixtures";
 import { run } from "../../support/processes";
 import { toolchainEnv } from "../../tools/engine/toolchain";
-import { UNREFRESHED_NOTE } from "../../tools/deploy/apply";
+import { UNPLANNED_NOTE, UNREFRESHED_NOTE } from "../../tools/deploy/apply";
 import { describeE2E } from "./support/describe-e2e";
 
 const STEP = 4 * 60_000;
@@ -27,6 +29,7 @@ describeE2E("everyday loop e2e: plans skip the refresh only while nothing change
     const r = await tool("diff");
     expect({ code: r.code, named: expected.test(r.stdout) }).toEqual({ code: 2, named: true });
     expect(r.stderr).not.toContain(UNREFRESHED_NOTE);
+    expect(r.stderr).not.toContain(UNPLANNED_NOTE);
   };
   const expectRepairedAndQuiet = async () => {
     const deploy = await tool("deploy");
@@ -55,16 +58,30 @@ describeE2E("everyday loop e2e: plans skip the refresh only while nothing change
   }, STEP);
 
   test(
-    "after a deploy, a diff and a deploy find nothing to change without re-reading anything",
+    "after a deploy, a diff and a deploy find nothing to change without re-reading anything, then without planning",
     async () => {
       const deploy = await tool("deploy");
       expect(`${deploy.code}\n${deploy.stderr.slice(-2000)}`).toMatch(/^0\n/);
       expect(fs.existsSync(path.join(fx!.outdir, "stacks", stack, ".terraform", "sparky-in-sync.json"))).toBe(true);
-      for (const command of ["diff", "deploy"] as const) {
-        const again = await tool(command);
-        expect(again.code).toBe(0);
-        expect(again.stderr).toContain(UNREFRESHED_NOTE);
-      }
+      const [first, ...later] = [await tool("diff"), await tool("deploy"), await tool("diff")];
+      expect({ code: first.code, note: first.stderr.includes(UNREFRESHED_NOTE) }).toEqual({ code: 0, note: true });
+      for (const again of later) expect({ code: again.code, note: again.stderr.includes(UNPLANNED_NOTE) }).toEqual({ code: 0, note: true });
+    },
+    STEP,
+  );
+
+  test(
+    "a change of the code after a plan that changed nothing is planned; back to the code of that plan, nothing is",
+    async () => {
+      const projects = path.join(fx!.work, "projects.json");
+      const changed = structuredClone(fx!.projects);
+      const worker = changed[0].services.worker;
+      worker.ports = (worker.ports ?? []).map((p) => ({ ...p, host: (p.host ?? 20000) + 1 }));
+      fs.writeFileSync(projects, JSON.stringify(changed));
+      await expectSeen(/docker_container\.worker/);
+      fs.writeFileSync(projects, JSON.stringify(fx!.projects));
+      const back = await tool("diff");
+      expect({ code: back.code, note: back.stderr.includes(UNPLANNED_NOTE) }).toEqual({ code: 0, note: true });
     },
     STEP,
   );

@@ -16,7 +16,7 @@ import { awaitSwarmJobs, failedSwarmJobs, swarmJobsOf } from "../engine/swarm-ta
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
 import { Accepted, liveContainers, planKnowingState, readLiveObjects, recordAfterApply, recordAgreement } from "../engine/fingerprint";
-import { forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
+import { diagnosticText, engineEvent, forEachBounded, planStack, runEngine, StackPlan, SynthesizedStack } from "../engine/stacks";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "../engine/state-lock";
 import { summarizePlan } from "../plan-preview/summary";
 
@@ -74,7 +74,7 @@ export async function planAll(
   const { view, masker } = options;
   const stoppedBy = new Map<string, StoppedContainer[]>();
   const rerunBy = new Map<string, StoppedContainer[]>();
-  const unrefreshed = new Set<string>();
+  const notes = new Map<string, string>();
   const settled = await forEachBounded(stacks, options.parallel, async (stack) => {
     view.set(stack.name, "planning");
     const planOptions = {
@@ -105,7 +105,7 @@ export async function planAll(
       { ...planOptions, exclude: stopped.map((c) => c.address), replace: failed.map((c) => c.address) },
       { accepted: options.accepted, live },
     );
-    if (!known.refreshed) unrefreshed.add(stack.name);
+    if (!known.refreshed) notes.set(stack.name, known.planned ? UNREFRESHED_NOTE : UNPLANNED_NOTE);
     return known.plan;
   });
   return settled.map((r, i) => {
@@ -119,8 +119,7 @@ export async function planAll(
     const c = summary.counts;
     const stopped = stoppedBy.get(stack.name) ?? [];
     const rerun = rerunBy.get(stack.name) ?? [];
-    if (!summary.hasChanges && stopped.length === 0)
-      view.set(stack.name, "no changes", unrefreshed.has(stack.name) ? UNREFRESHED_NOTE : undefined);
+    if (!summary.hasChanges && stopped.length === 0) view.set(stack.name, "no changes", notes.get(stack.name));
     else
       view.set(
         stack.name,
@@ -137,6 +136,8 @@ export async function planAll(
 
 /** Shown when a stack's plan skipped the refresh (see tools/engine/fingerprint.ts). */
 export const UNREFRESHED_NOTE = "objects and state as at the last deploy; not re-read";
+/** Shown when no plan was made: the same plan over the same objects and state changed nothing last time. */
+export const UNPLANNED_NOTE = "objects, state and code as at the last plan, which changed nothing; not planned again";
 
 export interface AppliedStack {
   stack: SynthesizedStack;
@@ -144,13 +145,6 @@ export interface AppliedStack {
   result: "applied" | "no changes" | "unplanned" | "failed" | "skipped";
   /** The engine's summary line, the failure (masked), or why it was skipped. */
   message: string;
-}
-
-interface EngineEvent {
-  type?: string;
-  "@message"?: string;
-  hook?: { resource?: { addr?: string }; action?: string };
-  diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
 }
 
 /**
@@ -235,24 +229,20 @@ async function applyPlan(
   };
   show();
   const onLine = (line: string) => {
-    let event: EngineEvent;
-    try {
-      event = JSON.parse(line) as EngineEvent;
-    } catch {
-      return;
-    }
+    const event = engineEvent(line);
+    if (!event) return;
     const address = event.hook?.resource?.addr;
+    const error = diagnosticText(event);
     if (event.type === "apply_start" && address) running.add(address);
     else if ((event.type === "apply_complete" || event.type === "apply_errored") && address) {
       running.delete(address);
       done++;
-    } else if (event.type === "diagnostic" && event.diagnostic?.severity === "error") {
-      const d = event.diagnostic;
-      errors.push(`Error: ${d.summary ?? ""}${d.address ? ` (${d.address})` : ""}${d.detail ? `\n\n${d.detail}` : ""}`);
-    } else if (event.type === "change_summary") summary = event["@message"] ?? "";
+    } else if (error) errors.push(error);
+    else if (event.type === "change_summary") summary = event["@message"] ?? "";
     else return;
     show();
   };
+  if (!plan.planFile) throw new Error(`${stack.name}: no saved plan to apply`);
   const parallelism = options.parallelism ? [`-parallelism=${options.parallelism}`] : [];
   recordAgreement(stack, undefined); // until the apply is through, state and reality may differ
   const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;

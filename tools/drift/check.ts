@@ -127,8 +127,8 @@ async function checkStack(
     : [...stoppedContainers(stack), ...failedJobs(stack)];
   const exclude = stopped.map((s) => s.address);
   // One normal plan: its refresh lists what changed outside the code (`resource_drift`), its changes what the code
-  // would do (`resource_changes`). It only reads state, so it runs without the lock.
-  const plan = await planStack(stack, { env, lock: false, exclude });
+  // would do (`resource_changes`); read only when there is either. It only reads state, so it runs without the lock.
+  const plan = await planStack(stack, { env, lock: false, exclude, showOnlyChanges: true });
 
   // Resources gone from state: did another object take their name (recreated by hand)?
   const imports: Record<string, string> = {};

@@ -14,7 +14,8 @@ import { diffAttributes } from "./attributes";
 import { DockerEndpoint, stackEndpoint } from "./docker";
 import { inspectObjects, ObjectKind } from "./docker-api";
 import { formatPath } from "./paths";
-import { ensureInitialized, PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
+import { planInputsIdentity } from "./plan-inputs";
+import { ensureInitialized, NO_CHANGES, PlanJson, PlanOptions, planStack, runEngine, StackPlan, SynthesizedStack } from "./stacks";
 import { readStackConfig } from "./variables";
 
 const RESOURCE_KINDS: Record<string, ObjectKind> = {
@@ -138,6 +139,11 @@ export function foundDrift(plan: PlanJson, accepted: AcceptedHere = nothingAccep
 interface Agreement {
   live: string;
   state: string;
+  /**
+   * The inputs (plan-inputs.ts) of a plan without refresh that changed nothing, made while the live objects and the
+   * state were these: a plan of the same inputs over the same state and objects changes nothing again.
+   */
+  emptyPlanOf?: string;
 }
 
 /**
@@ -166,10 +172,11 @@ export function recordAgreement(stack: Pick<SynthesizedStack, "name" | "dir">, a
   fs.writeFileSync(file, JSON.stringify(agreement), { mode: 0o600 });
 }
 
-/** A stack's plan, and whether it refreshed. */
+/** A stack's plan, whether it refreshed, and whether it was made at all (a skipped one changes nothing). */
 export interface KnownPlan {
   plan: StackPlan;
   refreshed: boolean;
+  planned: boolean;
 }
 
 /**
@@ -189,13 +196,19 @@ export async function planKnowingState(
     known.live ? fingerprintOf(known.live) : liveFingerprint(stack),
     stateIdentity(stack, options.env ?? {}),
   ]);
-  if (recorded && live !== undefined && state !== undefined && live === recorded.live && state === recorded.state)
-    return { plan: await planStack(stack, { ...options, refresh: false, showOnlyChanges: true }), refreshed: false };
-  const plan = await planStack(stack, options);
+  if (recorded && live !== undefined && state !== undefined && live === recorded.live && state === recorded.state) {
+    const inputs = options.exclude?.length || options.replace?.length ? undefined : planInputsIdentity(stack.dir, options.env ?? {});
+    if (inputs !== undefined && inputs === recorded.emptyPlanOf)
+      return { plan: { stack: stack.name, json: NO_CHANGES }, refreshed: false, planned: false };
+    const plan = await planStack(stack, { ...options, refresh: false, showOnlyChanges: true });
+    if (inputs !== undefined && plan.json === NO_CHANGES) recordAgreement(stack, { live, state, emptyPlanOf: inputs });
+    return { plan, refreshed: false, planned: true };
+  }
+  const plan = await planStack(stack, { ...options, showOnlyChanges: true });
   // The plan read reality without writing state: the state it started from is the one that agrees (or not).
   const agrees = live !== undefined && state !== undefined && !foundDrift(plan.json, accepted);
   recordAgreement(stack, agrees ? { live, state } : undefined);
-  return { plan, refreshed: true };
+  return { plan, refreshed: true, planned: true };
 }
 
 /** After an apply, state and reality agree again (the provider read every object it created or changed). */

@@ -175,7 +175,10 @@ export interface PlanOptions extends EngineOptions {
   parallelism?: number;
   /** Read every object before planning (default). See fingerprint.ts for when it may be skipped. */
   refresh?: boolean;
-  /** Read the plan's JSON only when it changes something (`-detailed-exitcode`); else it is NO_CHANGES. */
+  /**
+   * Read the plan's JSON only when it changes something (`-detailed-exitcode`) or its refresh found something changed
+   * outside the code; else it is NO_CHANGES. (The engine then reports in its machine-readable form.)
+   */
   showOnlyChanges?: boolean;
 }
 
@@ -184,11 +187,18 @@ export const NO_CHANGES: PlanJson = { format_version: "1.2", resource_changes: [
 
 export interface StackPlan {
   stack: string;
-  planFile: string;
+  /** The saved plan; none when no plan was made because it would change nothing (see planKnowingState). */
+  planFile?: string;
   /** sha256 of the saved plan file: what a reviewer saw is what apply applies. */
-  planSha256: string;
+  planSha256?: string;
   /** `show -json` of the saved plan. */
   json: PlanJson;
+}
+
+/** A plan that was made: its file is saved. */
+export interface SavedPlan extends StackPlan {
+  planFile: string;
+  planSha256: string;
 }
 
 /** The parts of OpenTofu's JSON plan format this project reads. */
@@ -223,7 +233,7 @@ export interface ResourceChange {
 }
 
 /** `plan -out` then `show -json`: the plan is judged from JSON, never from the engine's exit code. */
-export async function planStack(stack: SynthesizedStack, options: PlanOptions = {}): Promise<StackPlan> {
+export async function planStack(stack: SynthesizedStack, options: PlanOptions = {}): Promise<SavedPlan> {
   await ensureInitialized(stack.dir, options);
   const planFile = options.planFile ?? (options.refreshOnly ? "drift.tfplan" : "plan.tfplan");
   const lockTimeout = options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT;
@@ -240,22 +250,54 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   if (options.refresh === false) args.push("-refresh=false");
   for (const address of options.exclude ?? []) args.push(`-exclude=${address}`);
   for (const address of options.replace ?? []) args.push(`-replace=${address}`);
-  if (options.showOnlyChanges) args.push("-detailed-exitcode");
+  if (options.showOnlyChanges) args.push("-detailed-exitcode", "-json");
   const plan = await runEngine(stack.dir, args, options);
-  // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included) and 2 one that changes something.
-  const unchanged = plan.code === 0 && options.showOnlyChanges === true;
-  if (plan.code !== 0 && !(plan.code === 2 && options.showOnlyChanges))
-    throw new Error(
-      stateLockedMessage(stack.name, plan.stderr, lockTimeout) ?? `plan failed for ${stack.name}:\n${plan.stderr || plan.stdout}`,
-    );
+  if (plan.code !== 0 && !(plan.code === 2 && options.showOnlyChanges)) {
+    const failure = options.showOnlyChanges ? engineErrors(plan) : plan.stderr || plan.stdout;
+    throw new Error(stateLockedMessage(stack.name, failure, lockTimeout) ?? `plan failed for ${stack.name}:\n${failure}`);
+  }
   const planSha256 = createHash("sha256")
     .update(fs.readFileSync(path.join(stack.dir, planFile)))
     .digest("hex");
   const result = { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256 };
-  if (unchanged) return { ...result, json: NO_CHANGES };
+  // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included); with -json, what its refresh found
+  // changed outside the code are `resource_drift` events (the same set `show -json` lists). Neither: nothing to show.
+  if (options.showOnlyChanges && plan.code === 0 && !engineEvents(plan.stdout).some((e) => e.type === "resource_drift"))
+    return { ...result, json: NO_CHANGES };
   const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
   if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
   return { ...result, json: JSON.parse(shown.stdout) as PlanJson };
+}
+
+/** One line of the engine's machine-readable output (`-json`). */
+export interface EngineEvent {
+  type?: string;
+  "@message"?: string;
+  hook?: { resource?: { addr?: string }; action?: string };
+  diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
+}
+
+export function engineEvent(line: string): EngineEvent | undefined {
+  try {
+    return JSON.parse(line) as EngineEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+const engineEvents = (output: string) => output.split("\n").flatMap((line) => engineEvent(line) ?? []);
+
+/** An error diagnostic of the engine's machine-readable output, as the engine would print it. */
+export function diagnosticText(event: EngineEvent): string | undefined {
+  const d = event.diagnostic;
+  if (event.type !== "diagnostic" || d?.severity !== "error") return undefined;
+  return `Error: ${d.summary ?? ""}${d.address ? ` (${d.address})` : ""}${d.detail ? `\n\n${d.detail}` : ""}`;
+}
+
+/** The errors of a failed run with `-json`: its error diagnostics, else whatever it printed. */
+function engineErrors(run: EngineResult): string {
+  const errors = engineEvents(run.stdout).flatMap((e) => diagnosticText(e) ?? []);
+  return errors.join("\n\n") || run.stderr || run.stdout;
 }
 
 /**

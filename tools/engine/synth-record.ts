@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SynthInputs } from "../../stacks/synth-inputs";
+import { filesUnder } from "./files";
 
 const RECORD_FILE = ".sparky-synth.json";
 
@@ -68,15 +69,7 @@ export function reusableSynth(outdir: string, key: string): boolean {
 }
 
 /** Every file under `dir` but the engine's and the record itself, relative to `dir`. */
-function synthesizedFiles(dir: string, under = ""): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(path.join(dir, under), { withFileTypes: true })) {
-    const relative = path.join(under, entry.name);
-    if (relative === RECORD_FILE || ENGINE_FILES.some((pattern) => pattern.test(entry.name))) continue;
-    if (entry.isDirectory()) out.push(...synthesizedFiles(dir, relative));
-    else out.push(relative);
-  }
-  return out.sort();
-}
+const synthesizedFiles = (dir: string) =>
+  filesUnder(dir, (name, relative) => relative === RECORD_FILE || ENGINE_FILES.some((pattern) => pattern.test(name)));
 
 const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
