@@ -14,7 +14,8 @@ import { constraintExpression, goDuration, isOneShot, isScheduled, restartOf, si
 import type { PlacedProject, ResolvedHost, ResolvedService } from "../constructs/model";
 import { secretFilePath } from "../constructs/model/cluster";
 import { observabilityFiles } from "../constructs/observability/config-files";
-import { JOB_LABEL, RESTART_CONDITION } from "../constructs/swarm/swarm-service";
+import { JOB_LABEL } from "../constructs/core/labels";
+import { RESTART_CONDITION } from "../constructs/swarm/swarm-service";
 import { secretFileEnv } from "../constructs/swarm/swarm-files";
 import { composeFileFor } from "../support/compose-file";
 

@@ -3,8 +3,6 @@ import { LocalBackend, PgBackend, PgBackendConfig, TerraformStack } from "cdktf"
 import type { StateServerEndpoint, StateSpec } from "../constructs/model";
 import { METADATA_KEY, StackStateMetadata } from "./state-metadata";
 
-export { stateMetadataOf, type StackStateMetadata } from "./state-metadata";
-
 export function addStateMetadata(stack: TerraformStack, metadata: StackStateMetadata): void {
   stack.addOverride(`//.${METADATA_KEY}`, metadata);
 }

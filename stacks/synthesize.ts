@@ -8,8 +8,6 @@ import { resolveSynthInputs, SynthInputOptions, SynthInputs } from "./synth-inpu
 import { defineSystem, SystemStacks } from "./system";
 import type { ResolvedSystem } from "../constructs/model";
 
-export { resolveSynthInputs, type SynthInputs } from "./synth-inputs";
-
 export interface SynthesizeOptions extends SynthInputOptions {
   outdir: string;
 }

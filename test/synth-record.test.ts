@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { resolveSynthInputs, synthesizeStacks } from "../stacks/synthesize";
+import { resolveSynthInputs } from "../stacks/synth-inputs";
+import { synthesizeStacks } from "../stacks/synthesize";
 import { REPO_ROOT } from "../tools/engine/toolchain";
 import { reusableSynth, synthCodeIdentity, synthKey, writeSynthRecord } from "../tools/engine/synth-record";
 

@@ -6,8 +6,6 @@ import { DataGithubRestApi } from "@cdktf/provider-github/lib/data-github-rest-a
 
 import { CONFLICT_KEY, ConflictNote } from "./conflict-note";
 
-export { CONFLICT_KEY, conflictOf, type ConflictNote } from "./conflict-note";
-
 /** Terraform-safe address from a stable key ("docs/x.md" → "docs-x-md"). */
 export const addressKey = (key: string) => key.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
 

@@ -9,7 +9,7 @@ import { addressByModelId } from "../core/addresses";
 import { secretInput } from "../core/secret-input";
 import { ImageSet, resolveImage } from "./images";
 import { SchedulerContext, scheduledRuntime } from "./scheduled-job";
-import { OWNER_LABEL } from "./ownership";
+import { OWNER_LABEL } from "../core/labels";
 
 /** A file placed into the container before it starts (config rendered from the model). */
 export interface ConfigFile {

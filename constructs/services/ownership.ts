@@ -4,8 +4,6 @@ import type { Construct } from "constructs";
 
 import { OWNER_LABEL } from "../core/labels";
 
-export { OWNER_LABEL } from "../core/labels";
-
 const ownerLabel = (owner: string) => [{ label: OWNER_LABEL, value: owner }];
 
 /**

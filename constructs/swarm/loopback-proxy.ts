@@ -9,7 +9,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import type { ResolvedService } from "../model";
 import { addressByModelId } from "../core/addresses";
 import { ImageSet, LOCAL_IMAGES } from "../services/images";
-import { OWNER_LABEL } from "../services/ownership";
+import { OWNER_LABEL } from "../core/labels";
 
 /**
  * HAProxy 2.6 (LTS): the official image on Debian bookworm, the same release as Debian's package that the local image

@@ -62,8 +62,6 @@ function nonEmpty(value: unknown[] | Record<string, unknown>) {
   return (Array.isArray(value) ? value.length : Object.keys(value).length) > 0 ? value : undefined;
 }
 
-export { JOB_LABEL } from "../core/labels";
-
 /** The model's restart policy as Swarm's restart condition (Swarm has no "unless-stopped": a removed service stays removed). */
 export const RESTART_CONDITION = { no: "none", "on-failure": "on-failure", always: "any", "unless-stopped": "any" } as const;
 

@@ -1,17 +1,7 @@
 // The two halves every stack command is made of: plan the selected stacks in parallel (saved plans), then apply
 // those saved plans in dependency order, each stack as soon as the stacks it waits for are done, with the
 // engine's JSON events feeding the progress view.
-import {
-  containersOf,
-  docker,
-  failedJobs,
-  failedJobsAmong,
-  servicesOf,
-  stackEndpoint,
-  StoppedContainer,
-  stoppedAmong,
-  stoppedContainers,
-} from "../engine/docker";
+import { containersOf, docker, failedJobs, servicesOf, stackEndpoint, StoppedContainer, stoppedContainers } from "../engine/docker";
 import { awaitSwarmJobs, failedSwarmJobs, swarmJobsOf } from "../engine/swarm-tasks";
 import type { Masker } from "../engine/mask";
 import type { Phase, ProgressView } from "../engine/progress";
@@ -90,7 +80,7 @@ export async function planAll(
     let live = await readLiveObjects(stack).catch(() => undefined);
     // Refreshing a stopped container removes it (kreuzwerker/docker 3.6.2): a deploy starts it as it is (its
     // configuration is the code's), a diff leaves it out of the plan and reports it.
-    let stopped = live ? stoppedAmong(stack, liveContainers(live)) : stoppedContainers(stack);
+    let stopped = stoppedContainers(stack, live && liveContainers(live));
     if (options.startStopped && stopped.length > 0) {
       for (const c of stopped) if (docker(stack, ["start", c.name]) === undefined) throw new Error(`docker start ${c.name} failed`);
       stopped = [];
@@ -98,7 +88,7 @@ export async function planAll(
     }
     stoppedBy.set(stack.name, stopped);
     // A failed job keeps failing every plan that keeps it (its postcondition): plan it replaced, which runs it again.
-    const failed = [...(live ? failedJobsAmong(stack, liveContainers(live)) : failedJobs(stack)), ...failedSwarmJobs(stack)];
+    const failed = [...failedJobs(stack, live && liveContainers(live)), ...failedSwarmJobs(stack)];
     rerunBy.set(stack.name, failed);
     const known = await planKnowingState(
       stack,

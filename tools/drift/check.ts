@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { docker, failedJobs, failedJobsAmong, StoppedContainer, stoppedAmong, stoppedContainers } from "../engine/docker";
+import { docker, failedJobs, StoppedContainer, stoppedContainers } from "../engine/docker";
 import { liveContainers, readLiveObjects } from "../engine/fingerprint";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
@@ -122,9 +122,7 @@ async function checkStack(
     (live) => live && liveContainers(live),
     () => undefined,
   );
-  const stopped = containers
-    ? [...stoppedAmong(stack, containers), ...failedJobsAmong(stack, containers)]
-    : [...stoppedContainers(stack), ...failedJobs(stack)];
+  const stopped = [...stoppedContainers(stack, containers), ...failedJobs(stack, containers)];
   const exclude = stopped.map((s) => s.address);
   // One normal plan: its refresh lists what changed outside the code (`resource_drift`), its changes what the code
   // would do (`resource_changes`); read only when there is either. It only reads state, so it runs without the lock.

@@ -142,7 +142,7 @@ function exitedAmong(stack: SynthesizedStack, inspected: readonly Record<string,
 }
 
 /** The inspected containers among the stack's managed ones (must_run, the default) that exist but are not running. */
-export const stoppedAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
+const stoppedAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
   exitedAmong(stack, inspected, mustRun);
 
 /**
@@ -150,7 +150,7 @@ export const stoppedAmong = (stack: SynthesizedStack, inspected: readonly Record
  * stopped in between). The postcondition of a failed one fails every plan that keeps it, so a deploy plans them
  * replaced (run again), and a drift check leaves them out and reports them.
  */
-export const failedJobsAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
+const failedJobsAmong = (stack: SynthesizedStack, inspected: readonly Record<string, any>[]): StoppedContainer[] =>
   exitedAmong(stack, inspected, isJob)
     .filter((c) => c.state !== "exited (0)")
     .map((c) => ({ ...c, failedJob: true }));
@@ -169,16 +169,17 @@ function inspectContainers(stack: SynthesizedStack, pick: Chooser): Record<strin
 }
 
 /**
- * Managed containers (must_run, the default) that exist but are not running, found with one `docker inspect`.
+ * Managed containers (must_run, the default) that exist but are not running: among `inspected` (the stack's
+ * containers as the engine's API returned them), or found with one `docker inspect`.
  * kreuzwerker/docker 3.6.2 *removes* such a container when any plan refreshes it, then fails the plan
  * ("container failed to be in running state"), so the tools must find them without the engine, leave them out of
  * their plans, and report (drift, diff) or start (deploy) them themselves.
  */
-export function stoppedContainers(stack: SynthesizedStack): StoppedContainer[] {
-  return stoppedAmong(stack, inspectContainers(stack, mustRun));
+export function stoppedContainers(stack: SynthesizedStack, inspected?: readonly Record<string, unknown>[]): StoppedContainer[] {
+  return stoppedAmong(stack, inspected ?? inspectContainers(stack, mustRun));
 }
 
-/** One-shot jobs whose run failed or never started (see failedJobsAmong), found with one `docker inspect`. */
-export function failedJobs(stack: SynthesizedStack): StoppedContainer[] {
-  return failedJobsAmong(stack, inspectContainers(stack, isJob));
+/** One-shot jobs whose run failed or never started (see failedJobsAmong): among `inspected`, or found likewise. */
+export function failedJobs(stack: SynthesizedStack, inspected?: readonly Record<string, unknown>[]): StoppedContainer[] {
+  return failedJobsAmong(stack, inspected ?? inspectContainers(stack, isJob));
 }
