@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { reconcile } from "../../tools/drift/check";
-import { runEngine, synthesizedStacks } from "../../tools/engine/stacks";
+import { planStack, runEngine, showPlan, synthesizedStacks } from "../../tools/engine/stacks";
 import { engineAvailable, REPO_ROOT, toolchainEnv } from "../../tools/engine/toolchain";
 import { synthesize } from "../../stacks/synthesize";
 import { DriftFixture, driftFixture, driftProject } from "../../support/drift-fixture";
@@ -61,6 +61,26 @@ describeE2E("drift e2e: out-of-band changes on a real Docker stack", () => {
     async () => {
       const s = await check();
       expect({ status: s.status, drift: s.drift, unapplied: s.unapplied }).toEqual({ status: "clean", drift: [], unapplied: [] });
+    },
+    STEP,
+  );
+
+  test(
+    "the refresh drift read from the saved plan is show -json's (a fresh deploy's: the provider fills in unset values)",
+    async () => {
+      const stack = synthesizedStacks(options.outdir).find((s) => s.name === stackName)!;
+      const plan = await planStack(stack, { lock: false, showOnlyChanges: true, driftOnlyWhenUnchanged: true, planFile: "same.tfplan" });
+      expect(plan.driftOnly).toBe(true);
+      const shown = await showPlan(stack, plan.planFile);
+      const fromShow = (shown.resource_drift ?? []).map(({ address, type, name, mode, change }) => ({
+        address,
+        type,
+        name,
+        mode,
+        change: { actions: change.actions, before: change.before, after: change.after },
+      }));
+      expect(fromShow.length).toBeGreaterThan(0);
+      expect(plan.json.resource_drift).toEqual(fromShow);
     },
     STEP,
   );

@@ -7,6 +7,7 @@ import { ensureControlDirectory } from "./ssh-control";
 import { DEFAULT_LOCK_TIMEOUT, stateLockedMessage } from "./state-lock";
 import { stateServerEnv } from "./state-server";
 import { withPrivateUmask } from "./file-modes";
+import { refreshDriftOf } from "./plan-file";
 import { ENGINE_BIN, toolchainEnv } from "./toolchain";
 import { variablesFromEnvironment } from "./variables";
 
@@ -180,6 +181,12 @@ export interface PlanOptions extends EngineOptions {
    * outside the code; else it is NO_CHANGES. (The engine then reports in its machine-readable form.)
    */
   showOnlyChanges?: boolean;
+  /**
+   * With showOnlyChanges, a plan that changes nothing but whose refresh found something gives that refresh's drift
+   * alone, read from the saved plan (plan-file.ts), instead of its JSON: the result is `driftOnly`, and showPlan reads
+   * the whole when the drift alone does not settle the caller's question.
+   */
+  driftOnlyWhenUnchanged?: boolean;
 }
 
 /** The JSON of a plan that changes nothing, for a plan whose JSON was not read (`showOnlyChanges`). */
@@ -193,6 +200,11 @@ export interface StackPlan {
   planSha256?: string;
   /** `show -json` of the saved plan. */
   json: PlanJson;
+  /**
+   * The JSON holds only the refresh's drift, read from the saved plan's states (no sensitivity marks): the plan changes
+   * nothing (see PlanOptions.driftOnlyWhenUnchanged).
+   */
+  driftOnly?: boolean;
 }
 
 /** A plan that was made: its file is saved. */
@@ -262,11 +274,20 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   const result = { stack: stack.name, planFile: path.join(stack.dir, planFile), planSha256 };
   // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included); with -json, what its refresh found
   // changed outside the code are `resource_drift` events (the same set `show -json` lists). Neither: nothing to show.
-  if (options.showOnlyChanges && plan.code === 0 && !engineEvents(plan.stdout).some((e) => e.type === "resource_drift"))
-    return { ...result, json: NO_CHANGES };
+  if (options.showOnlyChanges && plan.code === 0) {
+    const drifted = new Set(engineEvents(plan.stdout).flatMap((e) => (e.type === "resource_drift" ? (e.change?.resource?.addr ?? []) : [])));
+    if (drifted.size === 0) return { ...result, json: NO_CHANGES };
+    const drift = options.driftOnlyWhenUnchanged ? refreshDriftOf(result.planFile, drifted) : undefined;
+    if (drift) return { ...result, json: { ...NO_CHANGES, resource_drift: drift }, driftOnly: true };
+  }
+  return { ...result, json: await showPlan(stack, result.planFile, options) };
+}
+
+/** `show -json` of a saved plan. */
+export async function showPlan(stack: SynthesizedStack, planFile: string, options: EngineOptions = {}): Promise<PlanJson> {
   const shown = await runEngine(stack.dir, ["show", "-json", planFile], options);
   if (shown.code !== 0) throw new Error(`show failed for ${stack.name}:\n${shown.stderr}`);
-  return { ...result, json: JSON.parse(shown.stdout) as PlanJson };
+  return JSON.parse(shown.stdout) as PlanJson;
 }
 
 /** One line of the engine's machine-readable output (`-json`). */
@@ -274,6 +295,8 @@ export interface EngineEvent {
   type?: string;
   "@message"?: string;
   hook?: { resource?: { addr?: string }; action?: string };
+  /** A `resource_drift` or planned change: the resource and what happened to it. */
+  change?: { resource?: { addr?: string }; action?: string };
   diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
 }
 
