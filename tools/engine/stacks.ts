@@ -275,9 +275,13 @@ export async function planStack(stack: SynthesizedStack, options: PlanOptions = 
   // With -detailed-exitcode, 0 is a plan that changes nothing (outputs included); with -json, what its refresh found
   // changed outside the code are `resource_drift` events (the same set `show -json` lists). Neither: nothing to show.
   if (options.showOnlyChanges && plan.code === 0) {
-    const drifted = new Set(engineEvents(plan.stdout).flatMap((e) => (e.type === "resource_drift" ? (e.change?.resource?.addr ?? []) : [])));
-    if (drifted.size === 0) return { ...result, json: NO_CHANGES };
-    const drift = options.driftOnlyWhenUnchanged ? refreshDriftOf(result.planFile, drifted) : undefined;
+    const drifted = engineEvents(plan.stdout).filter((e) => e.type === "resource_drift");
+    if (drifted.length === 0) return { ...result, json: NO_CHANGES };
+    const addresses = drifted.map((e) => e.change?.resource?.addr);
+    const drift =
+      options.driftOnlyWhenUnchanged && addresses.every((a): a is string => a !== undefined)
+        ? refreshDriftOf(result.planFile, new Set(addresses))
+        : undefined;
     if (drift) return { ...result, json: { ...NO_CHANGES, resource_drift: drift }, driftOnly: true };
   }
   return { ...result, json: await showPlan(stack, result.planFile, options) };
