@@ -109,12 +109,13 @@ function removeImports(stack: SynthesizedStack): void {
 }
 
 /**
- * Resource types whose refresh is mostly waiting: kreuzwerker/docker 3.6.2 pauses 2 s before it reads a network or a
- * volume, and what depends on them is read after. Stacks with them start first; the others, whose plans keep a core
- * busy (a GitHub stack's), start once those have begun to refresh, so that their start-up does not slow the waiting
- * stacks' own (a check of both blueprints on 2 cores: about 0.3 s less, measured), or after HEAD_START_MS at most.
+ * Resource types whose refresh is mostly waiting: kreuzwerker/docker 3.6.2 pauses 2 s before it reads a network
+ * (networkReadRefreshDelay; its volume reads do not wait), and what depends on one is read after. Stacks with them
+ * start first; the others, whose plans keep a core busy (a GitHub stack's), start once those have begun to refresh,
+ * so that their start-up does not slow the waiting stacks' own (a check of both blueprints on 2 cores: about 0.3 s
+ * less, measured), or after HEAD_START_MS at most.
  */
-const WAITING_READS = ["docker_network", "docker_volume"];
+const WAITING_READS = ["docker_network"];
 const HEAD_START_MS = 1500;
 
 const waitsToRefresh = (stack: SynthesizedStack) => {
