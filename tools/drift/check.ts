@@ -8,7 +8,7 @@ import { liveContainers, readLiveObjects } from "../engine/fingerprint";
 import type { Masker } from "../engine/mask";
 import { PreparedStacks, prepareStacks } from "../engine/prepare";
 import { lineStream, ProgressView } from "../engine/progress";
-import { forEachBounded, planStack, runEngine, showPlan, SynthesizedStack } from "../engine/stacks";
+import { engineEvent, forEachBounded, planStack, runEngine, showPlan, SynthesizedStack } from "../engine/stacks";
 import { REPO_ROOT } from "../engine/toolchain";
 import { Ownership, ownershipOf } from "../../constructs/github/ownership";
 import { readStackConfig, StackConfig } from "../engine/variables";
@@ -259,7 +259,7 @@ async function checkPrepared(options: CheckOptions, prepared: PreparedStacks): P
       const waits = waiting.includes(s);
       if (!waits) await gate;
       view.set(s.name, "checking");
-      const onLine = (line: string) => line.includes('"type":"refresh_start"') && refreshing(s.name);
+      const onLine = (line: string) => engineEvent(line)?.type === "refresh_start" && refreshing(s.name);
       try {
         const report = await checkStack(s, options, prepared, waits ? onLine : undefined);
         view.set(s.name, "done", report.status);
